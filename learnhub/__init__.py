@@ -1,0 +1,69 @@
+"""LearnHub: study Party directives and resolutions online."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from learnhub.resources import PACKAGE_DIR, resource_dir
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error handlers and CLI commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_path=os.environ.get("LEARNHUB_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    from learnhub.config import load_config
+
+    load_config(app, test_config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    from learnhub.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from learnhub.commands import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    import sqlalchemy as sa
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from learnhub import models  # noqa: F401  (every model registered before use)
+    from learnhub.db import configure_sqlite
+    from learnhub.extensions import csrf, db, login_manager, migrate
+    from learnhub.i18n import init_i18n
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", configure_sqlite)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_i18n(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from learnhub.courses.labels import COURSE_KINDS
+
+    app.jinja_env.globals["COURSE_KINDS"] = COURSE_KINDS
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from learnhub.auth.routes import bp as auth_bp
+    from learnhub.i18n import bp as i18n_bp
+    from learnhub.study.routes import bp as study_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(study_bp)

@@ -1,0 +1,14 @@
+"""Registers every feature's command group on the app's CLI."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from learnhub.auth.cli import users_cli
+    from learnhub.courses.cli import courses_cli
+    from learnhub.demo.cli import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(demo_command)

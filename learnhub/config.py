@@ -1,0 +1,78 @@
+"""Settings: defaults, then the instance config file, then LEARNHUB_* environment variables."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+CONFIG_FILENAME = "learnhub.cfg"
+SECRET_KEY_FILENAME = "secret_key"
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": dt.timedelta(days=14),
+    "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=12),
+    "HTTPS": False,
+    "PROXY_FIX": False,
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ("vi", "en"),
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config in order: defaults, instance file, environment, then ``overrides`` (tests)."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile(CONFIG_FILENAME, silent=True)
+    app.config.from_prefixed_env("LEARNHUB")
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            app.config["DATABASE_URL"] or f"sqlite:///{instance / 'learnhub.sqlite'}"
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(instance)
+    if app.config["HTTPS"]:
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+        )
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, generating it on first start (never a fixed default).
+
+    O_EXCL makes the first of several starting workers the only writer; the others read its key.
+    """
+    path = instance / SECRET_KEY_FILENAME
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.05)
+        raise RuntimeError(f"{path} is empty: delete it to generate a new secret key") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,1 @@
+"""Study modules: the course folder format, its checker and importer."""

@@ -1,0 +1,64 @@
+"""YAML front matter with the line of every top-level key, for `path:line: message` errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+class FrontMatterError(ValueError):
+    """A front matter problem at a 1-based line of the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    body_line: int  # the file line on which the body starts
+    nested_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key``, or line 1 when the key is missing (as the format asks)."""
+        return self.key_lines.get(key, 1)
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split ``---``-fenced YAML from the Markdown body and parse it."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError(1, "the file must start with a '---' line opening the front matter")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            break
+    else:
+        raise FrontMatterError(1, "the front matter is not closed by a '---' line")
+    yaml_text = "".join(lines[1:index])
+    body = "".join(lines[index + 1 :])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(yaml_text) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 2) if mark is not None else 1
+        raise FrontMatterError(line, f"invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(1, f"invalid YAML: {exc}") from None
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError(2, "the front matter must be a mapping of 'key: value' lines")
+    key_lines: dict[str, int] = {}
+    nested: dict[str, dict[str, int]] = {}
+    for key_node, value_node in node.value if node is not None else []:
+        key = str(key_node.value)
+        key_lines[key] = key_node.start_mark.line + 2
+        if isinstance(value_node, yaml.MappingNode):
+            nested[key] = {str(k.value): k.start_mark.line + 2 for k, _ in value_node.value}
+    return FrontMatter(
+        data=data or {}, key_lines=key_lines, body=body, body_line=index + 2, nested_lines=nested
+    )

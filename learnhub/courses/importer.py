@@ -1,0 +1,126 @@
+"""Write checked course folders to the database, updating courses in place."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from learnhub.courses.format import CourseReport, CourseSource, Problem, find_course_folders, read_course
+from learnhub.courses.models import Course, CourseMedia, Lesson
+from learnhub.db import utcnow
+from learnhub.extensions import db
+from learnhub.markdown import render_markdown
+
+
+@dataclass
+class ImportSummary:
+    slug: str
+    created: bool
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        verb = "created" if self.created else "updated"
+        parts = [f"{self.slug}: {verb}"]
+        for label, items in (("added", self.added), ("archived", self.archived)):
+            if items:
+                parts.append(f"{label} {', '.join(items)}")
+        parts.append(f"{len(self.added) + len(self.updated)} lessons")
+        return "; ".join(parts)
+
+
+def check_paths(paths: list[Path]) -> tuple[list[CourseReport], list[Problem]]:
+    """Read every course under ``paths``; return the reports and the problems outside any course."""
+    reports: list[CourseReport] = []
+    problems: list[Problem] = []
+    slugs: dict[str, Path] = {}
+    for path in paths:
+        folders, found_problems = find_course_folders(path)
+        problems.extend(found_problems)
+        for folder in folders:
+            report = read_course(folder)
+            if folder.name in slugs:
+                report.problems.append(
+                    Problem(str(folder), 1, f"the slug is also used by {slugs[folder.name]}")
+                )
+                report.source = None
+            slugs.setdefault(folder.name, folder)
+            reports.append(report)
+    return reports, problems
+
+
+def import_course(source: CourseSource) -> ImportSummary:
+    """Create or update one course from a checked folder; only flushes (the caller commits).
+
+    Lessons are matched by slug so members' progress stays attached; a lesson that is gone
+    from the folder is archived, never deleted with its history.
+    """
+    course = db.session.scalar(sa.select(Course).where(Course.slug == source.slug))
+    summary = ImportSummary(source.slug, created=course is None)
+    if course is None:
+        course = Course(slug=source.slug)
+        db.session.add(course)
+    course.title = source.title
+    course.kind = source.kind
+    course.summary = source.summary
+    course.language = source.language
+    course.tags = list(source.tags)
+    course.public = source.public
+    course.document_number = source.document_number
+    course.document_issued_by = source.document_issued_by
+    course.document_issued_on = source.document_issued_on
+    course.intro_markdown = source.intro_markdown
+    course.intro_html = render_markdown(source.intro_markdown)
+    course.quiz_format = source.quiz_format
+    course.quiz_source = source.quiz_source
+    course.archived_at = None
+    _sync_lessons(course, source, summary)
+    _sync_media(course, source)
+    db.session.flush()
+    return summary
+
+
+def _sync_lessons(course: Course, source: CourseSource, summary: ImportSummary) -> None:
+    existing = {lesson.slug: lesson for lesson in course.lessons}
+    incoming = {lesson.slug for lesson in source.lessons}
+    for lesson_source in source.lessons:
+        lesson = existing.get(lesson_source.slug)
+        if lesson is None:
+            lesson = Lesson(slug=lesson_source.slug)
+            course.lessons.append(lesson)
+            summary.added.append(lesson_source.slug)
+        else:
+            summary.updated.append(lesson_source.slug)
+        lesson.position = lesson_source.position
+        lesson.title = lesson_source.title
+        lesson.minutes = lesson_source.minutes
+        lesson.key_points = list(lesson_source.key_points)
+        lesson.body_markdown = lesson_source.body_markdown
+        lesson.body_html = render_markdown(lesson_source.body_markdown)
+        lesson.archived_at = None
+    now = utcnow()
+    for slug, lesson in existing.items():
+        if slug not in incoming and lesson.archived_at is None:
+            lesson.archived_at = now
+            summary.archived.append(slug)
+
+
+def _sync_media(course: Course, source: CourseSource) -> None:
+    existing = {media.path: media for media in course.media}
+    incoming = {media.path for media in source.media}
+    for media_source in source.media:
+        digest = hashlib.sha256(media_source.data).hexdigest()
+        media = existing.get(media_source.path)
+        if media is None:
+            media = CourseMedia(path=media_source.path)
+            course.media.append(media)
+        if media.sha256 != digest:
+            media.data = media_source.data
+            media.sha256 = digest
+        media.content_type = media_source.content_type
+    for path, media in existing.items():
+        if path not in incoming:
+            course.media.remove(media)

@@ -1,0 +1,155 @@
+"""Builds the demo organisation; safe to run again (it only adds what is missing)."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from learnhub.auth.models import Category, Role, User
+from learnhub.courses.importer import check_paths, import_course
+from learnhub.courses.models import Course, Lesson, LessonProgress
+from learnhub.db import utcnow
+from learnhub.demo.names import random_full_name
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit, UnitKind
+from learnhub.orgs.services import get_or_create_unit
+from learnhub.resources import resource_dir
+from learnhub.text import username_base
+
+ROOT_NAME = "Đảng bộ Thị trấn"
+# (name, kind, people): 401 in the cells plus two accounts of the town committee make the
+# seed's 403.
+CELLS = [
+    ("Chi bộ Khu phố 1", UnitKind.cell, 45),
+    ("Chi bộ Khu phố 2", UnitKind.cell, 41),
+    ("Chi bộ Khu phố 3", UnitKind.cell, 43),
+    ("Chi bộ Khu phố 4", UnitKind.cell, 38),
+    ("Chi bộ Khu phố 5", UnitKind.cell, 36),
+    ("Chi bộ Khu phố 6", UnitKind.cell, 33),
+    ("Chi bộ Cơ quan Ủy ban nhân dân", UnitKind.cell, 36),
+    ("Chi bộ Trường THCS Thị trấn", UnitKind.cell, 34),
+    ("Chi bộ Trường Tiểu học Thị trấn", UnitKind.cell, 32),
+    ("Chi bộ Trường Mầm non Thị trấn", UnitKind.cell, 25),
+    ("Chi bộ Công an Thị trấn", UnitKind.cell, 22),
+    ("Chi bộ Trạm Y tế", UnitKind.cell, 16),
+]
+DEMO_ACCOUNTS = [
+    # username, full name, role, cell index (None: the town committee), category
+    ("admin", "Quản trị hệ thống", Role.admin, None, Category.civil_servant),
+    ("capuy", "Trần Văn Hùng", Role.committee, None, Category.party_member),
+    ("tuyentruyen", "Lê Thị Thu Hà", Role.propagandist, 6, Category.party_member),
+    ("dangvien", "Nguyễn Văn An", Role.member, 0, Category.party_member),
+]
+
+
+@dataclass
+class DemoSummary:
+    units: int
+    members_created: int
+    courses: list[str]
+
+
+def build_demo(password: str, seed: int = 2021) -> DemoSummary:
+    """Create the town, its cells, the demo accounts and members, import the shipped courses."""
+    rng = random.Random(seed)
+    root = get_or_create_unit(ROOT_NAME, UnitKind.committee, None)
+    cells = [get_or_create_unit(name, kind, root) for name, kind, _ in CELLS]
+    password_hash = generate_password_hash(password)
+    taken = set(db.session.scalars(sa.select(User.username)))
+    for username, full_name, role, cell, category in DEMO_ACCOUNTS:
+        if username not in taken:
+            unit = root if cell is None else cells[cell]
+            db.session.add(
+                User(username=username, full_name=full_name, role=role, category=category,
+                     unit=unit, password_hash=password_hash)
+            )
+            taken.add(username)
+    db.session.flush()
+    created = _add_members(rng, cells, password_hash, taken)
+    slugs = _import_shipped_courses()
+    if created:
+        _add_progress(rng, created)
+    return DemoSummary(units=len(cells) + 1, members_created=len(created), courses=slugs)
+
+
+def _add_members(
+    rng: random.Random, cells: list[Unit], password_hash: str, taken: set[str]
+) -> list[int]:
+    """Fill each cell up to its size, in bulk; returns the ids of the members created."""
+    counts = dict(
+        db.session.execute(
+            sa.select(User.unit_id, sa.func.count(User.id))
+            .where(User.unit_id.in_([c.id for c in cells]))
+            .group_by(User.unit_id)
+        ).all()
+    )
+    rows = []
+    now = utcnow()
+    for cell, (_, _, size) in zip(cells, CELLS, strict=True):
+        for _ in range(size - counts.get(cell.id, 0)):
+            full_name, _gender = random_full_name(rng)
+            username = _unique(username_base(full_name), taken)
+            draw = rng.random()
+            category = (
+                Category.party_member if draw < 0.62
+                else Category.civil_servant if draw < 0.9 else Category.citizen
+            )
+            rows.append(dict(username=username, full_name=full_name, category=category,
+                             role=Role.member, unit_id=cell.id, active=True,
+                             password_hash=password_hash, created_at=now, updated_at=now))
+    if not rows:
+        return []
+    db.session.execute(sa.insert(User), rows)
+    return list(db.session.scalars(sa.select(User.id).where(User.username.in_([r["username"] for r in rows]))))
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def _import_shipped_courses() -> list[str]:
+    reports, problems = check_paths([resource_dir("courses")])
+    bad = problems + [p for r in reports for p in r.errors]
+    if bad:
+        raise RuntimeError("the shipped courses have errors:\n" + "\n".join(map(str, bad)))
+    slugs = []
+    for report in reports:
+        assert report.source is not None
+        import_course(report.source)
+        slugs.append(report.source.slug)
+    return slugs
+
+
+def _add_progress(rng: random.Random, member_ids: list[int]) -> None:
+    """Put some members part-way through the courses, with plausible reading times."""
+    lessons = db.session.execute(
+        sa.select(Lesson.id, Lesson.minutes, Lesson.course_id)
+        .join(Course)
+        .where(Lesson.archived_at.is_(None))
+        .order_by(Lesson.course_id, Lesson.position)
+    ).all()
+    by_course: dict[int, list[tuple[int, int]]] = {}
+    for lesson_id, minutes, course_id in lessons:
+        by_course.setdefault(course_id, []).append((lesson_id, minutes))
+    now = utcnow()
+    rows = []
+    for member_id in member_ids:
+        for course_lessons in by_course.values():
+            done = rng.choices(range(len(course_lessons) + 1), k=1)[0] if rng.random() < 0.6 else 0
+            started = now - dt.timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600))
+            for lesson_id, minutes in course_lessons[:done]:
+                seconds = int(minutes * 60 * rng.uniform(0.5, 1.4))
+                studied = started + dt.timedelta(seconds=seconds)
+                rows.append(dict(user_id=member_id, lesson_id=lesson_id, first_opened_at=started,
+                                 last_seen_at=studied, studied_at=studied, seconds_spent=seconds))
+                started = studied + dt.timedelta(minutes=rng.randint(1, 90))
+    if rows:
+        db.session.execute(sa.insert(LessonProgress), rows)

@@ -1,0 +1,1 @@
+"""The organisation tree: party committees, cells, agencies and mass organisations."""

@@ -1,0 +1,1 @@
+"""The member's study path: home, module page, lesson page and progress."""

@@ -1,0 +1,93 @@
+"""Member pages: home, module, lesson, and the lesson's study actions."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnhub.courses.models import CourseMedia
+from learnhub.extensions import db
+from learnhub.study import services
+
+bp = Blueprint("study", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    courses = services.open_courses_for(current_user)
+    return render_template("study/home.html", courses=courses)
+
+
+@bp.get("/courses/<slug>/")
+@login_required
+def course(slug: str):
+    course = services.get_course_or_404(slug)
+    progress = services.progress_by_lesson(current_user, course)
+    return render_template(
+        "study/course.html",
+        course=course,
+        progress=progress,
+        next_lesson=services.next_lesson(course, progress),
+    )
+
+
+@bp.get("/courses/<slug>/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str):
+    course = services.get_course_or_404(slug)
+    lesson = services.get_lesson_or_404(course, lesson_slug)
+    progress = services.record_lesson_opened(current_user, lesson)
+    db.session.commit()
+    previous, following = services.neighbours(course, lesson)
+    return render_template(
+        "study/lesson.html",
+        course=course,
+        lesson=lesson,
+        progress=progress,
+        previous=previous,
+        following=following,
+    )
+
+
+@bp.post("/courses/<slug>/<lesson_slug>/studied")
+@login_required
+def mark_studied(slug: str, lesson_slug: str):
+    course = services.get_course_or_404(slug)
+    lesson = services.get_lesson_or_404(course, lesson_slug)
+    services.mark_lesson_studied(current_user, lesson)
+    db.session.commit()
+    flash(_("“%(title)s” is marked as studied.", title=lesson.title), "success")
+    _, following = services.neighbours(course, lesson)
+    if following is not None:
+        return redirect(url_for("study.lesson", slug=slug, lesson_slug=following.slug))
+    return redirect(url_for("study.course", slug=slug))
+
+
+@bp.post("/courses/<slug>/<lesson_slug>/heartbeat")
+@login_required
+def heartbeat(slug: str, lesson_slug: str):
+    course = services.get_course_or_404(slug)
+    lesson = services.get_lesson_or_404(course, lesson_slug)
+    services.record_heartbeat(current_user, lesson)
+    db.session.commit()
+    return Response(status=204)
+
+
+@bp.get("/courses/<slug>/media/<path:name>")
+@login_required
+def media(slug: str, name: str):
+    course = services.get_course_or_404(slug)
+    item = db.session.scalar(
+        db.select(CourseMedia).where(CourseMedia.course_id == course.id, CourseMedia.path == name)
+    )
+    if item is None:
+        abort(404)
+    response = Response(item.data, mimetype=item.content_type)
+    if not item.content_type.startswith("image/"):
+        filename = name.rsplit("/", 1)[-1]
+        response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
