@@ -226,7 +226,7 @@ def _read_course_md(path: Path, slug: str, out: _Collector) -> CourseSource | No
         language=language,
         tags=[str(t) for t in tags],
         public=public,
-        intro_markdown=fm.body.strip() + "\n",
+        intro_markdown=fm.body.rstrip() + "\n",
         **document,
     )
 
@@ -330,7 +330,7 @@ def _read_lesson(path: Path, slug: str, number: int, out: _Collector) -> LessonS
         title=title,
         minutes=minutes,
         key_points=[p.strip() for p in key_points],
-        body_markdown=fm.body.strip() + "\n",
+        body_markdown=fm.body.rstrip() + "\n",
     )
 
 

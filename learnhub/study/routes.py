@@ -59,7 +59,7 @@ def mark_studied(slug: str, lesson_slug: str):
     services.mark_lesson_studied(current_user, lesson)
     db.session.commit()
     flash(_("“%(title)s” is marked as studied.", title=lesson.title), "success")
-    _, following = services.neighbours(course, lesson)
+    following = services.neighbours(course, lesson)[1]
     if following is not None:
         return redirect(url_for("study.lesson", slug=slug, lesson_slug=following.slug))
     return redirect(url_for("study.course", slug=slug))

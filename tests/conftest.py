@@ -1,0 +1,214 @@
+"""Fixtures: an app on a temporary database (SQLite, or PostgreSQL when
+LEARNHUB_TEST_DATABASE_URL is set), clients, and factories for units, users and courses."""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from learnhub import create_app
+from learnhub.auth.models import Category, Role, User
+from learnhub.courses.format import CourseSource, LessonSource
+from learnhub.courses.importer import import_course
+from learnhub.courses.models import Course, CourseKind
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit, UnitKind
+
+PASSWORD = "mat-khau-thu-nghiem"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The app must never write into the checkout's instance folder during tests.
+    os.environ.setdefault("LEARNHUB_INSTANCE_PATH", str(Path(config.rootpath, ".pytest_cache", "instance")))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("LEARNHUB_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'learnhub-test.sqlite'}"
+
+
+def reset_schema(engine: sa.Engine) -> None:
+    """An empty database: on PostgreSQL the whole public schema, on SQLite every table."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            metadata = sa.MetaData()
+            metadata.reflect(connection)
+            metadata.drop_all(connection)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "tests-only-secret",
+            "PUBLIC_URL": "http://localhost",
+        }
+    )
+    with app.app_context():
+        reset_schema(db.engine)
+        db.create_all()  # tests only: the app itself always migrates
+    yield app
+    with app.app_context():
+        db.session.remove()
+        reset_schema(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts from empty tables (tests may commit, as the views do)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = db.metadata.sorted_tables
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, url: str = "/login") -> str:
+    """The CSRF token a page gives the browser (every page carries it in a meta tag)."""
+    html = client.get(url, follow_redirects=True).get_data(as_text=True)
+    match = CSRF_META.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD, **extra: str):
+    token = csrf_token(client, "/login")
+    data = {"username": username, "password": password, "csrf_token": token, **extra}
+    return client.post("/login", data=data)
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form the way the browser does, with the page's CSRF token."""
+    token = csrf_token(client, "/")
+    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def persist(app: Flask, obj):
+    """Commit ``obj`` in a short app context and hand it back detached with its columns loaded.
+
+    Tests then use the client without an outer app context, as a browser would.
+    """
+    with app.app_context():
+        db.session.add(obj)
+        db.session.commit()
+        db.session.refresh(obj)
+        db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def make_unit(app: Flask) -> Callable[..., Unit]:
+    def make(name: str = "Chi bộ Khu phố 1", kind: UnitKind = UnitKind.cell, parent: Unit | None = None) -> Unit:
+        return persist(app, Unit(name=name, kind=kind, parent_id=parent.id if parent else None))
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, make_unit: Callable[..., Unit]) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: Role = Role.member,
+        *,
+        username: str | None = None,
+        full_name: str = "Nguyễn Văn An",
+        unit: Unit | None = None,
+        category: Category = Category.party_member,
+        active: bool = True,
+        password: str = PASSWORD,
+    ) -> User:
+        if unit is None:
+            with app.app_context():
+                unit_id = db.session.scalar(sa.select(Unit.id).order_by(Unit.id))
+            unit_id = unit_id or make_unit().id
+        else:
+            unit_id = unit.id
+        user = User(
+            username=username or f"{role.value}{next(counter)}",
+            full_name=full_name,
+            role=role,
+            unit_id=unit_id,
+            category=category,
+            active=active,
+        )
+        user.set_password(password)
+        return persist(app, user)
+
+    return make
+
+
+def course_source(slug: str = "nghi-quyet-thu", lessons: int = 3, **overrides) -> CourseSource:
+    """A valid course as the folder reader would give it."""
+    values = dict(
+        slug=slug,
+        title="Học tập Nghị quyết thử nghiệm",
+        kind=CourseKind.resolution,
+        summary="Tóm tắt học phần.",
+        intro_markdown="Giới thiệu **học phần**.\n",
+        lessons=[
+            LessonSource(
+                slug=f"bai-{n}",
+                position=n,
+                title=f"Bài {n}",
+                minutes=10,
+                key_points=[f"Ý chính của bài {n}"],
+                body_markdown=f"Nội dung bài {n}.\n",
+            )
+            for n in range(1, lessons + 1)
+        ],
+    )
+    values.update(overrides)
+    return CourseSource(**values)
+
+
+@pytest.fixture
+def make_course(app: Flask) -> Callable[..., Course]:
+    def make(slug: str = "nghi-quyet-thu", lessons: int = 3, **overrides) -> Course:
+        with app.app_context():
+            import_course(course_source(slug, lessons, **overrides))
+            db.session.commit()
+            course = db.session.scalars(sa.select(Course).where(Course.slug == slug)).one()
+            course.lessons  # noqa: B018  (load the lessons before detaching)
+            db.session.expunge_all()
+        return course
+
+    return make
