@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from learnhub.demo.services import DEMO_ACCOUNTS, build_demo
@@ -14,6 +15,7 @@ DEMO_PASSWORD = "hoctap2026"
 @click.command("demo")
 @click.option("--password", default=DEMO_PASSWORD, show_default=True,
               help="Password of the demo accounts and members.")
+@with_appcontext
 def demo_command(password: str) -> None:
     """Upgrade the database and load the demo town (safe to run twice)."""
     upgrade()

@@ -1,0 +1,77 @@
+"""Vietnamese by default, English on request (remembered), dates as dd/mm/yyyy in Hanoi time."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+
+from learnhub.i18n import date_filter, datetime_filter
+from learnhub.resources import PACKAGE_DIR
+from tests.conftest import csrf_token
+
+PO = PACKAGE_DIR / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
+MO = PO.with_suffix(".mo")
+POT = PACKAGE_DIR / "translations" / "messages.pot"
+
+
+def test_a_fresh_visit_is_in_vietnamese(client) -> None:
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập LearnHub" in html and "Tên đăng nhập" in html
+
+
+def test_switching_to_english_is_remembered(client) -> None:
+    token = csrf_token(client)
+    response = client.post("/language", data={"lang": "en", "next": "/login", "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Sign in to LearnHub" in html
+    client.post("/language", data={"lang": "vi", "csrf_token": token})
+    assert "Đăng nhập LearnHub" in client.get("/login").get_data(as_text=True)
+
+
+def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client) -> None:
+    token = csrf_token(client)
+    response = client.post("/language", data={"lang": "fr", "next": "https://evil.example/", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+    assert '<html lang="vi">' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_vietnamese_catalogue_is_complete_and_compiled() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle)
+    with POT.open("rb") as handle:
+        template = read_po(handle)
+    with MO.open("rb") as handle:
+        compiled = read_mo(handle)
+    missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert missing == []
+    assert {m.id for m in template if m.id} <= {m.id for m in catalog if m.id}
+    assert {m.id: m.string for m in catalog if m.id} == {m.id: m.string for m in compiled if m.id}
+
+
+def test_every_template_string_is_in_the_template_catalogue() -> None:
+    """A string added to the code without running `learnhub translate update` fails here."""
+    from babel.messages.extract import extract_from_dir
+
+    root = PACKAGE_DIR.parent
+    with POT.open("rb") as handle:
+        known = {m.id for m in read_po(handle) if m.id}
+    found = set()
+    method_map = [("learnhub/**.py", "python"), ("templates/**.html", "jinja2")]
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(root), method_map, keywords={"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}
+    ):
+        found.add(message)
+    assert found <= known, sorted(m if isinstance(m, str) else m[0] for m in found - known)
+
+
+def test_dates_are_day_month_year_in_hanoi_time(app: Flask) -> None:
+    with app.test_request_context("/"):
+        late_evening_utc = dt.datetime(2026, 3, 4, 20, 30, tzinfo=dt.UTC)
+        assert date_filter(late_evening_utc) == "05/03/2026"
+        assert datetime_filter(late_evening_utc) == "05/03/2026 03:30"
+        assert date_filter(dt.date(2016, 5, 15)) == "15/05/2016"
