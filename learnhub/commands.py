@@ -8,9 +8,11 @@ def register_commands(app: Flask) -> None:
     from learnhub.auth.cli import users_cli
     from learnhub.courses.cli import courses_cli
     from learnhub.demo.cli import demo_command
+    from learnhub.orgs.cli import units_cli
     from learnhub.translate import translate_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(units_cli)
     app.cli.add_command(translate_cli)
