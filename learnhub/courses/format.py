@@ -347,7 +347,7 @@ def _read_media(folder: Path, out: _Collector) -> list[MediaSource]:
             continue
         content_type = sniff_media_type(data, path.suffix.lower())
         if content_type is None:
-            out.error(path, 1, "only PNG, JPEG, GIF images and PDF files are accepted "
+            out.error(path, 1, "only PNG, JPEG, GIF, WebP images and PDF files are accepted "
                       "(checked by content, matching the extension)")
             continue
         media.append(MediaSource(relative, content_type, data))

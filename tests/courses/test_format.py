@@ -150,7 +150,7 @@ def test_media_is_checked_by_content_and_references_must_exist(tmp_path: Path) -
     (folder / "media" / "so-do.png").write_bytes(PNG)
     found = messages(folder)
     assert f"{folder}/01-bai-1.md:14: media/thieu.png is not a file in media/" in found
-    assert any(m.startswith(f"{folder}/media/script.png:1: only PNG, JPEG, GIF images and PDF") for m in found)
+    assert any(m.startswith(f"{folder}/media/script.png:1: only PNG, JPEG, GIF, WebP images and PDF") for m in found)
     assert not any("so-do.png" in m for m in found)
 
 
