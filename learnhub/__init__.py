@@ -52,9 +52,12 @@ def _register_extensions(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from learnhub.courses.labels import COURSE_KINDS
+    from learnhub import labels
 
-    app.jinja_env.globals["COURSE_KINDS"] = COURSE_KINDS
+    app.jinja_env.globals.update(labels.ALL)
+    from learnhub.templating import init_templating
+
+    init_templating(app)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
@@ -62,8 +65,16 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from learnhub.auth.routes import bp as auth_bp
     from learnhub.i18n import bp as i18n_bp
+    from learnhub.members.importing_routes import bp as members_import_bp
+    from learnhub.members.routes import bp as members_bp
+    from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.admin.routes import bp as admin_bp
     from learnhub.study.routes import bp as study_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(i18n_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(members_import_bp)
+    app.register_blueprint(orgs_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(study_bp)

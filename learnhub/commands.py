@@ -8,6 +8,7 @@ def register_commands(app: Flask) -> None:
     from learnhub.auth.cli import users_cli
     from learnhub.courses.cli import courses_cli
     from learnhub.demo.cli import demo_command
+    from learnhub.members.cli import members_cli
     from learnhub.orgs.cli import units_cli
     from learnhub.translate import translate_cli
 
@@ -15,4 +16,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(units_cli)
+    app.cli.add_command(members_cli)
     app.cli.add_command(translate_cli)

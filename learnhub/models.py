@@ -1,6 +1,12 @@
 """Imports every feature's models so metadata, migrations and relationships see all tables."""
+from learnhub.audit import AuditEntry
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
-from learnhub.orgs.models import Unit
+from learnhub.members.models import MembershipEvent
+from learnhub.orgs.models import Unit, UnitAssignment
+from learnhub.settings import Setting
 
-__all__ = ["Course", "CourseMedia", "Lesson", "LessonProgress", "Unit", "User"]
+__all__ = [
+    "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
+    "Setting", "Unit", "UnitAssignment", "User",
+]

@@ -1,14 +1,21 @@
-"""Authorisation in one place: role checks for views, and the rules for who may see what."""
+"""Authorisation in one place: role checks for views, and the scope rules for who may see what.
+
+A committee member's scope is the subtrees of the units assigned to them; an admin's is everything.
+Objects outside the viewer's scope answer 404, so their existence is not revealed.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
-from learnhub.auth.models import Role
+from learnhub.auth.models import Role, User
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit, UnitAssignment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,3 +34,55 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def subtree_ids(roots: sa.Select[Any]) -> sa.Select[tuple[int]]:
+    """The ids of the units in ``roots`` and every unit below them (a recursive CTE)."""
+    tree = sa.select(Unit.id).where(Unit.id.in_(roots)).cte(recursive=True)
+    tree = tree.union(sa.select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def scope_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
+    """The units ``user`` may oversee as a Select of ids, or None for everything (admins)."""
+    if user.role == Role.admin:
+        return None
+    if user.role != Role.committee:
+        return sa.select(Unit.id).where(sa.false())
+    return subtree_ids(sa.select(UnitAssignment.unit_id).where(UnitAssignment.user_id == user.id))
+
+
+def in_scope(user: User, unit_id: int) -> bool:
+    scope = scope_unit_ids(user)
+    if scope is None:
+        return True
+    return db.session.scalar(sa.select(sa.literal(True)).where(sa.literal(unit_id).in_(scope))) is True
+
+
+def limit_to_scope(statement: sa.Select[Any], unit_column: Any, user: User) -> sa.Select[Any]:
+    """Add the viewer's scope to a query over something that belongs to a unit."""
+    scope = scope_unit_ids(user)
+    return statement if scope is None else statement.where(unit_column.in_(scope))
+
+
+def get_unit_in_scope_or_404(unit_id: int, user: User | None = None) -> Unit:
+    user = user or current_user
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not in_scope(user, unit.id):
+        abort(404)
+    return unit
+
+
+def get_member_or_404(member_id: int, user: User | None = None) -> User:
+    """A member the viewer may see: themselves, or anyone in a committee member's scope."""
+    user = user or current_user
+    member = db.session.get(User, member_id)
+    if member is None:
+        abort(404)
+    if member.id != user.id and not (user.has_role(Role.committee) and in_scope(user, member.unit_id)):
+        abort(404)
+    return member
+
+
+def can_oversee(user: User, member: User) -> bool:
+    return user.has_role(Role.committee) and in_scope(user, member.unit_id)

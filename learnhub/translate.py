@@ -25,9 +25,10 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("update")
 def update() -> None:
     """Extract every interface string and merge it into the catalogues."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+    # --ignore-dirs: read templates/_macros too (pybabel skips "_*" folders by default).
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "--ignore-dirs", ".*",
              "-o", str(POT), ".")
-    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate_cli.command("compile")

@@ -240,3 +240,36 @@ def make_course(app: Flask) -> Callable[..., Course]:
         return course
 
     return make
+
+
+@pytest.fixture
+def assign(app: Flask) -> Callable[[User, Unit], None]:
+    """Make ``user`` responsible for ``unit`` (their scope becomes its subtree)."""
+    from learnhub.orgs.models import UnitAssignment
+
+    def make(user: User, unit: Unit) -> None:
+        persist(app, UnitAssignment(user_id=user.id, unit_id=unit.id))
+
+    return make
+
+
+@pytest.fixture
+def town(make_unit, make_user, assign) -> dict:
+    """A town committee with two cells, a committee member for each cell and one for the town."""
+    root = make_unit("Đảng bộ Thị trấn", UnitKind.committee)
+    cell_a = make_unit("Chi bộ Khu phố 1", UnitKind.cell, parent=root)
+    cell_b = make_unit("Chi bộ Khu phố 2", UnitKind.cell, parent=root)
+    town_committee = make_user(Role.committee, username="capuy", unit=root, full_name="Trần Văn Hùng")
+    secretary_a = make_user(Role.committee, username="bithu1", unit=cell_a, full_name="Lê Thị Lan")
+    secretary_b = make_user(Role.committee, username="bithu2", unit=cell_b, full_name="Phạm Văn Nam")
+    assign(town_committee, root)
+    assign(secretary_a, cell_a)
+    assign(secretary_b, cell_b)
+    return {
+        "root": root, "a": cell_a, "b": cell_b, "capuy": town_committee,
+        "bithu1": secretary_a, "bithu2": secretary_b,
+        "admin": make_user(Role.admin, username="admin", unit=root, full_name="Quản trị"),
+        "member_a": make_user(username="an", unit=cell_a, full_name="Nguyễn Văn An"),
+        "member_b": make_user(username="binh", unit=cell_b, full_name="Hoàng Thị Bình"),
+        "propagandist": make_user(Role.propagandist, username="tuyentruyen", unit=cell_a, full_name="Vũ Minh Tâm"),
+    }

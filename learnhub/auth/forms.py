@@ -1,10 +1,18 @@
-"""Sign-in form."""
+"""Sign-in and password forms."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from learnhub.members.services import MAX_PASSWORD_LENGTH, password_problem
+
+PASSWORD_MESSAGES = {
+    "too_short": _l("Use at least 8 characters."),
+    "too_long": _l("Use at most 128 characters."),
+    "same_as_username": _l("The password must not be your username."),
+}
 
 
 class LoginForm(FlaskForm):
@@ -19,3 +27,45 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class NewPasswordMixin:
+    """The new password twice, checked against the password rules."""
+
+    username_for_check = ""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a new password")), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("new_password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_new_password(self, field) -> None:
+        problem = password_problem(field.data or "", self.username_for_check)
+        if problem:
+            raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address"),
+        validators=[DataRequired(message=_l("Enter your e-mail address")), Length(max=254)],
+        render_kw={"autocomplete": "email", "type": "email"},
+    )

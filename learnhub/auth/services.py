@@ -28,7 +28,7 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password) or not user.is_active:
         return None
     user.last_login_at = utcnow()
     return user

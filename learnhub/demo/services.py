@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from learnhub.auth.models import Category, Role, User
+from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
 from learnhub.courses.importer import check_paths, import_course
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
@@ -17,7 +17,8 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
 from learnhub.resources import resource_dir
-from learnhub.text import username_base
+from learnhub.orgs.assignments import assign
+from learnhub.text import fold, name_sort_key, username_base
 
 ROOT_NAME = "Đảng bộ Thị trấn"
 # (name, kind, people): 401 in the cells plus two accounts of the town committee make the
@@ -68,6 +69,7 @@ def build_demo(password: str, seed: int = 2021) -> DemoSummary:
             )
             taken.add(username)
     db.session.flush()
+    _assign_committee(root)
     created = _add_members(rng, cells, password_hash, taken)
     slugs = _import_shipped_courses()
     if created:
@@ -90,20 +92,31 @@ def _add_members(
     now = utcnow()
     for cell, (_, _, size) in zip(cells, CELLS, strict=True):
         for _ in range(size - counts.get(cell.id, 0)):
-            full_name, _gender = random_full_name(rng)
+            full_name, gender = random_full_name(rng)
             username = _unique(username_base(full_name), taken)
+            born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 52))
+            status = MemberStatus.exempted if born.year < 1958 and rng.random() < 0.5 else MemberStatus.active
             draw = rng.random()
             category = (
                 Category.party_member if draw < 0.62
                 else Category.civil_servant if draw < 0.9 else Category.citizen
             )
             rows.append(dict(username=username, full_name=full_name, category=category,
-                             role=Role.member, unit_id=cell.id, active=True,
+                             search_name=fold(full_name), sort_key=name_sort_key(full_name),
+                             role=Role.member, unit_id=cell.id, active=True, status=status,
+                             birth_date=born, gender=Gender(gender), phone=f"09{rng.randint(10**7, 10**8 - 1)}",
                              password_hash=password_hash, created_at=now, updated_at=now))
     if not rows:
         return []
     db.session.execute(sa.insert(User), rows)
     return list(db.session.scalars(sa.select(User.id).where(User.username.in_([r["username"] for r in rows]))))
+
+
+def _assign_committee(root: Unit) -> None:
+    """The demo committee member oversees the whole town."""
+    committee = db.session.scalar(sa.select(User).where(User.username == "capuy"))
+    if committee is not None:
+        assign(committee, root)
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnhub.db import TimestampMixin, enum_column
+from learnhub.db import TimestampMixin, enum_column, utcnow
 from learnhub.extensions import db
 
 if TYPE_CHECKING:
@@ -40,3 +40,18 @@ class Unit(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.name!r}>"
+
+
+class UnitAssignment(db.Model):
+    """A committee member's responsibility for a unit ("phân công phụ trách"): their scope is the
+    subtrees of the units assigned to them."""
+
+    __tablename__ = "unit_assignment"
+    __table_args__ = (sa.UniqueConstraint("user_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()

@@ -53,3 +53,105 @@ def get_or_create_unit(name: str, kind: UnitKind, parent: Unit | None) -> Unit:
         db.session.add(unit)
         db.session.flush()
     return unit
+
+
+def unit_paths() -> dict[int, str]:
+    """Every unit's "Parent/Child" path, computed from one query (a province has a few thousand)."""
+    rows = db.session.execute(sa.select(Unit.id, Unit.name, Unit.parent_id)).all()
+    parents = {row.id: (row.name, row.parent_id) for row in rows}
+    paths: dict[int, str] = {}
+
+    def path(unit_id: int) -> str:
+        if unit_id not in paths:
+            name, parent_id = parents[unit_id]
+            paths[unit_id] = f"{path(parent_id)}/{name}" if parent_id is not None else name
+        return paths[unit_id]
+
+    for unit_id in parents:
+        path(unit_id)
+    return paths
+
+
+def units_in_scope(user) -> list[tuple[int, str]]:
+    """(id, path) of the live units the user oversees, in path order, for choosing in forms."""
+    from learnhub.security import limit_to_scope
+
+    ids = db.session.scalars(
+        limit_to_scope(sa.select(Unit.id).where(Unit.archived_at.is_(None)), Unit.id, user)
+    ).all()
+    paths = unit_paths()
+    return sorted(((unit_id, paths[unit_id]) for unit_id in ids), key=lambda item: item[1])
+
+
+class UnitChangeRefused(ValueError):
+    """A change to the tree that would break it; the message says why (English, translated in views)."""
+
+
+def _check_name(name: str, parent_id: int | None, exclude_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name or "/" in name:
+        raise UnitChangeRefused("name_invalid")
+    clash = sa.select(Unit.id).where(
+        Unit.name == name,
+        Unit.parent_id == parent_id if parent_id is not None else Unit.parent_id.is_(None),
+    )
+    if exclude_id is not None:
+        clash = clash.where(Unit.id != exclude_id)
+    if db.session.scalar(clash) is not None:
+        raise UnitChangeRefused("name_taken")
+    return name
+
+
+def create_unit(*, name: str, kind: UnitKind, parent: Unit | None) -> Unit:
+    from learnhub import audit
+
+    unit = Unit(name=_check_name(name, parent.id if parent else None), kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    audit.record("unit.create", object_type="unit", object_id=unit.id, summary=f"created {unit_path(unit)}",
+                 after={"name": unit.name, "kind": kind.value, "parent_id": unit.parent_id})
+    return unit
+
+
+def rename_unit(unit: Unit, name: str) -> None:
+    from learnhub import audit
+
+    before = unit.name
+    unit.name = _check_name(name, unit.parent_id, exclude_id=unit.id)
+    audit.record("unit.rename", object_type="unit", object_id=unit.id, summary=f"renamed {before} to {unit.name}",
+                 before={"name": before}, after={"name": unit.name})
+
+
+def move_unit(unit: Unit, new_parent: Unit) -> None:
+    """Move a unit under another; never under itself or its own descendants (no cycles)."""
+    from learnhub import audit
+    from learnhub.security import subtree_ids
+
+    below = set(db.session.scalars(subtree_ids(sa.select(sa.literal(unit.id)))))
+    if new_parent.id in below:
+        raise UnitChangeRefused("cycle")
+    _check_name(unit.name, new_parent.id, exclude_id=unit.id)
+    before = unit.parent_id
+    unit.parent_id = new_parent.id
+    audit.record("unit.move", object_type="unit", object_id=unit.id, summary=f"moved {unit.name}",
+                 before={"parent_id": before}, after={"parent_id": new_parent.id})
+
+
+def archive_unit(unit: Unit) -> None:
+    """Archive a unit, keeping its history; refused while active members or live sub-units remain."""
+    from learnhub import audit
+    from learnhub.auth.models import SIGN_IN_STATUSES, User
+    from learnhub.db import utcnow
+
+    active = db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(User.unit_id == unit.id, User.status.in_(SIGN_IN_STATUSES))
+    )
+    if active:
+        raise UnitChangeRefused("has_members")
+    children = db.session.scalar(
+        sa.select(sa.func.count(Unit.id)).where(Unit.parent_id == unit.id, Unit.archived_at.is_(None))
+    )
+    if children:
+        raise UnitChangeRefused("has_children")
+    unit.archived_at = utcnow()
+    audit.record("unit.archive", object_type="unit", object_id=unit.id, summary=f"archived {unit.name}")

@@ -1,0 +1,1 @@
+"""Administration: organisation settings and the audit log."""

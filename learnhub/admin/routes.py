@@ -1,0 +1,60 @@
+"""Admin pages: the organisation's settings and the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from learnhub.admin.forms import AuditFilterForm, SettingsForm
+from learnhub.audit import AuditEntry
+from learnhub.audit import record as audit_record
+from learnhub.auth.models import Role
+from learnhub.extensions import db
+from learnhub.security import roles_required
+from learnhub.settings import all_settings, set_setting
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def settings():
+    current = all_settings()
+    form = SettingsForm(data=current)
+    if form.validate_on_submit():
+        after = {"organisation_name": form.organisation_name.data.strip(), "public_url": form.public_url.data.strip()}
+        for key, value in after.items():
+            set_setting(key, value)
+        audit_record("settings.change", object_type="settings", object_id=None, summary="changed the settings",
+                     before={k: current[k] for k in after}, after=after)
+        db.session.commit()
+        flash(_("The settings were saved."), "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form)
+
+
+@bp.get("/audit")
+@roles_required(Role.admin)
+def audit():
+    form = AuditFilterForm(request.args)
+    statement = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if form.validate():
+        if form.action.data:
+            statement = statement.where(AuditEntry.action.startswith(form.action.data.strip()))
+        if form.actor.data:
+            statement = statement.where(AuditEntry.actor_name == form.actor.data.strip().lower())
+        if form.since.data:
+            statement = statement.where(AuditEntry.at >= _local_midnight(form.since.data))
+        if form.until.data:
+            statement = statement.where(AuditEntry.at < _local_midnight(form.until.data + dt.timedelta(days=1)))
+    page = db.paginate(statement, per_page=50, max_per_page=50)
+    return render_template("admin/audit.html", form=form, page=page)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in Hanoi time, as UTC (the log stores UTC)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)

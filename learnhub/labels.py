@@ -1,0 +1,46 @@
+"""Interface names of the enums, with the glossary's Vietnamese terms in the catalogue."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from learnhub.auth.models import Category, Gender, MemberStatus, Role
+from learnhub.courses.models import CourseKind
+from learnhub.orgs.models import UnitKind
+
+COURSE_KINDS = {
+    CourseKind.resolution: _l("Resolution"),
+    CourseKind.directive: _l("Directive"),
+    CourseKind.conclusion: _l("Conclusion"),
+    CourseKind.regulation: _l("Regulation"),
+    CourseKind.training: _l("Training module"),
+}
+CATEGORIES = {
+    Category.party_member: _l("Party member"),
+    Category.civil_servant: _l("Civil servant or public employee"),
+    Category.citizen: _l("Citizen"),
+}
+STATUSES = {
+    MemberStatus.active: _l("Active"),
+    MemberStatus.exempted: _l("Exempted from cell activities"),
+    MemberStatus.suspended: _l("Suspended"),
+    MemberStatus.moved: _l("Moved away"),
+    MemberStatus.left: _l("Left the Party"),
+    MemberStatus.deceased: _l("Deceased"),
+}
+GENDERS = {Gender.male: _l("Male"), Gender.female: _l("Female")}
+ROLES = {
+    Role.member: _l("Member"),
+    Role.propagandist: _l("Propagandist"),
+    Role.committee: _l("Committee member"),
+    Role.admin: _l("Administrator"),
+}
+UNIT_KINDS = {
+    UnitKind.committee: _l("Party committee"),
+    UnitKind.cell: _l("Party cell"),
+    UnitKind.agency: _l("Agency or unit"),
+    UnitKind.mass_org: _l("Mass organisation"),
+}
+ALL = {
+    "COURSE_KINDS": COURSE_KINDS, "CATEGORIES": CATEGORIES, "STATUSES": STATUSES,
+    "GENDERS": GENDERS, "ROLES": ROLES, "UNIT_KINDS": UNIT_KINDS, "ROLE": Role,
+}

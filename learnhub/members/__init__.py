@@ -1,0 +1,1 @@
+"""Members: the roster of each unit, imports and exports, accounts, membership over time."""

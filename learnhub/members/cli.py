@@ -1,0 +1,60 @@
+"""`learnhub members import`"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from learnhub.extensions import db
+from learnhub.members.importer import apply_member_import, plan_member_import
+from learnhub.orgs.models import Unit
+from learnhub.orgs.services import UnitNotFound, resolve_unit
+
+members_cli = AppGroup("members", help="Import members.")
+
+
+def _base_unit(spec: str | None) -> Unit:
+    if spec:
+        try:
+            return resolve_unit(spec)
+        except UnitNotFound as exc:
+            raise click.UsageError(str(exc)) from None
+    roots = db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None))).all()
+    if len(roots) != 1:
+        raise click.UsageError("give --unit: the organisation has no single top unit")
+    return roots[0]
+
+
+@members_cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--unit", "unit_spec", default=None, help="Unit the file's units are under (default: the top unit).")
+@click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
+def import_command(file: Path, unit_spec: str | None, dry_run: bool) -> None:
+    """Import a member list (.xlsx or .csv); a file with any problem imports nothing."""
+    if not file.is_file():
+        raise click.UsageError(f"{file}: no such file")
+    base = _base_unit(unit_spec)
+
+    def progress(rows: int) -> None:
+        click.echo(f"{rows} rows read…", err=True)
+
+    with force_locale("en"):
+        plan = plan_member_import(file, filename=file.name, base_unit=base, viewer=None, progress=progress)
+        for problem in plan.problems:
+            column = f" {problem.column}:" if problem.column else ""
+            click.echo(f"{file}:{problem.row}:{column} {problem.message}", err=True)
+    if plan.problems:
+        raise click.ClickException(f"{len(plan.problems)} problem(s): nothing was imported")
+    if plan.parsed.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(plan.parsed.ignored_columns)}", err=True)
+    summary = f"{plan.created} new, {plan.updated} to update, {plan.unchanged} unchanged"
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"dry run: {summary}; nothing was written", err=True)
+        return
+    apply_member_import(plan, actor=None)
+    db.session.commit()
+    click.echo(f"imported: {summary}", err=True)

@@ -1,0 +1,68 @@
+"""Importing a member list in the browser: upload, preview every row's problems, confirm."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.auth.models import Role
+from learnhub.extensions import db
+from learnhub.members import uploads
+from learnhub.members.forms import ImportUploadForm
+from learnhub.members.importer import apply_member_import, plan_member_import
+from learnhub.orgs.services import units_in_scope
+from learnhub.security import get_unit_in_scope_or_404, roles_required
+from learnhub.forms import options
+
+bp = Blueprint("members_import", __name__, url_prefix="/members/import")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.committee)
+def upload():
+    form = ImportUploadForm()
+    form.unit.choices = options(units_in_scope(current_user))
+    if form.validate_on_submit():
+        unit = get_unit_in_scope_or_404(form.unit.data)
+        token = uploads.save_upload(form.file.data, owner_id=current_user.id, unit_id=unit.id)
+        return redirect(url_for("members_import.preview", token=token))
+    return render_template("members/import_upload.html", form=form)
+
+
+def _plan(token: str):
+    found = uploads.load_upload(token, current_user.id)
+    if found is None:
+        abort(404)
+    path, meta = found
+    unit = get_unit_in_scope_or_404(meta["unit"])
+    return plan_member_import(path, filename=meta["filename"], base_unit=unit, viewer=current_user), unit
+
+
+@bp.get("/<token>")
+@roles_required(Role.committee)
+def preview(token: str):
+    plan, unit = _plan(token)
+    return render_template("members/import_preview.html", plan=plan, unit=unit, token=token)
+
+
+@bp.post("/<token>")
+@roles_required(Role.committee)
+def confirm(token: str):
+    plan, unit = _plan(token)
+    if not plan.ok:
+        flash(_("The file still has problems: nothing was imported."), "error")
+        return render_template("members/import_preview.html", plan=plan, unit=unit, token=token), 400
+    created, updated = apply_member_import(plan, current_user)
+    db.session.commit()
+    uploads.delete_upload(token)
+    flash(_("Imported: %(created)d new members, %(updated)d updated.", created=created, updated=updated), "success")
+    return redirect(url_for("members.index", unit=unit.id))
+
+
+@bp.post("/<token>/cancel")
+@roles_required(Role.committee)
+def cancel(token: str):
+    if uploads.load_upload(token, current_user.id) is not None:
+        uploads.delete_upload(token)
+    flash(_("The import was cancelled; nothing was changed."), "info")
+    return redirect(url_for("members_import.upload"))
