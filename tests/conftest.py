@@ -2,6 +2,7 @@
 LEARNHUB_TEST_DATABASE_URL is set), clients, and factories for units, users and courses."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +22,14 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
 
 PASSWORD = "mat-khau-thu-nghiem"
+
+
+@functools.cache
+def password_hash() -> str:
+    """One hash of PASSWORD for every test user: hashing is deliberately slow."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD)
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
@@ -198,7 +207,10 @@ def make_user(app: Flask, make_unit: Callable[..., Unit]) -> Callable[..., User]
             category=category,
             active=active,
         )
-        user.set_password(password)
+        if password == PASSWORD:
+            user.password_hash = password_hash()
+        else:
+            user.set_password(password)
         return persist(app, user)
 
     return make

@@ -44,7 +44,7 @@ def audit():
     statement = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if form.validate():
         if form.action.data:
-            statement = statement.where(AuditEntry.action.startswith(form.action.data.strip()))
+            statement = statement.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
         if form.actor.data:
             statement = statement.where(AuditEntry.actor_name == form.actor.data.strip().lower())
         if form.since.data:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @validates("full_name")
     def set_name_keys(self, _key: str, full_name: str) -> str:
-        full_name = " ".join(full_name.split())
+        full_name = " ".join(unicodedata.normalize("NFC", full_name).split())
         self.search_name = fold(full_name)
         self.sort_key = name_sort_key(full_name)
         return full_name

@@ -155,13 +155,14 @@ def issue_first_passwords(
     """New temporary passwords for the members of ``unit`` and below, grouped by their unit's path.
 
     With ``only_new``, only members who never chose their own password (or were reset) get one.
+    The person printing is left out: their own password never changes behind their back.
     The passwords exist only in the return value; the database keeps their hashes.
     """
     from learnhub.auth.models import SIGN_IN_STATUSES
     from learnhub.orgs.services import unit_paths
 
     statement = members_query(viewer, MemberFilter(unit_id=unit.id)).where(
-        User.active.is_(True), User.status.in_(SIGN_IN_STATUSES)
+        User.active.is_(True), User.status.in_(SIGN_IN_STATUSES), User.id != viewer.id
     )
     if only_new:
         statement = statement.where(User.must_change_password.is_(True))

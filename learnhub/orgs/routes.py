@@ -23,6 +23,7 @@ REFUSALS = {
     "cycle": _l("A unit cannot be moved under itself or one of its own sub-units."),
     "has_members": _l("This unit still has active members: transfer them or record their status first."),
     "has_children": _l("This unit still has sub-units: archive or move them first."),
+    "parent_archived": _l("An archived unit cannot receive sub-units."),
 }
 
 
@@ -130,13 +131,16 @@ def _apply(change, success: str) -> bool:
 @roles_required(Role.committee)
 def assignment_list():
     form = AssignmentForm()
-    form.user.choices = options(assignments.assignable_people(current_user))
+    people = assignments.assignable_people(current_user)
+    form.user.choices = options(people)
     form.unit.choices = options(assignments.assignable_units(current_user))
     if form.validate_on_submit():
-        person = db.session.get(User, form.user.data)
         target = get_unit_in_scope_or_404(form.unit.data)
-        if person is None or not assignments.may_assign(current_user, target):
+        if form.user.data not in {person_id for person_id, _ in people}:
             abort(404)
+        if not assignments.may_assign(current_user, target):
+            abort(404)
+        person = db.session.get(User, form.user.data)
         assignments.assign(person, target)
         db.session.commit()
         flash(_("%(name)s is now responsible for %(unit)s.", name=person.full_name, unit=target.name), "success")

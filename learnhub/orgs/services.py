@@ -1,6 +1,8 @@
 """Finding and creating units of the organisation tree."""
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 
 from learnhub.extensions import db
@@ -88,7 +90,7 @@ class UnitChangeRefused(ValueError):
 
 
 def _check_name(name: str, parent_id: int | None, exclude_id: int | None = None) -> str:
-    name = " ".join(name.split())
+    name = " ".join(unicodedata.normalize("NFC", name).split())
     if not name or "/" in name:
         raise UnitChangeRefused("name_invalid")
     clash = sa.select(Unit.id).where(
@@ -105,6 +107,8 @@ def _check_name(name: str, parent_id: int | None, exclude_id: int | None = None)
 def create_unit(*, name: str, kind: UnitKind, parent: Unit | None) -> Unit:
     from learnhub import audit
 
+    if parent is not None and parent.archived_at is not None:
+        raise UnitChangeRefused("parent_archived")
     unit = Unit(name=_check_name(name, parent.id if parent else None), kind=kind, parent=parent)
     db.session.add(unit)
     db.session.flush()
@@ -127,6 +131,8 @@ def move_unit(unit: Unit, new_parent: Unit) -> None:
     from learnhub import audit
     from learnhub.security import subtree_ids
 
+    if new_parent.archived_at is not None:
+        raise UnitChangeRefused("parent_archived")
     below = set(db.session.scalars(subtree_ids(sa.select(sa.literal(unit.id)))))
     if new_parent.id in below:
         raise UnitChangeRefused("cycle")

@@ -1,0 +1,137 @@
+"""Every URL of the app, walked as each kind of user with real objects.
+
+The table says what each role gets. A route added without an entry here fails
+`test_every_route_has_an_entry`, so access is decided when a route is written, not later.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+
+from learnhub.auth.models import Role
+from learnhub.courses.format import MediaSource
+from learnhub.orgs.models import UnitAssignment, UnitKind
+from tests.conftest import csrf_token, login, persist
+
+ROLES = ["anonymous", "member", "propagandist", "committee_in_scope", "committee_out_of_scope", "admin"]
+LOGIN_AS = {"member": "an", "propagandist": "tuyentruyen", "committee_in_scope": "bithu1",
+            "committee_out_of_scope": "bithu2", "admin": "admin"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@dataclass
+class Case:
+    method: str
+    url: Callable[[dict], str]
+    expect: dict[str, int]
+    data: Callable[[dict], dict] = field(default=lambda o: {})
+
+
+def everyone(status: int, anonymous: int = 302) -> dict[str, int]:
+    return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
+
+
+def committee(in_scope: int, out_of_scope: int | None = None, admin: int | None = None) -> dict[str, int]:
+    return {"anonymous": 302, "member": 403, "propagandist": 403, "committee_in_scope": in_scope,
+            "committee_out_of_scope": in_scope if out_of_scope is None else out_of_scope,
+            "admin": in_scope if admin is None else admin}
+
+
+ADMIN_ONLY = {"anonymous": 302, "member": 403, "propagandist": 403, "committee_in_scope": 403,
+              "committee_out_of_scope": 403, "admin": 200}
+OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee_in_scope": 200,
+                "committee_out_of_scope": 404, "admin": 200}
+
+# GETs first, then state changes ordered so that none spoils a later one; sign-out last.
+CASES: dict[str, Case] = {
+    "study.home": Case("GET", lambda o: "/", everyone(200)),
+    "study.course": Case("GET", lambda o: "/courses/nghi-quyet-thu/", everyone(200)),
+    "study.lesson": Case("GET", lambda o: "/courses/nghi-quyet-thu/bai-1", everyone(200)),
+    "study.media": Case("GET", lambda o: "/courses/nghi-quyet-thu/media/so-do.png", everyone(200)),
+    "auth.login": Case("GET", lambda o: "/login", {**everyone(302), "anonymous": 200}),
+    "auth.change_password": Case("GET", lambda o: "/account/password", everyone(200)),
+    "auth.forgot_password": Case("GET", lambda o: "/password/forgot", everyone(200, anonymous=200)),
+    "auth.reset_password": Case("GET", lambda o: "/password/reset/not-a-token", everyone(302, anonymous=302)),
+    "members.index": Case("GET", lambda o: "/members/", committee(200)),
+    "members.export": Case("GET", lambda o: "/members/export.csv", committee(200)),
+    "members.profile": Case("GET", lambda o: f"/members/{o['hai'].id}", OWN_OR_SCOPE),
+    "members.slips": Case("GET", lambda o: "/members/slips", committee(200)),
+    "members_import.upload": Case("GET", lambda o: "/members/import/", committee(200)),
+    "members_import.preview": Case("GET", lambda o: "/members/import/abc123", committee(404)),
+    "orgs.units": Case("GET", lambda o: "/units/", committee(200)),
+    "orgs.unit": Case("GET", lambda o: f"/units/{o['a'].id}", committee(200, out_of_scope=404)),
+    "orgs.assignment_list": Case("GET", lambda o: "/assignments", committee(200)),
+    "admin.settings": Case("GET", lambda o: "/admin/settings", ADMIN_ONLY),
+    "admin.audit": Case("GET", lambda o: "/admin/audit", ADMIN_ONLY),
+    "study.heartbeat": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/heartbeat", everyone(204)),
+    "study.mark_studied": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/studied", everyone(302)),
+    "i18n.set_language": Case("POST", lambda o: "/language", everyone(302, anonymous=302), lambda o: {"lang": "vi"}),
+    "members.transfer": Case("POST", lambda o: f"/members/{o['hai'].id}/transfer", committee(302, 404),
+                             lambda o: {"to_unit": o["a"].id, "effective_on": "2026-01-02", "reason": "x"}),
+    "members.change_status": Case("POST", lambda o: f"/members/{o['hai'].id}/status", committee(302, 404),
+                                  lambda o: {"status": "active", "effective_on": "2026-01-02", "reason": "x"}),
+    "members.reset_password": Case("POST", lambda o: f"/members/{o['hai'].id}/reset-password", committee(200, 404)),
+    "members.change_account": Case("POST", lambda o: f"/members/{o['hai'].id}/account",
+                                   {**ADMIN_ONLY, "admin": 302}, lambda o: {"role": "member", "active": "y"}),
+    "members_import.confirm": Case("POST", lambda o: "/members/import/abc123", committee(404)),
+    "members_import.cancel": Case("POST", lambda o: "/members/import/abc123/cancel", committee(302)),
+    "orgs.create_root": Case("POST", lambda o: "/units/", {**ADMIN_ONLY, "admin": 302},
+                             lambda o: {"name": "Đảng bộ Mới", "kind": "committee"}),
+    "orgs.create_child": Case("POST", lambda o: f"/units/{o['a'].id}/children", committee(302, 404),
+                              lambda o: {"name": "Tổ mới", "kind": "cell"}),
+    "orgs.rename": Case("POST", lambda o: f"/units/{o['a'].id}/rename", committee(302, 404),
+                        lambda o: {"name": "Chi bộ Khu phố 1"}),
+    "orgs.move": Case("POST", lambda o: f"/units/{o['group'].id}/move", committee(302, 404),
+                      lambda o: {"parent": o["a"].id}),
+    "orgs.archive": Case("POST", lambda o: f"/units/{o['empty'].id}/archive", committee(302, 404)),
+    "orgs.remove_assignment": Case("POST", lambda o: f"/assignments/{o['group_assignment'].id}/remove",
+                                   committee(302, 404)),
+    "auth.logout": Case("POST", lambda o: "/logout", everyone(302)),
+}
+NOT_WALKED = {"static"}
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - NOT_WALKED
+    assert endpoints - set(CASES) == set(), "add the new routes to CASES with the status each role gets"
+    assert set(CASES) - endpoints == set()
+
+
+@pytest.fixture
+def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
+    make_course(media=[MediaSource("so-do.png", "image/png", PNG)])
+    group = make_unit("Tổ 1", UnitKind.cell, parent=town["a"])
+    empty = make_unit("Tổ 2", UnitKind.cell, parent=town["a"])
+    helper = make_user(Role.committee, username="totruong", unit=group)
+    assignment = persist(app, UnitAssignment(user_id=helper.id, unit_id=group.id))
+    hai = make_user(username="hai", unit=town["a"], full_name="Đinh Văn Hải")
+    return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_table_says(app: Flask, objects: dict, role: str) -> None:
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, LOGIN_AS[role]).status_code == 302
+    failures = []
+    for endpoint, case in CASES.items():
+        url = case.url(objects)
+        if case.method == "GET":
+            response = client.get(url)
+        else:
+            token = csrf_token(client, "/login")
+            response = client.post(url, data={"csrf_token": token, **case.data(objects)})
+        if response.status_code != case.expect[role]:
+            failures.append(f"{case.method} {url} ({endpoint}): {response.status_code}, expected {case.expect[role]}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("endpoint", [e for e, c in CASES.items() if c.method == "POST"])
+def test_every_state_change_refuses_a_missing_csrf_token(app: Flask, objects: dict, endpoint: str) -> None:
+    client = app.test_client()
+    login(client, "admin")
+    case = CASES[endpoint]
+    assert client.post(case.url(objects), data=case.data(objects)).status_code == 400
