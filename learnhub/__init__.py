@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.quizzes.routes import bp as quizzes_bp
     from learnhub.admin.routes import bp as admin_bp
     from learnhub.study.routes import bp as study_bp
 
@@ -76,5 +77,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(members_import_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(quizzes_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(study_bp)

@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from learnhub.demo.cli import demo_command
     from learnhub.members.cli import members_cli
     from learnhub.orgs.cli import units_cli
+    from learnhub.quizzes.cli import quiz_cli
     from learnhub.translate import translate_cli
 
     app.cli.add_command(users_cli)
@@ -17,4 +18,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(units_cli)
     app.cli.add_command(members_cli)
+    app.cli.add_command(quiz_cli)
     app.cli.add_command(translate_cli)

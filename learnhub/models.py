@@ -4,9 +4,10 @@ from learnhub.auth.models import User
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.members.models import MembershipEvent
 from learnhub.orgs.models import Unit, UnitAssignment
+from learnhub.quizzes.models import AttemptAnswer, Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import Setting
 
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
-    "Setting", "Unit", "UnitAssignment", "User",
+    "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
 ]

@@ -285,3 +285,26 @@ def town(make_unit, make_user, assign) -> dict:
         "member_b": make_user(username="binh", unit=cell_b, full_name="Hoàng Thị Bình"),
         "propagandist": make_user(Role.propagandist, username="tuyentruyen", unit=cell_a, full_name="Vũ Minh Tâm"),
     }
+
+
+@pytest.fixture
+def make_quiz(app: Flask, make_course):
+    """The test course with a quiz of ``count`` questions of every kind (tests/quiz_factory.py)."""
+    from learnhub.quizzes.bank import Bank, QuizSettings
+    from learnhub.quizzes.models import Quiz
+    from learnhub.quizzes.sync import sync_quiz
+    from tests.quiz_factory import sample_questions
+
+    def make(count: int = 12, **settings):
+        make_course()
+        with app.app_context():
+            course = db.session.scalars(sa.select(Course)).one()
+            options = {"pass_score": 80, "shuffle": True, **settings}
+            sync_quiz(course, Bank(QuizSettings(**options), sample_questions(count)))
+            db.session.commit()
+            quiz = db.session.scalars(sa.select(Quiz)).one()
+            quiz.questions  # noqa: B018
+            db.session.expunge_all()
+            return quiz
+
+    return make

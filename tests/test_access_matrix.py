@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import pytest
 from flask import Flask
 
-from learnhub.auth.models import Role
+import sqlalchemy as sa
+
+from learnhub.auth.models import Role, User
+from learnhub.extensions import db
 from learnhub.courses.format import MediaSource
 from learnhub.orgs.models import UnitAssignment, UnitKind
 from tests.conftest import csrf_token, login, persist
@@ -42,6 +45,8 @@ def committee(in_scope: int, out_of_scope: int | None = None, admin: int | None 
 
 ADMIN_ONLY = {"anonymous": 302, "member": 403, "propagandist": 403, "committee_in_scope": 403,
               "committee_out_of_scope": 403, "admin": 200}
+AUTHORS = {"anonymous": 302, "member": 403, "propagandist": 200, "committee_in_scope": 200,
+           "committee_out_of_scope": 200, "admin": 200}
 OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee_in_scope": 200,
                 "committee_out_of_scope": 404, "admin": 200}
 
@@ -66,6 +71,16 @@ CASES: dict[str, Case] = {
     "orgs.assignment_list": Case("GET", lambda o: "/assignments", committee(200)),
     "admin.settings": Case("GET", lambda o: "/admin/settings", ADMIN_ONLY),
     "admin.audit": Case("GET", lambda o: "/admin/audit", ADMIN_ONLY),
+    "quizzes.quiz": Case("GET", lambda o: "/courses/nghi-quyet-thu/quiz", everyone(200)),
+    "quizzes.analysis": Case("GET", lambda o: "/courses/nghi-quyet-thu/quiz/analysis", AUTHORS),
+    "quizzes.analysis_export": Case("GET", lambda o: "/courses/nghi-quyet-thu/quiz/analysis.xlsx", AUTHORS),
+    # The attempt belongs to "hai": everyone else, whatever their role, is told it does not exist.
+    "quizzes.attempt": Case("GET", lambda o: f"/attempts/{o['attempt']}", everyone(404)),
+    "quizzes.review": Case("GET", lambda o: f"/attempts/{o['attempt']}/review", everyone(404)),
+    "quizzes.save_answer": Case("POST", lambda o: f"/attempts/{o['attempt']}/answer", everyone(404)),
+    "quizzes.save_all": Case("POST", lambda o: f"/attempts/{o['attempt']}/save", everyone(404)),
+    "quizzes.submit": Case("POST", lambda o: f"/attempts/{o['attempt']}/submit", everyone(404)),
+    "quizzes.start": Case("POST", lambda o: "/courses/nghi-quyet-thu/quiz/start", everyone(302)),
     "study.heartbeat": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/heartbeat", everyone(204)),
     "study.mark_studied": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/studied", everyone(302)),
     "i18n.set_language": Case("POST", lambda o: "/language", everyone(302, anonymous=302), lambda o: {"lang": "vi"}),
@@ -108,7 +123,18 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
     helper = make_user(Role.committee, username="totruong", unit=group)
     assignment = persist(app, UnitAssignment(user_id=helper.id, unit_id=group.id))
     hai = make_user(username="hai", unit=town["a"], full_name="Đinh Văn Hải")
-    return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai}
+    with app.app_context():
+        from learnhub.courses.models import Course
+        from learnhub.quizzes.attempts import start_attempt
+        from learnhub.quizzes.bank import Bank, QuizSettings
+        from learnhub.quizzes.sync import sync_quiz
+        from tests.quiz_factory import sample_questions
+
+        quiz = sync_quiz(db.session.scalars(sa.select(Course)).one(), Bank(QuizSettings(), sample_questions(6)))
+        attempt = start_attempt(db.session.get(User, hai.id), quiz)
+        db.session.commit()
+        attempt_id = attempt.id
+    return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id}
 
 
 @pytest.mark.parametrize("role", ROLES)

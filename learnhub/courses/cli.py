@@ -13,8 +13,11 @@ from learnhub.resources import resource_dir
 courses_cli = AppGroup("courses", help="Check and import course folders.")
 
 
-def _report(paths: tuple[Path, ...]) -> tuple[list, int]:
-    reports, problems = check_paths(list(paths))
+SKIP_HELP = "Skip GIFT items that cannot be graded (essays, descriptions) with a warning."
+
+
+def _report(paths: tuple[Path, ...], skip_unsupported: bool = False) -> tuple[list, int]:
+    reports, problems = check_paths(list(paths), skip_unsupported=skip_unsupported)
     for problem in problems + [p for report in reports for p in report.problems]:
         click.echo(str(problem), err=True)
     errors = len([p for p in problems if p.severity == "error"])
@@ -24,9 +27,10 @@ def _report(paths: tuple[Path, ...]) -> tuple[list, int]:
 
 @courses_cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check_command(paths: tuple[Path, ...]) -> None:
+@click.option("--skip-unsupported", is_flag=True, help=SKIP_HELP)
+def check_command(paths: tuple[Path, ...], skip_unsupported: bool) -> None:
     """Check course folders without touching the database; every problem as path:line: message."""
-    reports, errors = _report(paths)
+    reports, errors = _report(paths, skip_unsupported)
     if errors:
         raise click.ClickException(f"{errors} error(s) in {len(reports)} course folder(s)")
     click.echo(f"{len(reports)} course folder(s) OK", err=True)
@@ -34,9 +38,10 @@ def check_command(paths: tuple[Path, ...]) -> None:
 
 @courses_cli.command("import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def import_command(paths: tuple[Path, ...]) -> None:
+@click.option("--skip-unsupported", is_flag=True, help=SKIP_HELP)
+def import_command(paths: tuple[Path, ...], skip_unsupported: bool) -> None:
     """Import course folders (default: the shipped courses/); nothing is written if any has an error."""
-    reports, errors = _report(paths or (resource_dir("courses"),))
+    reports, errors = _report(paths or (resource_dir("courses"),), skip_unsupported)
     if errors:
         raise click.ClickException(f"{errors} error(s): nothing was imported")
     for report in reports:

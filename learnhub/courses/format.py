@@ -10,6 +10,9 @@ from typing import Any
 
 from learnhub.courses.frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from learnhub.courses.models import CourseKind
+from learnhub.quizzes.bank import Bank
+from learnhub.quizzes.gift import parse_gift
+from learnhub.quizzes.quiz_md import parse_quiz_md
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
 LESSON_FILE_RE = re.compile(r"^(\d{1,3})-(.+)\.md$")
@@ -75,6 +78,7 @@ class CourseSource:
     media: list[MediaSource] = field(default_factory=list)
     quiz_format: str | None = None
     quiz_source: str | None = None
+    quiz_bank: Bank | None = None
 
 
 @dataclass
@@ -127,8 +131,11 @@ def read_text(path: Path, out: _Collector) -> str | None:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
 
 
-def read_course(folder: Path) -> CourseReport:
-    """Read and check one course folder; ``source`` is None when there is any error."""
+def read_course(folder: Path, *, skip_unsupported: bool = False) -> CourseReport:
+    """Read and check one course folder; ``source`` is None when there is any error.
+
+    ``skip_unsupported`` skips GIFT items LearnHub cannot grade (essays) with a warning.
+    """
     out = _Collector()
     slug = folder.name
     if not SLUG_RE.match(slug):
@@ -141,7 +148,7 @@ def read_course(folder: Path) -> CourseReport:
         course = _read_course_md(course_md, slug, out)
     lessons = _read_lessons(folder, out)
     media = _read_media(folder, out)
-    quiz_format, quiz_source = _read_quiz(folder, out)
+    quiz_format, quiz_source, quiz_bank = _read_quiz(folder, out, skip_unsupported)
     media_paths = {m.path for m in media}
     if course is not None:
         _check_media_refs(course_md, course.intro_markdown, _body_line(course_md), media_paths, out)
@@ -155,7 +162,7 @@ def read_course(folder: Path) -> CourseReport:
         return CourseReport(folder, None, problems)
     course.lessons = [lesson for _, lesson in lessons]
     course.media = media
-    course.quiz_format, course.quiz_source = quiz_format, quiz_source
+    course.quiz_format, course.quiz_source, course.quiz_bank = quiz_format, quiz_source, quiz_bank
     return CourseReport(folder, course, problems)
 
 
@@ -364,16 +371,29 @@ def sniff_media_type(data: bytes, suffix: str) -> str | None:
     return None
 
 
-def _read_quiz(folder: Path, out: _Collector) -> tuple[str | None, str | None]:
+def _read_quiz(
+    folder: Path, out: _Collector, skip_unsupported: bool
+) -> tuple[str | None, str | None, Bank | None]:
+    """The quiz file's format, text and parsed bank; its problems reported at their lines."""
     quiz_md, quiz_gift = folder / "quiz.md", folder / "quiz.gift"
     if quiz_md.is_file() and quiz_gift.is_file():
         out.error(quiz_gift, 1, "quiz.md and quiz.gift are both present: keep only one")
-        return None, None
+        return None, None, None
     for path, kind in ((quiz_md, "md"), (quiz_gift, "gift")):
-        if path.is_file():
-            text = read_text(path, out)
-            return (kind, text) if text is not None else (None, None)
-    return None, None
+        if not path.is_file():
+            continue
+        text = read_text(path, out)
+        if text is None:
+            return None, None, None
+        if kind == "md":
+            bank, problems = parse_quiz_md(text)
+        else:
+            bank, problems = parse_gift(text, skip_unsupported=skip_unsupported)
+        for problem in problems:
+            report = out.warning if problem.severity == "warning" else out.error
+            report(path, problem.line, problem.message)
+        return kind, text, bank
+    return None, None, None
 
 
 def _body_line(path: Path) -> int:

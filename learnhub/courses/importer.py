@@ -12,6 +12,7 @@ from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.markdown import render_markdown
+from learnhub.quizzes.sync import sync_quiz
 
 
 @dataclass
@@ -21,6 +22,7 @@ class ImportSummary:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
+    questions: int = 0
 
     def describe(self) -> str:
         verb = "created" if self.created else "updated"
@@ -29,10 +31,12 @@ class ImportSummary:
             if items:
                 parts.append(f"{label} {', '.join(items)}")
         parts.append(f"{len(self.added) + len(self.updated)} lessons")
+        if self.questions:
+            parts.append(f"{self.questions} quiz questions")
         return "; ".join(parts)
 
 
-def check_paths(paths: list[Path]) -> tuple[list[CourseReport], list[Problem]]:
+def check_paths(paths: list[Path], *, skip_unsupported: bool = False) -> tuple[list[CourseReport], list[Problem]]:
     """Read every course under ``paths``; return the reports and the problems outside any course."""
     reports: list[CourseReport] = []
     problems: list[Problem] = []
@@ -41,7 +45,7 @@ def check_paths(paths: list[Path]) -> tuple[list[CourseReport], list[Problem]]:
         folders, found_problems = find_course_folders(path)
         problems.extend(found_problems)
         for folder in folders:
-            report = read_course(folder)
+            report = read_course(folder, skip_unsupported=skip_unsupported)
             if folder.name in slugs:
                 report.problems.append(
                     Problem(str(folder), 1, f"the slug is also used by {slugs[folder.name]}")
@@ -80,6 +84,8 @@ def import_course(source: CourseSource) -> ImportSummary:
     _sync_lessons(course, source, summary)
     _sync_media(course, source)
     db.session.flush()
+    quiz = sync_quiz(course, source.quiz_bank)
+    summary.questions = len(quiz.active_questions) if quiz is not None else 0
     return summary
 
 

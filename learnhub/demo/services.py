@@ -13,6 +13,7 @@ from learnhub.courses.importer import check_paths, import_course
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.demo.names import random_full_name
+from learnhub.demo.quiz_activity import add_quiz_attempts
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
@@ -74,6 +75,7 @@ def build_demo(password: str, seed: int = 2021) -> DemoSummary:
     slugs = _import_shipped_courses()
     if created:
         _add_progress(rng, created)
+        add_quiz_attempts(rng, created)
     return DemoSummary(units=len(cells) + 1, members_created=len(created), courses=slugs)
 
 

@@ -30,6 +30,7 @@ def course(slug: str):
         course=course,
         progress=progress,
         next_lesson=services.next_lesson(course, progress),
+        has_quiz=services.has_quiz(course),
     )
 
 

@@ -165,3 +165,13 @@ def _add_time(progress: LessonProgress, now: dt.datetime, cap: dt.timedelta) -> 
     if elapsed > dt.timedelta(0):
         progress.seconds_spent += int(min(elapsed, cap).total_seconds())
     progress.last_seen_at = max(now, progress.last_seen_at)
+
+
+def has_quiz(course: Course) -> bool:
+    from learnhub.quizzes.models import Quiz, QuizQuestion
+
+    return db.session.scalar(
+        sa.select(sa.func.count(QuizQuestion.id)).join(Quiz).where(
+            Quiz.course_id == course.id, QuizQuestion.archived_at.is_(None)
+        )
+    ) > 0

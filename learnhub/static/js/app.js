@@ -60,7 +60,97 @@
     });
   }
 
+  /* The quiz: save each answer as it changes, count what is answered, show the time left.
+     The server keeps the time and grades; this only helps the member see where they are. */
+  function questionResponse(fieldset) {
+    var kind = fieldset.getAttribute("data-kind");
+    if (kind === "multiple") {
+      return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+    }
+    if (kind === "matching") {
+      var pairs = {};
+      Array.prototype.forEach.call(fieldset.querySelectorAll("select"), function (select) {
+        pairs[select.name.split("-").pop()] = select.value;
+      });
+      return pairs;
+    }
+    if (kind === "short" || kind === "numerical") {
+      return fieldset.querySelector("input").value;
+    }
+    var checked = fieldset.querySelector("input:checked");
+    return checked ? checked.value : null;
+  }
+
+  function isAnswered(fieldset) {
+    var response = questionResponse(fieldset);
+    if (response === null || response === "") { return false; }
+    if (Array.isArray(response)) { return response.length > 0; }
+    if (typeof response === "object") {
+      return Object.keys(response).some(function (k) { return response[k] !== ""; });
+    }
+    return true;
+  }
+
+  function enhanceQuiz(form) {
+    var url = form.getAttribute("data-autosave-url");
+    var state = document.querySelector("[data-save-state]");
+    var answered = document.querySelector("[data-answered]");
+    var fieldsets = form.querySelectorAll("fieldset[data-qid]");
+    var submitting = false;
+
+    function count() {
+      answered.textContent = Array.prototype.filter.call(fieldsets, isAnswered).length;
+    }
+
+    function save(fieldset) {
+      fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ qid: fieldset.getAttribute("data-qid"), response: questionResponse(fieldset) })
+      }).then(function (r) {
+        state.textContent = form.getAttribute(r.ok ? "data-saved-text" : "data-offline-text");
+      }).catch(function () {
+        state.textContent = form.getAttribute("data-offline-text");
+      });
+    }
+
+    Array.prototype.forEach.call(fieldsets, function (fieldset) {
+      var timer = null;
+      fieldset.addEventListener("change", function () { count(); save(fieldset); });
+      fieldset.addEventListener("input", function (e) {
+        if (e.target.type !== "text") { return; }
+        count();
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { save(fieldset); }, 800);
+      });
+    });
+    form.addEventListener("submit", function (e) {
+      if (submitting) { e.preventDefault(); return; }  /* a double tap sends once */
+      submitting = true;
+    });
+
+    var deadlineBox = document.querySelector("[data-deadline]");
+    if (deadlineBox) {
+      var deadline = Date.parse(deadlineBox.getAttribute("data-deadline") + (/[zZ+]/.test(deadlineBox.getAttribute("data-deadline").slice(-6)) ? "" : "Z"));
+      var out = deadlineBox.querySelector("[data-time-left]");
+      var tick = function () {
+        var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        out.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+        if (left === 0 && !submitting) {
+          submitting = true;
+          form.submit();
+          return;
+        }
+        window.setTimeout(tick, 1000);
+      };
+      tick();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var quiz = document.querySelector("form[data-autosave-url]");
+    if (quiz) { enhanceQuiz(quiz); }
     var article = document.querySelector("[data-heartbeat-url]");
     if (article) { startHeartbeat(article); }
     Array.prototype.forEach.call(document.querySelectorAll("form[data-upload-progress]"), enhanceUpload);

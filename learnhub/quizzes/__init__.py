@@ -1,0 +1,1 @@
+"""Comprehension quizzes: question banks, attempts graded on the server, item analysis."""

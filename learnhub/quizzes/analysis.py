@@ -1,0 +1,153 @@
+"""Item analysis of a quiz, aggregated in SQL: which questions members get wrong, and how well
+each question tells those who grasp the content from those who do not."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from learnhub.extensions import db
+from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt, QuizQuestion
+
+TOO_EASY = 0.9
+TOO_HARD = 0.3
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    attempts: int
+    members: int
+    mean: float | None
+    median: float | None
+    pass_rate: float | None  # members who passed ÷ members who attempted
+    first_attempt_pass_rate: float | None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    qid: str
+    position: int | None
+    stem: str
+    kind: str
+    answered: int
+    facility: float | None  # mean fraction of the points, 0..1
+    discrimination: float | None  # facility in the top third minus the bottom third
+    top_wrong: str | None  # the most chosen wrong answer, as its text
+    top_wrong_count: int
+    archived: bool
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.facility is not None and self.facility > TOO_EASY:
+            flags.append("too_easy")
+        if self.facility is not None and self.facility < TOO_HARD:
+            flags.append("too_hard")
+        if self.discrimination is not None and self.discrimination < 0:
+            flags.append("negative")
+        return flags
+
+
+def _submitted(quiz: Quiz):
+    return sa.and_(QuizAttempt.quiz_id == quiz.id, QuizAttempt.status == AttemptStatus.submitted)
+
+
+def summary(quiz: Quiz, scope: sa.Select | None = None) -> QuizSummary:
+    """Attempts, mean and median score, pass rate and first-attempt pass rate (members in ``scope``)."""
+    from learnhub.auth.models import User
+
+    where = [_submitted(quiz)]
+    if scope is not None:
+        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
+    totals = db.session.execute(
+        sa.select(sa.func.count(QuizAttempt.id), sa.func.count(sa.distinct(QuizAttempt.user_id)),
+                  sa.func.avg(QuizAttempt.percent)).where(*where)
+    ).one()
+    attempts, members, mean = totals
+    if not attempts:
+        return QuizSummary(0, 0, None, None, None, None)
+    # The median in SQL for both databases: the middle one or two scores, by OFFSET.
+    middle = db.session.scalars(
+        sa.select(QuizAttempt.percent).where(*where).order_by(QuizAttempt.percent)
+        .offset((attempts - 1) // 2).limit(2 - attempts % 2)
+    ).all()
+    per_member = (
+        sa.select(QuizAttempt.user_id,
+                  sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
+                  sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first"))
+        .where(*where).group_by(QuizAttempt.user_id).subquery()
+    )
+    passed, first = db.session.execute(
+        sa.select(sa.func.sum(per_member.c.passed), sa.func.sum(per_member.c.first))
+    ).one()
+    return QuizSummary(attempts, members, float(mean), sum(middle) / len(middle),
+                       (passed or 0) / members, (first or 0) / members)
+
+
+def items(quiz: Quiz, scope: sa.Select | None = None) -> list[ItemRow]:
+    """Per question: facility, discrimination (thirds of attempts by score), most chosen wrong answer."""
+    from learnhub.auth.models import User
+
+    where = [_submitted(quiz)]
+    if scope is not None:
+        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
+    thirds = (
+        sa.select(QuizAttempt.id.label("attempt_id"),
+                  sa.func.ntile(3).over(order_by=(QuizAttempt.percent, QuizAttempt.id)).label("third"))
+        .where(*where).subquery()
+    )
+    stats = db.session.execute(
+        sa.select(
+            AttemptAnswer.qid,
+            sa.func.count(AttemptAnswer.id),
+            sa.func.avg(AttemptAnswer.fraction),
+            sa.func.avg(sa.case((thirds.c.third == 3, AttemptAnswer.fraction))),
+            sa.func.avg(sa.case((thirds.c.third == 1, AttemptAnswer.fraction))),
+        )
+        .join(thirds, thirds.c.attempt_id == AttemptAnswer.attempt_id)
+        .group_by(AttemptAnswer.qid)
+    ).all()
+    wrong = db.session.execute(
+        sa.select(AttemptAnswer.qid, AttemptAnswer.response_key, sa.func.count(AttemptAnswer.id).label("n"))
+        .join(thirds, thirds.c.attempt_id == AttemptAnswer.attempt_id)
+        .where(AttemptAnswer.fraction < 1, AttemptAnswer.response_key != "")
+        .group_by(AttemptAnswer.qid, AttemptAnswer.response_key)
+        .order_by(AttemptAnswer.qid, sa.desc("n"), AttemptAnswer.response_key)
+    ).all()
+    top_wrong: dict[str, tuple[str, int]] = {}
+    for qid, key, count in wrong:
+        top_wrong.setdefault(qid, (key, count))
+    questions = {q.qid: q for q in db.session.scalars(sa.select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id))}
+    rows = []
+    for qid, answered, facility, top, bottom in stats:
+        question = questions.get(qid)
+        key, count = top_wrong.get(qid, (None, 0))
+        discrimination = (top - bottom) if top is not None and bottom is not None else None
+        rows.append(ItemRow(
+            qid=qid, position=question.position if question else None,
+            stem=question.data["stem"] if question else qid, kind=question.kind if question else "",
+            answered=answered, facility=float(facility) if facility is not None else None,
+            discrimination=float(discrimination) if discrimination is not None else None,
+            top_wrong=_answer_text(question, key) if key else None, top_wrong_count=count,
+            archived=bool(question and question.archived_at),
+        ))
+    return sorted(rows, key=lambda r: (r.facility if r.facility is not None else 2, r.qid))
+
+
+def _answer_text(question: QuizQuestion | None, key: str) -> str:
+    """A response key as people read it: choice texts rather than ids."""
+    if question is None:
+        return key
+    choices = {c["id"]: c["text"] for c in question.data.get("choices", [])}
+    if question.kind in ("single", "truefalse", "multiple"):
+        return "; ".join(choices.get(part, part) for part in key.split(","))
+    if question.kind == "matching":
+        pairs = question.data.get("pairs", [])
+        try:
+            chosen = json.loads(key)
+            return "; ".join(f"{pairs[int(left)]['left']} → {pairs[int(right)]['right']}"
+                             for left, right in sorted(chosen.items()))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            return key
+    return key
