@@ -29,6 +29,23 @@ class FrontMatter:
         return self.key_lines.get(key, 1)
 
 
+def _bad_value_line(node: yaml.Node | None) -> int:
+    """The 1-based line (within the YAML) of the first scalar PyYAML cannot construct."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(current)
+            except ValueError:
+                return current.start_mark.line + 1
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(value for pair in current.value for value in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return 1
+
+
 def split_front_matter(text: str) -> FrontMatter:
     """Split ``---``-fenced YAML from the Markdown body and parse it."""
     lines = text.splitlines(keepends=True)
@@ -50,6 +67,8 @@ def split_front_matter(text: str) -> FrontMatter:
         raise FrontMatterError(line, f"invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(1, f"invalid YAML: {exc}") from None
+    except ValueError as exc:  # a well-formed but impossible value, such as the date 2001-13-45
+        raise FrontMatterError(_bad_value_line(node) + 1, f"invalid value: {exc}") from None
     if node is not None and not isinstance(node, yaml.MappingNode):
         raise FrontMatterError(2, "the front matter must be a mapping of 'key: value' lines")
     key_lines: dict[str, int] = {}

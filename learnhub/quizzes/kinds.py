@@ -169,4 +169,5 @@ def kind_of(question: Question) -> QuestionKind:
 
 def grade(question: Question, response: Any) -> float:
     """Points earned on ``question`` for a checked ``response``."""
-    return question.points * kind_of(question).grade(question, response)
+    # Rounded so that weights such as 3 × 33.33333% give exactly the full marks.
+    return round(question.points * kind_of(question).grade(question, response), 6)

@@ -87,7 +87,8 @@ def _front_matter(
         return None, {}, *_body_without_front_matter(text)
     # PyYAML also lets plain ValueError, AttributeError, RecursionError... out on odd values.
     except Exception as exc:  # noqa: BLE001
-        problems.append(QuizProblem(1, f"invalid YAML: {type(exc).__name__}"))
+        detail = (str(exc).splitlines() or [type(exc).__name__])[0][:80]
+        problems.append(QuizProblem(1, f"invalid YAML: {detail}"))
         return None, {}, *_body_without_front_matter(text)
     return front.data, front.key_lines, front.body, front.body_line
 

@@ -197,3 +197,10 @@ def test_the_shipped_courses_are_valid_and_rich() -> None:
         assert course.quiz_format == "md"
         assert course.quiz_source.count("\n## ") >= 12
     assert CourseKind.training in kinds and CourseKind.directive in kinds
+
+
+def test_an_impossible_date_is_reported_at_its_line(tmp_path: Path) -> None:
+    folder = write_course(tmp_path)
+    text = (folder / "course.md").read_text(encoding="utf-8").replace("2021-06-16", "2021-13-45")
+    (folder / "course.md").write_text(text, encoding="utf-8")
+    assert f"{folder}/course.md:7: invalid value: month must be in 1..12" in messages(folder)

