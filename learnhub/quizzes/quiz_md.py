@@ -62,10 +62,10 @@ def parse_quiz_md(text: str) -> tuple[Bank | None, list[QuizProblem]]:
     for block in blocks:
         question, qid, messages = _parse_question(block)
         problems.extend(QuizProblem(block.line, message) for message in messages)
-        if qid is not None and qid in first_line_of:
+        if qid in first_line_of:
             used = f"the id '{qid}' is already used by the question at line {first_line_of[qid]}"
             problems.append(QuizProblem(block.line, used))
-        elif qid is not None:
+        else:
             first_line_of[qid] = block.line
         if question is not None:
             questions.append(question)
@@ -119,7 +119,7 @@ def _split_blocks(body: str, first_line: int) -> tuple[list[_Block], int | None]
     return blocks, stray_line
 
 
-def _parse_question(block: _Block) -> tuple[Question | None, str | None, list[str]]:
+def _parse_question(block: _Block) -> tuple[Question | None, str, list[str]]:
     """A question from its block (None when broken), its id and the problems found in it."""
     head, qid, points, errors = _parse_heading(block.heading)
     paragraphs, answers, explanation, structure_errors = _read_lines(block.lines)
@@ -127,8 +127,7 @@ def _parse_question(block: _Block) -> tuple[Question | None, str | None, list[st
     if not head:
         errors.append("the heading has no question text")
     stem = "\n\n".join(part for part in (head, paragraphs) if part)
-    if qid is None:
-        qid = _derived_id(stem)
+    qid = qid if qid is not None else _derived_id(stem)
     if errors:
         return None, qid, errors
     question = Question(id=qid, kind="", stem=stem, points=points, line=block.line,

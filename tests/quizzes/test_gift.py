@@ -331,7 +331,7 @@ def test_front_matter_yaml_errors_and_unclosed_front_matter() -> None:
     assert errors("---\npass_score: [\n---\nQ {T}\n")[0][0] in (2, 3)
     assert errors("---\npass_score: 80\nQ {T}\n") == [
         (1, "the front matter is not closed by a '---' line")]
-    assert errors("---\nday: 2001-13-45\n---\nQ {T}\n")[0][0] == 1
+    assert errors("---\nday: 2001-13-45\n---\nQ {T}\n")[0][0] == 2  # the line of the bad date
 
 
 def test_points_are_read_from_the_front_matter() -> None:

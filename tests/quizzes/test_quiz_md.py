@@ -308,7 +308,6 @@ def test_each_problem_at_its_line(body: str, line: int, message: str | None) -> 
     ("pass_score: 80\nreview: sometimes\n", 3, "'review' must be always, after_pass or never"),
     ("pass_score: 80\nreview: [always]\n", 3, "'review' must be always, after_pass or never"),
     ("pass_score: [80\n", 3, None),
-    ("pass_score: 80\nstarted: 2021-13-45\n", 1, "invalid YAML: month must be in 1..12"),
 ])
 def test_front_matter_problems_at_their_key_line(
     front: str, line: int, message: str | None
@@ -317,6 +316,13 @@ def test_front_matter_problems_at_their_key_line(
     assert len(found) == 1, found
     assert found[0][0] == line
     assert message is None or found[0][1] == message
+
+
+@pytest.mark.parametrize("value", ["2021-13-45", "!!timestamp x", "9" * 5000])
+def test_values_yaml_cannot_build_are_one_problem(value: str) -> None:
+    found = problems_of(f"---\npass_score: 80\nstarted: {value}\n---\n## Q\n= a\n")
+    assert len(found) == 1, found
+    assert found[0][1].startswith("invalid")
 
 
 def test_settings_defaults_and_empty_optional_values() -> None:
