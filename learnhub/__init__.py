@@ -63,13 +63,13 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from learnhub.admin.routes import bp as admin_bp
     from learnhub.auth.routes import bp as auth_bp
     from learnhub.i18n import bp as i18n_bp
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
     from learnhub.quizzes.routes import bp as quizzes_bp
-    from learnhub.admin.routes import bp as admin_bp
     from learnhub.study.routes import bp as study_bp
 
     app.register_blueprint(auth_bp)

@@ -1,14 +1,13 @@
 """Quiz banks built as data (no parser involved), for tests of attempts, pages and reports."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Flask
-
-from learnhub.courses.models import Course
-from learnhub.extensions import db
-from learnhub.quizzes.bank import Bank, Choice, NumericAnswer, Pair, Question, QuizSettings, TextAnswer
-from learnhub.quizzes.models import Quiz
-from learnhub.quizzes.sync import sync_quiz
+from learnhub.quizzes.bank import (
+    Choice,
+    NumericAnswer,
+    Pair,
+    Question,
+    TextAnswer,
+)
 
 
 def sample_questions(count: int = 12) -> list[Question]:

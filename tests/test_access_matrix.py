@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
-import sqlalchemy as sa
-
 from learnhub.auth.models import Role, User
-from learnhub.extensions import db
 from learnhub.courses.format import MediaSource
+from learnhub.extensions import db
 from learnhub.orgs.models import UnitAssignment, UnitKind
 from tests.conftest import csrf_token, login, persist
 

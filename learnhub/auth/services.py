@@ -12,6 +12,7 @@ from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 
+
 @cache
 def _dummy_hash() -> str:
     """Checked against when the username is unknown, so every failure costs the same time."""

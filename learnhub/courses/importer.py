@@ -7,7 +7,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from learnhub.courses.format import CourseReport, CourseSource, Problem, find_course_folders, read_course
+from learnhub.courses.format import (
+    CourseReport,
+    CourseSource,
+    Problem,
+    find_course_folders,
+    read_course,
+)
 from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.db import utcnow
 from learnhub.extensions import db

@@ -15,10 +15,10 @@ from learnhub.db import utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.demo.quiz_activity import add_quiz_attempts
 from learnhub.extensions import db
+from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
 from learnhub.resources import resource_dir
-from learnhub.orgs.assignments import assign
 from learnhub.text import fold, name_sort_key, username_base
 
 ROOT_NAME = "Đảng bộ Thị trấn"

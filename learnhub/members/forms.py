@@ -10,8 +10,8 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.auth.models import Category, MemberStatus, Role
-from learnhub.labels import CATEGORIES, ROLES, STATUSES
 from learnhub.forms import options
+from learnhub.labels import CATEGORIES, ROLES, STATUSES
 
 
 def _today() -> dt.date:

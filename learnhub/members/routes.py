@@ -7,12 +7,23 @@ from flask_login import current_user, login_required
 
 from learnhub.auth.models import Category, MemberStatus, Role
 from learnhub.extensions import db
-from learnhub.members import exports, services
-from learnhub.members.forms import AccountForm, MemberFilterForm, SlipsForm, StatusForm, TransferForm
-from learnhub.orgs.services import unit_paths, units_in_scope
-from learnhub.security import can_oversee, get_member_or_404, get_unit_in_scope_or_404, roles_required
-from learnhub.settings import get_setting
 from learnhub.forms import options
+from learnhub.members import exports, services
+from learnhub.members.forms import (
+    AccountForm,
+    MemberFilterForm,
+    SlipsForm,
+    StatusForm,
+    TransferForm,
+)
+from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.security import (
+    can_oversee,
+    get_member_or_404,
+    get_unit_in_scope_or_404,
+    roles_required,
+)
+from learnhub.settings import get_setting
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 PER_PAGE = 50

@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from learnhub.forms import options
 from learnhub.labels import UNIT_KINDS
 from learnhub.orgs.models import UnitKind
-from learnhub.forms import options
 
 
 class UnitForm(FlaskForm):

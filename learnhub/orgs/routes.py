@@ -9,11 +9,11 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
+from learnhub.forms import options
 from learnhub.orgs import assignments, services
 from learnhub.orgs.forms import AssignmentForm, MoveForm, RenameForm, UnitForm
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.security import get_unit_in_scope_or_404, roles_required
-from learnhub.forms import options
 
 bp = Blueprint("orgs", __name__)
 

@@ -14,7 +14,14 @@ from typing import Any
 
 from learnhub.courses.frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from learnhub.quizzes.bank import (
-    REVIEW_MODES, Bank, Choice, NumericAnswer, Pair, Question, QuizProblem, QuizSettings,
+    REVIEW_MODES,
+    Bank,
+    Choice,
+    NumericAnswer,
+    Pair,
+    Question,
+    QuizProblem,
+    QuizSettings,
     TextAnswer,
 )
 from learnhub.text import fold
@@ -62,7 +69,7 @@ def _scan(text: str, token: str) -> list[int]:
 def _split(text: str, marks: str) -> list[str]:
     """``text`` cut before every unescaped character of ``marks``."""
     bounds = [0, *sorted(i for mark in marks for i in _scan(text, mark)), len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _cut(text: str, token: str, last: bool = False) -> tuple[str, str | None]:
@@ -482,11 +489,11 @@ def _choice_items(q: Question) -> list[str]:
         # GIFT has no all-or-nothing: the right answers share 100%, a wrong one cancels them all
         weights = [float(_percent(1 / right if w > 0 else -1.0)) / 100 for w in weights]
     if q.kind == "multiple" and _reads_as_multiple(weights):
-        return [_item("~", w, 0.0, c.text, c.feedback, True) for c, w in zip(q.choices, weights)]
+        return [_item("~", w, 0.0, c.text, c.feedback, True) for c, w in zip(q.choices, weights, strict=True)]
     best = weights.index(max(weights)) if weights else -1
     return [_item("=", w, 1.0, c.text, c.feedback) if i == best
             else _item("~", w, 0.0, c.text, c.feedback)
-            for i, (c, w) in enumerate(zip(q.choices, weights))]
+            for i, (c, w) in enumerate(zip(q.choices, weights, strict=True))]
 
 
 def _truefalse_item(q: Question) -> str:

@@ -100,7 +100,7 @@ def test_reimport_updates_in_place_and_keeps_progress(app: Flask, tmp_path: Path
     assert "added bai-moi" in result.stderr and "archived bai-3" in result.stderr
 
     with app.app_context():
-        lessons = {l.slug: l for l in db.session.scalars(sa.select(Lesson))}
+        lessons = {lesson.slug: lesson for lesson in db.session.scalars(sa.select(Lesson))}
         assert lessons["bai-1"].id == first_id
         assert lessons["bai-1"].title == "Bài một, sửa lại"
         assert lessons["bai-3"].archived_at is not None  # kept with its history, not deleted
