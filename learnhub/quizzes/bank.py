@@ -5,8 +5,25 @@ paper can be stored as written, and pure, so parsers and grading are tested with
 """
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from learnhub.text import fold
+
+MAX_SLUG = 60
+
+
+def derive_question_id(stem: str) -> str:
+    """A stable id for a question without one: the stem's folded words (60 characters at most)
+    and 6 hex digits of its SHA-1, so similar stems differ. Both parsers use it."""
+    stem = unicodedata.normalize("NFC", stem)
+    digest = hashlib.sha1(stem.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    slug = "-".join(re.findall(r"[a-z0-9]+", fold(stem)))[:MAX_SLUG].strip("-")
+    return f"{slug}-{digest}" if slug else digest
+
 
 KINDS = ("single", "multiple", "truefalse", "short", "numerical", "matching")
 REVIEW_MODES = ("always", "after_pass", "never")

@@ -5,7 +5,6 @@ what the parser reads back unchanged), so GIFT -> import -> export -> import -> 
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import unicodedata
@@ -23,6 +22,7 @@ from learnhub.quizzes.bank import (
     QuizProblem,
     QuizSettings,
     TextAnswer,
+    derive_question_id,
 )
 from learnhub.text import fold
 
@@ -107,14 +107,6 @@ def _short(text: str) -> str:
 def _slug(text: str) -> str:
     """The a-z0-9 words of the folded text joined by '-'."""
     return "-".join(re.findall(r"[a-z0-9]+", fold(text)))
-
-
-def _derive_id(stem: str) -> str:
-    """An id from the stem: its slug (60 chars at most) and 6 hex digits of its sha1."""
-    stem = unicodedata.normalize("NFC", stem)
-    digest = hashlib.sha1(stem.encode("utf-8", "surrogatepass")).hexdigest()[:6]
-    slug = _slug(stem)[:60].strip("-")
-    return f"{slug}-{digest}" if slug else digest
 
 
 def parse_gift(
@@ -217,7 +209,7 @@ def _question(source: str, notes: list[str]) -> Question:
     stem = _text(source[: opens[0]], False) + ("___" + _text(after, False) if after.strip() else "")
     if not stem.strip():
         raise _Bad("the question has no text")
-    question.stem, question.id = stem.strip(), _slug(title) or _derive_id(stem.strip())
+    question.stem, question.id = stem.strip(), _slug(title) or derive_question_id(stem.strip())
     question.title, question.explanation = title, _text(general)
     question.text_format = match[1] if match else "markdown"
     return question
@@ -415,7 +407,7 @@ def export_gift(bank: Bank) -> str:
 
 def _export_id(question: Question) -> str:
     """The id written as the title, from which re-import derives the same id."""
-    return _slug(question.id) or _derive_id(_clean(question.stem))
+    return _slug(question.id) or derive_question_id(_clean(question.stem))
 
 
 def _export_settings(bank: Bank) -> str:

@@ -1,7 +1,6 @@
 """quiz.md, the LearnHub Markdown quiz syntax: a Bank, or every problem at its file line."""
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import unicodedata
@@ -20,9 +19,9 @@ from learnhub.quizzes.bank import (
     QuizProblem,
     QuizSettings,
     TextAnswer,
+    derive_question_id,
 )
 from learnhub.quizzes.kinds import normalise_text, parse_number
-from learnhub.text import fold
 
 HEADING_RE = re.compile(r"##(?:[ \t]+(.*))?")
 CHOICE_RE = re.compile(r" {0,3}[-*][ \t]+\[([ xX])\](?:[ \t]+(.*))?")
@@ -127,7 +126,7 @@ def _parse_question(block: _Block) -> tuple[Question | None, str, list[str]]:
     if not head:
         errors.append("the heading has no question text")
     stem = "\n\n".join(part for part in (head, paragraphs) if part)
-    qid = qid if qid is not None else _derived_id(stem)
+    qid = qid if qid is not None else derive_question_id(stem)
     if errors:
         return None, qid, errors
     question = Question(id=qid, kind="", stem=stem, points=points, line=block.line,
@@ -202,13 +201,6 @@ def _classify(line: str) -> tuple[str, Any]:
     if match := QUOTE_RE.fullmatch(line):
         return "quote", match.group(1)
     return "text", None
-
-
-def _derived_id(stem: str) -> str:
-    """A stable id from the stem: its folded words, then a short hash so similar stems differ."""
-    slug = "-".join(re.findall(r"[a-z0-9]+", fold(stem)))[:MAX_SLUG].strip("-")
-    digest = hashlib.sha1(stem.encode("utf-8", "surrogatepass")).hexdigest()[:6]
-    return f"{slug}-{digest}" if slug else digest
 
 
 def _fill_answers(question: Question, answers: list[tuple[str, Any]]) -> list[str]:
