@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from learnhub.demo.cli import demo_command
     from learnhub.members.cli import members_cli
     from learnhub.orgs.cli import units_cli
+    from learnhub.plans.cli import plans_cli, report_cli
     from learnhub.quizzes.cli import quiz_cli
     from learnhub.translate import translate_cli
 
@@ -19,4 +20,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(members_cli)
     app.cli.add_command(quiz_cli)
+    app.cli.add_command(plans_cli)
+    app.cli.add_command(report_cli)
     app.cli.add_command(translate_cli)

@@ -4,10 +4,12 @@ from learnhub.auth.models import User
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.members.models import MembershipEvent
 from learnhub.orgs.models import Unit, UnitAssignment
+from learnhub.plans.models import PlanUnit, StudyPlan
 from learnhub.quizzes.models import AttemptAnswer, Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import Setting
 
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
+    "StudyPlan", "PlanUnit",
 ]

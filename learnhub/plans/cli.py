@@ -1,0 +1,101 @@
+"""`learnhub plans list` and `learnhub report completion`."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from learnhub.exports import to_xlsx
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit
+from learnhub.orgs.services import UnitNotFound, resolve_unit
+from learnhub.plans.completion import completion_report
+from learnhub.plans.models import StudyPlan
+from learnhub.plans.services import find_plan
+
+plans_cli = AppGroup("plans", help="Study plans.")
+report_cli = AppGroup("report", help="Reports.")
+
+
+@plans_cli.command("list")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table")
+def list_plans(output: str) -> None:
+    """List the plans; JSON goes to standard output alone."""
+    plans = db.session.scalars(sa.select(StudyPlan).order_by(StudyPlan.opens_on, StudyPlan.id)).all()
+    rows = [{"id": p.id, "title": p.title, "status": p.status.value, "opens": p.opens_on.isoformat(),
+             "due": p.due_on.isoformat(), "number": p.number} for p in plans]
+    if output == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:>5}  {row['status']:<7} {row['opens']} → {row['due']}  {row['title']}")
+
+
+def _report_dict(report) -> dict:
+    def entry(name: str, figures) -> dict:
+        return {"unit": name, "required": figures.required, "completed": figures.completed,
+                "on_time": figures.on_time, "rate": figures.rate}
+
+    return {
+        "plan": report.plan.title, "plan_id": report.plan.id, "unit": report.unit.name,
+        "target": report.plan.target_rate, "required": report.total.required,
+        "completed": report.total.completed, "on_time": report.total.on_time, "rate": report.total.rate,
+        "categories": {c.value: entry(c.value, f) | {"unit": report.unit.name} for c, f in report.by_category.items()},
+        "units": [entry(u.name, u) | {"unit_id": u.unit_id, "own_members": u.own_members} for u in report.units],
+    }
+
+
+@report_cli.command("completion")
+@click.option("--plan", "plan_spec", required=True, help="Plan id or exact title.")
+@click.option("--unit", "unit_spec", default=None, help="Unit name or path (default: the top unit).")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table")
+@click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), default=None)
+def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: Path | None) -> None:
+    """The study rate of a plan for a unit and each of its direct sub-units."""
+    plan = find_plan(plan_spec)
+    if plan is None:
+        raise click.UsageError(f"no plan {plan_spec!r} (give its id or exact title; see `learnhub plans list`)")
+    try:
+        unit = resolve_unit(unit_spec) if unit_spec else _top_unit()
+    except UnitNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+    data = _report_dict(completion_report(plan, unit))
+    headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Đúng hạn", "Tỷ lệ"]
+    rows = [[u["unit"], u["required"], u["completed"], u["on_time"], u["rate"]] for u in data["units"]]
+    rows.append(["Tổng", data["required"], data["completed"], data["on_time"], data["rate"]])
+    if output == "json":
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output_file)
+    elif output == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([headers, *rows])
+        _write(buffer.getvalue(), output_file)
+    elif output == "xlsx":
+        if output_file is None:
+            raise click.UsageError("--format xlsx needs -o FILE")
+        output_file.write_bytes(to_xlsx(headers, rows, title=[plan.title, f"Hạn: {plan.due_on:%d/%m/%Y}"]))
+        click.echo(f"wrote {output_file}", err=True)
+    else:
+        for name, required, done, on_time, rate in rows:
+            shown = "–" if rate is None else f"{100 * rate:.1f}%"
+            _write(f"{name:<40} {done:>6}/{required:<6} {shown:>7}\n", output_file, append=True)
+
+
+def _top_unit() -> Unit:
+    roots = db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None))).all()
+    if len(roots) != 1:
+        raise click.UsageError("give --unit: the organisation has no single top unit")
+    return roots[0]
+
+
+def _write(text: str, path: Path | None, append: bool = False) -> None:
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        with path.open("a" if append else "w", encoding="utf-8") as handle:
+            handle.write(text)

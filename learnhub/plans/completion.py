@@ -1,0 +1,186 @@
+"""Who must study under a plan, who has completed it, and the study rate: all in SQL.
+
+The definitions are those of docs/metrics.md: the roster (active members of the target units and
+categories), completion by the plan's rule, on time (completed by the due date), the rate
+(completed ÷ roster, none for an empty roster) and the roll-up to a unit's direct sub-units.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from learnhub.auth.models import Category, MemberStatus, User
+from learnhub.courses.models import Lesson, LessonProgress
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit
+from learnhub.plans.models import Criterion, PlanUnit, StudyPlan
+from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
+from learnhub.security import subtree_ids
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _later(a, b):
+    return sa.case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
+
+
+def _earlier(a, b):
+    return sa.case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
+
+
+def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
+    """One row per roster member: unit, category, lessons studied, quiz passed, completed and when.
+
+    ``within`` limits the roster to a unit and the units below it.
+    """
+    statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
+    targets = subtree_ids(sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id))
+    total_lessons = (
+        sa.select(sa.func.count(Lesson.id))
+        .where(Lesson.course_id == plan.course_id, Lesson.archived_at.is_(None))
+        .scalar_subquery()
+    )
+    studied = (
+        sa.select(LessonProgress.user_id, sa.func.count(LessonProgress.id).label("done"),
+                  sa.func.max(LessonProgress.studied_at).label("last_studied"))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(Lesson.course_id == plan.course_id, Lesson.archived_at.is_(None),
+               LessonProgress.studied_at.is_not(None))
+        .group_by(LessonProgress.user_id)
+        .subquery()
+    )
+    passed = (
+        sa.select(QuizAttempt.user_id, sa.func.min(QuizAttempt.submitted_at).label("passed_at"))
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
+               QuizAttempt.passed.is_(True))
+        .group_by(QuizAttempt.user_id)
+        .subquery()
+    )
+    done = sa.func.coalesce(studied.c.done, 0)
+    lessons_at = sa.case((sa.and_(total_lessons > 0, done >= total_lessons), studied.c.last_studied))
+    quiz_at = passed.c.passed_at
+    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at}
+    used = [parts[Criterion(c)] for c in plan.criteria if Criterion(c) in parts]
+    if not used or len(used) != len(plan.criteria) and plan.all_required:
+        completed_at = sa.null()  # a criterion this version cannot measure yet: nobody completes "all of"
+    elif plan.all_required:
+        completed_at = used[0]
+        for part in used[1:]:
+            completed_at = sa.case((sa.or_(completed_at.is_(None), part.is_(None)), sa.null()),
+                                   else_=_later(completed_at, part))
+    else:
+        completed_at = used[0]
+        for part in used[1:]:
+            completed_at = _earlier(completed_at, part)
+    statement = (
+        sa.select(
+            User.id.label("user_id"), User.full_name, User.sort_key, User.unit_id, User.category,
+            done.label("lessons_done"), total_lessons.label("lessons_total"),
+            quiz_at.label("passed_at"), completed_at.label("completed_at"),
+        )
+        .outerjoin(studied, studied.c.user_id == User.id)
+        .outerjoin(passed, passed.c.user_id == User.id)
+        .where(User.status.in_(statuses), User.unit_id.in_(targets), User.category.in_(plan.categories))
+    )
+    if within is not None:
+        statement = statement.where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
+    return statement.subquery("progress")
+
+
+def rollup_to_children(unit_id: int) -> sa.Subquery:
+    """Every unit at or below ``unit_id`` with the direct child it rolls up to (itself for the unit)."""
+    children = sa.select(Unit.id.label("unit_id"), Unit.id.label("top")).where(Unit.parent_id == unit_id)
+    tree = children.cte(recursive=True)
+    tree = tree.union_all(sa.select(Unit.id, tree.c.top).where(Unit.parent_id == tree.c.unit_id))
+    own = sa.select(sa.literal(unit_id).label("unit_id"), sa.literal(unit_id).label("top"))
+    return sa.union_all(sa.select(tree.c.unit_id, tree.c.top), own).subquery("rollup")
+
+
+@dataclass(frozen=True)
+class Figures:
+    required: int
+    completed: int
+    on_time: int
+
+    @property
+    def rate(self) -> float | None:
+        """Completed ÷ roster; None for an empty roster (not 0%, not 100%)."""
+        return self.completed / self.required if self.required else None
+
+
+@dataclass(frozen=True)
+class UnitFigures(Figures):
+    unit_id: int = 0
+    name: str = ""
+    own_members: bool = False  # the row for members who belong to the unit itself
+
+
+@dataclass
+class CompletionReport:
+    plan: StudyPlan
+    unit: Unit
+    total: Figures
+    by_category: dict[Category, Figures] = field(default_factory=dict)
+    units: list[UnitFigures] = field(default_factory=list)
+
+    def meets_target(self, figures: Figures) -> bool:
+        return figures.rate is not None and figures.rate >= self.plan.target_rate
+
+
+def _due_end(plan: StudyPlan) -> dt.datetime:
+    """The end of the due date in Hanoi time, as UTC (completions up to then are on time)."""
+    return dt.datetime.combine(plan.due_on + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+
+
+def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
+    """The plan's figures for ``unit`` (and below), by category and by direct sub-unit."""
+    progress = member_progress(plan, within=unit.id)
+    due = _due_end(plan)
+    completed = sa.func.sum(sa.case((progress.c.completed_at.is_not(None), 1), else_=0))
+    on_time = sa.func.sum(sa.case((progress.c.completed_at <= due, 1), else_=0))
+    counts = (sa.func.count(progress.c.user_id), sa.func.coalesce(completed, 0), sa.func.coalesce(on_time, 0))
+
+    required, done, in_time = db.session.execute(sa.select(*counts)).one()
+    report = CompletionReport(plan, unit, Figures(required, done, in_time))
+    for category, *values in db.session.execute(sa.select(progress.c.category, *counts).group_by(progress.c.category)):
+        report.by_category[Category(category)] = Figures(*values)
+
+    rollup = rollup_to_children(unit.id)
+    rows = db.session.execute(
+        sa.select(rollup.c.top, *counts)
+        .select_from(progress.join(rollup, rollup.c.unit_id == progress.c.unit_id))
+        .group_by(rollup.c.top)
+    ).all()
+    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_([r[0] for r in rows]))).all())
+    report.units = sorted(
+        (UnitFigures(required=r, completed=c, on_time=t, unit_id=top, name=names.get(top, ""), own_members=top == unit.id)
+         for top, r, c, t in rows),
+        key=lambda u: (u.own_members, u.name),
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class MissingMember:
+    user_id: int
+    full_name: str
+    unit_id: int
+    lessons_done: int
+    lessons_total: int
+    quiz_passed: bool
+
+
+def missing_members(plan: StudyPlan, unit: Unit) -> list[MissingMember]:
+    """Roster members who have not completed yet, with what each still lacks, in name order."""
+    progress = member_progress(plan, within=unit.id)
+    rows = db.session.execute(
+        sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, progress.c.lessons_done,
+                  progress.c.lessons_total, progress.c.passed_at)
+        .where(progress.c.completed_at.is_(None))
+        .order_by(progress.c.unit_id, progress.c.sort_key)
+    ).all()
+    return [MissingMember(r[0], r[1], r[2], r[3], r[4], r[5] is not None) for r in rows]

@@ -1,0 +1,79 @@
+"""Study plans: who studies which module, by when, how, and what counts as completed."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnhub.db import TimestampMixin, enum_column
+from learnhub.extensions import db
+
+DEFAULT_TARGET_RATE = 0.98
+
+
+class PlanStatus(StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class StudyForm(StrEnum):
+    online = "online"  # trực tuyến
+    in_person = "in_person"  # trực tiếp
+    hybrid = "hybrid"  # kết hợp
+
+
+class Criterion(StrEnum):
+    """What a member must do; a plan's rule takes any or all of the criteria it lists."""
+
+    lessons = "lessons"  # every lesson of the module studied
+    quiz = "quiz"  # the module's quiz passed
+    conference = "conference"  # a conference of the plan attended (conferences feature)
+    reflection = "reflection"  # the reflection essay accepted (reflections feature)
+
+
+class StudyPlan(TimestampMixin, db.Model):
+    __tablename__ = "study_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # the issuing committee
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    number: Mapped[str] = mapped_column(sa.String(60), default="")  # e.g. "15-KH/ĐU"
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    requirements: Mapped[str] = mapped_column(sa.Text, default="")
+    form: Mapped[StudyForm] = mapped_column(enum_column(StudyForm), default=StudyForm.online)
+    presenters: Mapped[str] = mapped_column(sa.Text, default="")
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    categories: Mapped[list[str]] = mapped_column(sa.JSON)  # target Category values
+    include_exempted: Mapped[bool] = mapped_column(default=False)
+    opens_on: Mapped[dt.date]
+    due_on: Mapped[dt.date]
+    criteria: Mapped[list[str]] = mapped_column(sa.JSON)  # Criterion values
+    all_required: Mapped[bool] = mapped_column(default=True)  # "all of" (True) or "any of"
+    target_rate: Mapped[float] = mapped_column(default=DEFAULT_TARGET_RATE)
+    responsible_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.draft)
+    closed_at: Mapped[dt.datetime | None]
+
+    target_units: Mapped[list[PlanUnit]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+
+    @property
+    def rule(self) -> dict[str, Any]:
+        return {"criteria": list(self.criteria), "all": self.all_required}
+
+
+class PlanUnit(db.Model):
+    """A unit the plan targets; its sub-units are included."""
+
+    __tablename__ = "plan_unit"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+
+    plan: Mapped[StudyPlan] = relationship(back_populates="target_units")

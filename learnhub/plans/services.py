@@ -1,0 +1,90 @@
+"""Creating plans and changing their status; the web and the CLI call these."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from learnhub import audit
+from learnhub.auth.models import Category
+from learnhub.courses.models import Course
+from learnhub.db import utcnow
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit
+from learnhub.plans.models import (
+    DEFAULT_TARGET_RATE,
+    Criterion,
+    PlanStatus,
+    PlanUnit,
+    StudyForm,
+    StudyPlan,
+)
+
+DEFAULT_CATEGORIES = (Category.party_member, Category.civil_servant)
+# Criteria whose records exist in this version; the others arrive with conferences and reflections.
+MEASURED = {Criterion.lessons, Criterion.quiz}
+
+
+class PlanRefused(ValueError):
+    """A plan that cannot be saved as given; the message names the rule."""
+
+
+def create_plan(
+    *,
+    unit: Unit,
+    course: Course,
+    title: str,
+    opens_on: dt.date,
+    due_on: dt.date,
+    target_units: list[Unit],
+    criteria: tuple[Criterion, ...] = (Criterion.lessons, Criterion.quiz),
+    all_required: bool = True,
+    categories: tuple[Category, ...] = DEFAULT_CATEGORIES,
+    target_rate: float = DEFAULT_TARGET_RATE,
+    form: StudyForm = StudyForm.online,
+    number: str = "",
+    purpose: str = "",
+    requirements: str = "",
+    presenters: str = "",
+    place: str = "",
+    responsible_id: int | None = None,
+    include_exempted: bool = False,
+) -> StudyPlan:
+    """Add a draft plan; only flushes."""
+    if due_on < opens_on:
+        raise PlanRefused("the due date is before the opening date")
+    if not criteria or not set(criteria) <= MEASURED:
+        raise PlanRefused("the completion rule needs lessons and/or the quiz")
+    if not categories or not target_units:
+        raise PlanRefused("a plan needs target units and categories")
+    if not 0 < target_rate <= 1:
+        raise PlanRefused("the target rate is a fraction between 0 and 1")
+    plan = StudyPlan(
+        unit_id=unit.id, course_id=course.id, title=title.strip(), number=number, purpose=purpose,
+        requirements=requirements, form=form, presenters=presenters, place=place,
+        categories=[c.value for c in categories], include_exempted=include_exempted,
+        opens_on=opens_on, due_on=due_on, criteria=[c.value for c in criteria], all_required=all_required,
+        target_rate=target_rate, responsible_id=responsible_id,
+        target_units=[PlanUnit(unit_id=u.id) for u in target_units],
+    )
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("plan.create", object_type="plan", object_id=plan.id, summary=f"created plan {plan.title}")
+    return plan
+
+
+def set_status(plan: StudyPlan, status: PlanStatus) -> None:
+    before = plan.status
+    plan.status = status
+    if status == PlanStatus.closed:
+        plan.closed_at = utcnow()
+    audit.record("plan.status", object_type="plan", object_id=plan.id, summary=f"{plan.title}: {status.value}",
+                 before={"status": before.value}, after={"status": status.value})
+
+
+def find_plan(spec: str) -> StudyPlan | None:
+    """A plan by id, or by its exact title when that is unambiguous."""
+    if spec.isdigit():
+        return db.session.get(StudyPlan, int(spec))
+    found = db.session.scalars(sa.select(StudyPlan).where(StudyPlan.title == spec)).all()
+    return found[0] if len(found) == 1 else None

@@ -1,0 +1,150 @@
+"""The study rate on a hand-built organisation: roster, completion rule, on time, roll-up, CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from learnhub.auth.models import Category, MemberStatus, User
+from learnhub.courses.models import Course, Lesson, LessonProgress
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit, UnitKind
+from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.models import Criterion, StudyPlan
+from learnhub.plans.services import PlanRefused, create_plan
+from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
+
+DUE = dt.date(2026, 6, 30)
+BEFORE_DUE = dt.datetime(2026, 6, 20, 3, 0, tzinfo=dt.UTC)
+AFTER_DUE = dt.datetime(2026, 7, 5, 3, 0, tzinfo=dt.UTC)
+
+
+def study_all(user_id: int, when: dt.datetime) -> None:
+    for lesson in db.session.scalars(sa.select(Lesson)):
+        db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id, first_opened_at=when,
+                                      last_seen_at=when, studied_at=when, seconds_spent=600))
+
+
+def pass_quiz(user_id: int, when: dt.datetime, passed: bool = True) -> None:
+    quiz = db.session.scalars(sa.select(Quiz)).one()
+    number = db.session.scalar(sa.select(sa.func.count()).where(QuizAttempt.user_id == user_id)) + 1
+    db.session.add(QuizAttempt(quiz_id=quiz.id, user_id=user_id, number=number, bank_version=1,
+                               status=AttemptStatus.submitted, started_at=when, submitted_at=when, paper=[],
+                               pass_score=80, review="always", score=1, max_score=1,
+                               percent=100.0 if passed else 50.0, passed=passed))
+
+
+@pytest.fixture
+def org(app: Flask, make_unit, make_user, make_quiz) -> dict:
+    """Town ⊃ cell A ⊃ group A1, and cell B; members in every situation the rate must handle."""
+    make_quiz(count=6)
+    town = make_unit("Đảng bộ Thị trấn", UnitKind.committee)
+    a = make_unit("Chi bộ A", UnitKind.cell, parent=town)
+    a1 = make_unit("Tổ A1", UnitKind.cell, parent=a)
+    b = make_unit("Chi bộ B", UnitKind.cell, parent=town)
+    make_unit("Chi bộ C", UnitKind.cell, parent=town)  # no members: no rate
+    people = {
+        "a_done": make_user(unit=a), "a_late": make_user(unit=a), "a_lessons_only": make_user(unit=a),
+        "a1_done": make_user(unit=a1, category=Category.civil_servant), "a1_none": make_user(unit=a1),
+        "b_done": make_user(unit=b), "b_none": make_user(unit=b, full_name="Hoàng Văn Chưa"),
+        "town_done": make_user(unit=town), "citizen_done": make_user(unit=b, category=Category.citizen),
+        "exempted": make_user(unit=b), "deceased_done": make_user(unit=b),
+    }
+    with app.app_context():
+        for key in ("a_done", "a1_done", "b_done", "town_done", "citizen_done", "deceased_done"):
+            study_all(people[key].id, BEFORE_DUE)
+            pass_quiz(people[key].id, BEFORE_DUE)
+        study_all(people["a_late"].id, BEFORE_DUE)
+        pass_quiz(people["a_late"].id, BEFORE_DUE, passed=False)
+        pass_quiz(people["a_late"].id, AFTER_DUE)
+        study_all(people["a_lessons_only"].id, BEFORE_DUE)
+        db.session.get(User, people["exempted"].id).status = MemberStatus.exempted
+        db.session.get(User, people["deceased_done"].id).status = MemberStatus.deceased
+        course = db.session.scalars(sa.select(Course)).one()
+        plan = create_plan(unit=db.session.get(Unit, town.id), course=course, title="Học tập Chỉ thị 05",
+                           opens_on=dt.date(2026, 6, 1), due_on=DUE, target_units=[db.session.get(Unit, town.id)])
+        db.session.commit()
+        plan_id = plan.id
+    return {"town": town, "a": a, "a1": a1, "b": b, "people": people, "plan": plan_id}
+
+
+def report_for(org: dict, unit_key: str = "town", **changes):
+    plan = db.session.get(StudyPlan, org["plan"])
+    for key, value in changes.items():
+        setattr(plan, key, value)
+    return completion_report(plan, db.session.get(Unit, org[unit_key].id))
+
+
+def test_the_rate_counts_the_roster_and_the_completed(app: Flask, org: dict) -> None:
+    with app.app_context():
+        report = report_for(org)
+        # roster: party members and civil servants who are active: 8 (citizen, exempted, deceased left out)
+        assert (report.total.required, report.total.completed, report.total.on_time) == (8, 5, 4)
+        assert report.total.rate == pytest.approx(5 / 8)
+        assert report.by_category[Category.civil_servant].required == 1
+        assert Category.citizen not in report.by_category
+        units = {u.name: (u.required, u.completed, u.rate) for u in report.units}
+        assert units == {
+            "Chi bộ A": (5, 3, pytest.approx(3 / 5)),  # Tổ A1 rolls up into Chi bộ A
+            "Chi bộ B": (2, 1, 0.5),
+            "Đảng bộ Thị trấn": (1, 1, 1.0),  # members of the town committee itself
+        }
+        assert sum(u.required for u in report.units) == report.total.required
+        assert not report.meets_target(report.units[0])
+
+
+def test_any_of_counts_lessons_or_quiz_and_categories_follow_the_plan(app: Flask, org: dict) -> None:
+    with app.app_context():
+        report = report_for(org, all_required=False)
+        assert report.total.completed == 6  # the member who studied every lesson but did not pass
+        only_lessons = report_for(org, criteria=[Criterion.lessons.value])
+        assert only_lessons.total.completed == 6
+        everyone = report_for(org, categories=[c.value for c in Category], include_exempted=True)
+        assert everyone.total.required == 10
+
+
+def test_a_unit_view_and_the_missing_members(app: Flask, org: dict) -> None:
+    with app.app_context():
+        cell = report_for(org, "b")
+        assert (cell.total.required, cell.total.completed) == (2, 1)
+        plan = db.session.get(StudyPlan, org["plan"])
+        missing = missing_members(plan, db.session.get(Unit, org["b"].id))
+        assert [(m.full_name, m.lessons_done, m.lessons_total, m.quiz_passed) for m in missing] == [
+            ("Hoàng Văn Chưa", 0, 3, False)]
+        empty = completion_report(plan, db.session.scalars(sa.select(Unit).where(Unit.name == "Chi bộ C")).one())
+        assert empty.total.required == 0 and empty.total.rate is None  # no rate, not 0%
+
+
+def test_plan_rules_are_checked(app: Flask, org: dict) -> None:
+    with app.app_context():
+        course = db.session.scalars(sa.select(Course)).one()
+        town = db.session.get(Unit, org["town"].id)
+        with pytest.raises(PlanRefused):
+            create_plan(unit=town, course=course, title="x", opens_on=DUE, due_on=dt.date(2026, 1, 1), target_units=[town])
+        with pytest.raises(PlanRefused):
+            create_plan(unit=town, course=course, title="x", opens_on=DUE, due_on=DUE, target_units=[town], criteria=())
+
+
+def test_cli_report_and_plans_list(app: Flask, org: dict, tmp_path) -> None:
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["plans", "list", "--format", "json"])
+    assert json.loads(listed.stdout) == [{"id": org["plan"], "title": "Học tập Chỉ thị 05", "status": "draft",
+                                          "opens": "2026-06-01", "due": "2026-06-30", "number": ""}]
+    result = runner.invoke(args=["report", "completion", "--plan", str(org["plan"]), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["plan"], data["target"], data["required"], data["completed"]) == ("Học tập Chỉ thị 05", 0.98, 8, 5)
+    assert data["rate"] == pytest.approx(0.625)
+    assert sum(u["required"] for u in data["units"]) == data["required"]
+    assert sum(u["completed"] for u in data["units"]) == data["completed"]
+    cell = runner.invoke(args=["report", "completion", "--plan", "Học tập Chỉ thị 05", "--unit", "Chi bộ A", "--format", "json"])
+    units = {u["unit"]: u for u in json.loads(cell.stdout)["units"]}
+    assert units["Tổ A1"]["required"] == 2 and units["Chi bộ A"]["own_members"]
+    xlsx = tmp_path / "bao-cao.xlsx"
+    assert runner.invoke(args=["report", "completion", "--plan", str(org["plan"]), "--format", "xlsx", "-o", str(xlsx)]).exit_code == 0
+    assert xlsx.stat().st_size > 0
+    bad = runner.invoke(args=["report", "completion", "--plan", "999"])
+    assert bad.exit_code == 2 and "no plan '999'" in bad.stderr
