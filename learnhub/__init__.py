@@ -55,6 +55,7 @@ def _register_extensions(app: Flask) -> None:
     from learnhub import labels
 
     app.jinja_env.globals.update(labels.ALL)
+    app.jinja_env.filters.update(labels.FILTERS)
     from learnhub.templating import init_templating
 
     init_templating(app)
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.plans.routes import bp as plans_bp
     from learnhub.quizzes.routes import bp as quizzes_bp
     from learnhub.study.routes import bp as study_bp
 
@@ -78,5 +80,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_import_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(study_bp)

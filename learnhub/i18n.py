@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
@@ -66,6 +67,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["duration"] = minutes_filter
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["LOCAL_TZ"] = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 @bp.post("/language")

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from learnhub.auth.models import Category, Gender, MemberStatus, Role
 from learnhub.courses.models import CourseKind
 from learnhub.orgs.models import UnitKind
+from learnhub.plans.models import Criterion, PlanStatus, StudyForm
 
 COURSE_KINDS = {
     CourseKind.resolution: _l("Resolution"),
@@ -40,7 +41,20 @@ UNIT_KINDS = {
     UnitKind.agency: _l("Agency or unit"),
     UnitKind.mass_org: _l("Mass organisation"),
 }
+PLAN_STATUSES = {PlanStatus.draft: _l("Draft"), PlanStatus.open: _l("Open"), PlanStatus.closed: _l("Closed")}
+PLAN_FORMS = {StudyForm.online: _l("Online"), StudyForm.in_person: _l("In person"), StudyForm.hybrid: _l("Hybrid")}
+CRITERIA = {
+    Criterion.lessons: _l("Every lesson studied"),
+    Criterion.quiz: _l("The quiz passed"),
+    Criterion.conference: _l("A conference attended"),
+    Criterion.reflection: _l("The reflection accepted"),
+}
 ALL = {
     "COURSE_KINDS": COURSE_KINDS, "CATEGORIES": CATEGORIES, "STATUSES": STATUSES,
     "GENDERS": GENDERS, "ROLES": ROLES, "UNIT_KINDS": UNIT_KINDS, "ROLE": Role,
+    "PLAN_STATUSES": PLAN_STATUSES, "PLAN_FORMS": PLAN_FORMS,
+}
+FILTERS = {
+    "category_label": lambda value: CATEGORIES[Category(value)],
+    "criterion_label": lambda value: CRITERIA[Criterion(value)],
 }

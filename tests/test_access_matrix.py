@@ -5,6 +5,7 @@ The table says what each role gets. A route added without an entry here fails
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -79,6 +80,13 @@ CASES: dict[str, Case] = {
     "quizzes.save_answer": Case("POST", lambda o: f"/attempts/{o['attempt']}/answer", everyone(404)),
     "quizzes.save_all": Case("POST", lambda o: f"/attempts/{o['attempt']}/save", everyone(404)),
     "quizzes.submit": Case("POST", lambda o: f"/attempts/{o['attempt']}/submit", everyone(404)),
+    "plans.index": Case("GET", lambda o: "/plans/", committee(200)),
+    "plans.new": Case("GET", lambda o: "/plans/new", committee(200)),
+    "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
+    "plans.print_plan": Case("GET", lambda o: f"/plans/{o['plan']}/print", committee(200, 404)),
+    "plans.export": Case("GET", lambda o: f"/plans/{o['plan']}/export.csv?unit={o['a'].id}", committee(200, 404)),
+    "plans.change_status": Case("POST", lambda o: f"/plans/{o['plan']}/status", committee(302, 404),
+                                lambda o: {"status": "open"}),
     "quizzes.start": Case("POST", lambda o: "/courses/nghi-quyet-thu/quiz/start", everyone(302)),
     "study.heartbeat": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/heartbeat", everyone(204)),
     "study.mark_studied": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/studied", everyone(302)),
@@ -131,9 +139,16 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
 
         quiz = sync_quiz(db.session.scalars(sa.select(Course)).one(), Bank(QuizSettings(), sample_questions(6)))
         attempt = start_attempt(db.session.get(User, hai.id), quiz)
+        from learnhub.orgs.models import Unit
+        from learnhub.plans.services import create_plan
+
+        cell = db.session.get(Unit, town["a"].id)
+        plan = create_plan(unit=cell, course=db.session.scalars(sa.select(Course)).one(), title="Kế hoạch chi bộ",
+                           opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[cell])
         db.session.commit()
-        attempt_id = attempt.id
-    return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id}
+        attempt_id, plan_id = attempt.id, plan.id
+    return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
+            "plan": plan_id}
 
 
 @pytest.mark.parametrize("role", ROLES)

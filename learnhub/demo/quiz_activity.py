@@ -46,7 +46,7 @@ def _wrong(question: dict[str, Any], rng: random.Random) -> Any:
     return dict(zip(lefts, shifted, strict=True))
 
 
-def add_quiz_attempts(rng: random.Random, member_ids: list[int], share: float = 0.45) -> int:
+def add_quiz_attempts(rng: random.Random, member_ids: list[int], share: float = 0.8) -> int:
     """Some members sit each quiz once or twice; each question has its own difficulty."""
     made = 0
     quizzes = db.session.scalars(sa.select(Quiz)).all()
@@ -57,8 +57,8 @@ def add_quiz_attempts(rng: random.Random, member_ids: list[int], share: float = 
             if rng.random() > share:
                 continue
             user = db.session.get(User, member_id)
-            skill = rng.uniform(-0.2, 0.15)
-            for round_ in range(2):
+            skill = rng.uniform(-0.1, 0.25)
+            for round_ in range(3):
                 started = now - dt.timedelta(days=rng.randint(1, 25), minutes=rng.randint(0, 600))
                 attempt = attempts.start_attempt(user, quiz, now=started, rng=rng)
                 answers = {}
@@ -68,6 +68,6 @@ def add_quiz_attempts(rng: random.Random, member_ids: list[int], share: float = 
                     answers[entry["qid"]] = attempts.to_tokens(entry, response)
                 attempts.submit_attempt(attempt, answers, now=started + dt.timedelta(minutes=rng.randint(4, 14)))
                 made += 1
-                if attempt.passed or rng.random() < 0.4:
+                if attempt.passed or rng.random() < 0.15:
                     break
     return made

@@ -18,6 +18,8 @@ from learnhub.extensions import db
 from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
+from learnhub.plans.models import PlanStatus, StudyPlan
+from learnhub.plans.services import create_plan, set_status
 from learnhub.resources import resource_dir
 from learnhub.text import fold, name_sort_key, username_base
 
@@ -76,6 +78,7 @@ def build_demo(password: str, seed: int = 2021) -> DemoSummary:
     if created:
         _add_progress(rng, created)
         add_quiz_attempts(rng, created)
+    _add_open_plan(root)
     return DemoSummary(units=len(cells) + 1, members_created=len(created), courses=slugs)
 
 
@@ -112,6 +115,27 @@ def _add_members(
         return []
     db.session.execute(sa.insert(User), rows)
     return list(db.session.scalars(sa.select(User.id).where(User.username.in_([r["username"] for r in rows]))))
+
+
+DEMO_PLAN_TITLE = "Kế hoạch học tập, quán triệt Chỉ thị số 05-CT/TW năm " + str(dt.date.today().year)
+
+
+def _add_open_plan(root: Unit) -> None:
+    """An open plan for the whole town on the directive module, due later this year."""
+    if db.session.scalar(sa.select(StudyPlan.id).where(StudyPlan.title == DEMO_PLAN_TITLE)) is not None:
+        return
+    course = db.session.scalar(sa.select(Course).where(Course.slug == "chi-thi-05-ct-tw"))
+    today = dt.date.today()
+    plan = create_plan(
+        unit=root, course=course, title=DEMO_PLAN_TITLE, number="15-KH/ĐU", target_units=[root],
+        opens_on=max(dt.date(today.year, 1, 1), today - dt.timedelta(days=30)),
+        due_on=min(dt.date(today.year, 12, 31), today + dt.timedelta(days=20)),
+        purpose="Giúp cán bộ, đảng viên nắm vững nội dung Chỉ thị số 05-CT/TW; mỗi đồng chí xây dựng kế hoạch "
+                "làm theo gắn với nhiệm vụ được giao.",
+        presenters="Báo cáo viên của Đảng ủy Thị trấn", place="Hội trường Ủy ban nhân dân Thị trấn",
+        responsible_id=db.session.scalar(sa.select(User.id).where(User.username == "capuy")),
+    )
+    set_status(plan, PlanStatus.open)
 
 
 def _assign_committee(root: Unit) -> None:
@@ -158,7 +182,8 @@ def _add_progress(rng: random.Random, member_ids: list[int]) -> None:
     rows = []
     for member_id in member_ids:
         for course_lessons in by_course.values():
-            done = rng.choices(range(len(course_lessons) + 1), k=1)[0] if rng.random() < 0.6 else 0
+            draw = rng.random()  # most have studied everything, some are part-way, a few not started
+            done = len(course_lessons) if draw < 0.75 else rng.randint(0, len(course_lessons)) if draw < 0.95 else 0
             started = now - dt.timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600))
             for lesson_id, minutes in course_lessons[:done]:
                 seconds = int(minutes * 60 * rng.uniform(0.5, 1.4))

@@ -83,7 +83,7 @@ def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: 
     else:
         for name, required, done, on_time, rate in rows:
             shown = "–" if rate is None else f"{100 * rate:.1f}%"
-            _write(f"{name:<40} {done:>6}/{required:<6} {shown:>7}\n", output_file, append=True)
+            _write(f"{name:<40} {done:>6}/{required:<6} {shown:>7}  on time: {on_time}\n", output_file, append=True)
 
 
 def _top_unit() -> Unit:

@@ -118,6 +118,11 @@ class UnitFigures(Figures):
     name: str = ""
     own_members: bool = False  # the row for members who belong to the unit itself
 
+    @property
+    def rate_sort(self) -> float:
+        """For sorting by rate, lowest first; units without a rate last."""
+        return self.rate if self.rate is not None else 2.0
+
 
 @dataclass
 class CompletionReport:

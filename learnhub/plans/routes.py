@@ -1,0 +1,139 @@
+"""Study plans for committees: list, create, open and close, print, and the completion dashboard."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.auth.models import Category, Role, User
+from learnhub.courses.models import Course
+from learnhub.exports import FORMATS, table_response
+from learnhub.extensions import db
+from learnhub.forms import options
+from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.plans import access, services
+from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.forms import PlanForm
+from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
+from learnhub.quizzes import analysis as quiz_analysis
+from learnhub.quizzes.models import Quiz
+from learnhub.security import (
+    get_unit_in_scope_or_404,
+    limit_to_scope,
+    roles_required,
+    subtree_ids,
+)
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.get("/")
+@roles_required(Role.committee)
+def index():
+    plans = db.session.scalars(access.visible_plans(current_user)).all()
+    return render_template("plans/index.html", plans=plans)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.committee)
+def new():
+    form = PlanForm()
+    units = units_in_scope(current_user)
+    form.unit.choices = options(units)
+    form.target_units.choices = options(units)
+    form.course.choices = options(db.session.execute(
+        sa.select(Course.id, Course.title).where(Course.archived_at.is_(None)).order_by(Course.title)).all())
+    people = db.session.scalars(limit_to_scope(
+        sa.select(User).where(User.role.in_([Role.committee, Role.admin]), User.active.is_(True)), User.unit_id, current_user
+    ).order_by(User.sort_key)).all()
+    form.responsible.choices = options([(0, _("Nobody yet"))] + [(p.id, p.full_name) for p in people])
+    if form.validate_on_submit():
+        unit = get_unit_in_scope_or_404(form.unit.data)
+        targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
+        course = db.session.get(Course, form.course.data) or abort(404)
+        try:
+            plan = services.create_plan(
+                unit=unit, course=course, title=form.title.data, number=form.number.data or "",
+                purpose=form.purpose.data or "", form=StudyForm(form.form.data), presenters=form.presenters.data or "",
+                place=form.place.data or "", opens_on=form.opens_on.data, due_on=form.due_on.data,
+                target_units=targets, categories=tuple(Category(c) for c in form.categories.data),
+                criteria=tuple(Criterion(c) for c in form.criteria.data), all_required=form.rule.data == "all",
+                target_rate=float(Decimal(form.target_percent.data) / 100),
+                responsible_id=form.responsible.data if form.responsible.data in {p.id for p in people} else None,
+            )
+        except services.PlanRefused:
+            flash(_("The plan could not be saved: check the dates, units and completion rule."), "error")
+        else:
+            db.session.commit()
+            flash(_("The plan was saved as a draft. Open it when members should start."), "success")
+            return redirect(url_for("plans.dashboard", plan_id=plan.id))
+    return render_template("plans/form.html", form=form)
+
+
+@bp.post("/<int:plan_id>/status")
+@roles_required(Role.committee)
+def change_status(plan_id: int):
+    plan = access.get_plan_or_404(plan_id, current_user)
+    get_unit_in_scope_or_404(plan.unit_id)  # only the issuing committee opens and closes a plan
+    wanted = request.form.get("status", "")
+    if wanted not in PlanStatus.__members__:
+        abort(400)
+    services.set_status(plan, PlanStatus(wanted))
+    db.session.commit()
+    flash(_("The plan's status was changed."), "success")
+    return redirect(url_for("plans.dashboard", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>/print")
+@roles_required(Role.committee)
+def print_plan(plan_id: int):
+    plan = access.get_plan_or_404(plan_id, current_user)
+    paths = unit_paths()
+    return render_template("plans/print.html", plan=plan, course=db.session.get(Course, plan.course_id),
+                           issuer=db.session.get(User, plan.responsible_id) if plan.responsible_id else None,
+                           targets=[paths[t.unit_id] for t in plan.target_units], paths=paths)
+
+
+def _dashboard_data(plan: StudyPlan):
+    unit_id = request.args.get("unit", type=int) or access.default_unit(plan, current_user)
+    unit = get_unit_in_scope_or_404(unit_id)
+    report = completion_report(plan, unit)
+    return unit, report
+
+
+@bp.get("/<int:plan_id>")
+@roles_required(Role.committee)
+def dashboard(plan_id: int):
+    plan = access.get_plan_or_404(plan_id, current_user)
+    unit, report = _dashboard_data(plan)
+    missing = missing_members(plan, unit)
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
+    scope = subtree_ids(sa.select(sa.literal(unit.id)))
+    comprehension = quiz_analysis.summary(quiz, scope) if quiz else None
+    hardest = quiz_analysis.items(quiz, scope)[:5] if quiz else []
+    return render_template(
+        "plans/dashboard.html", plan=plan, unit=unit, report=report, missing=missing, paths=unit_paths(),
+        course=db.session.get(Course, plan.course_id), comprehension=comprehension, hardest=hardest,
+        unit_choices=units_in_scope(current_user), sort=request.args.get("sort", "name"),
+    )
+
+
+@bp.get("/<int:plan_id>/export.<fmt>")
+@roles_required(Role.committee)
+def export(plan_id: int, fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    plan = access.get_plan_or_404(plan_id, current_user)
+    unit, report = _dashboard_data(plan)
+    headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Hoàn thành đúng hạn", "Tỷ lệ", "Đạt chỉ tiêu"]
+    rows = [[u.name, u.required, u.completed, u.on_time, u.rate, "Đạt" if report.meets_target(u) else "Chưa đạt"]
+            for u in report.units]
+    rows.append(["Tổng cộng", report.total.required, report.total.completed, report.total.on_time, report.total.rate,
+                 "Đạt" if report.meets_target(report.total) else "Chưa đạt"])
+    title = [plan.title, f"{unit.name} · hạn {plan.due_on:%d/%m/%Y} · chỉ tiêu {plan.target_rate:.0%}"]
+    return table_response(fmt, f"ke-hoach-{plan.id}", headers, rows, title=title)
+
+

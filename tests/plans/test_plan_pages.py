@@ -1,0 +1,87 @@
+"""Committees create, open and print plans and read the dashboard, each within their scope."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from learnhub.audit import AuditEntry
+from learnhub.extensions import db
+from learnhub.plans.models import PlanStatus, StudyPlan
+from tests.conftest import login, post
+from tests.plans.test_completion import BEFORE_DUE, pass_quiz, study_all
+
+
+def create(client, town) -> int:
+    response = post(client, "/plans/new", {
+        "title": "Học tập Chỉ thị 05 năm 2026", "number": "15-KH/ĐU", "unit": town["root"].id,
+        "course": 1, "target_units": [town["root"].id], "categories": ["party_member", "civil_servant"],
+        "purpose": "Nắm vững nội dung.", "form": "hybrid", "presenters": "Báo cáo viên", "place": "Hội trường",
+        "opens_on": "2026-06-01", "due_on": "2026-06-30", "criteria": ["lessons", "quiz"], "rule": "all",
+        "target_percent": "98", "responsible": town["capuy"].id,
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_create_open_and_read_the_dashboard(app: Flask, client, town, make_quiz) -> None:
+    make_quiz(count=6)
+    with app.app_context():
+        study_all(town["member_a"].id, BEFORE_DUE)
+        pass_quiz(town["member_a"].id, BEFORE_DUE)
+        db.session.commit()
+    login(client, "capuy")
+    plan_id = create(client, town)
+    with app.app_context():
+        plan = db.session.get(StudyPlan, plan_id)
+        assert plan.status == PlanStatus.draft and plan.target_rate == 0.98 and plan.responsible_id == town["capuy"].id
+    post(client, f"/plans/{plan_id}/status", {"status": "open"})
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    # roster: everyone but the citizen-free town: capuy, bithu1, bithu2, admin, an, binh, tuyentruyen = 7
+    assert "1/7 người đã hoàn thành (1 người đúng hạn); chỉ tiêu 98.0%" in html
+    assert "Chi bộ Khu phố 1" in html and "Chưa đạt chỉ tiêu" in html
+    assert "Hoàng Thị Bình" in html and "còn 3 bài chưa học; làm bài kiểm tra đạt" in html
+    with app.app_context():
+        assert {"plan.create", "plan.status"} <= set(db.session.scalars(sa.select(AuditEntry.action)))
+
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/plans/{plan_id}/export.xlsx").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Học tập Chỉ thị 05 năm 2026"
+    total = next(r for r in rows if r[0] == "Tổng cộng")
+    assert total[1:4] == (7, 1, 1) and total[4] == pytest.approx(1 / 7)  # numbers as numbers, as on the page
+
+    printed = client.get(f"/plans/{plan_id}/print").get_data(as_text=True)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in printed and "Số 15-KH/ĐU" in printed and "Mục đích, yêu cầu" in printed
+
+
+def test_a_cell_secretary_sees_the_town_plan_for_their_cell_only(app: Flask, client, town, make_quiz) -> None:
+    make_quiz(count=6)
+    owner = app.test_client()
+    login(owner, "capuy")
+    plan_id = create(owner, town)
+    login(client, "bithu1")
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Tỷ lệ học tập của Chi bộ Khu phố 1" in html and "Hoàng Thị Bình" not in html
+    assert client.get(f"/plans/{plan_id}?unit={town['b'].id}").status_code == 404
+    assert client.get(f"/plans/{plan_id}/export.csv?unit={town['b'].id}").status_code == 404
+    assert post(client, f"/plans/{plan_id}/status", {"status": "closed"}).status_code == 404  # not the issuer
+    member = app.test_client()
+    login(member, "an")
+    assert member.get(f"/plans/{plan_id}").status_code == 403
+
+
+def test_the_form_refuses_a_due_date_before_the_opening(app: Flask, client, town, make_quiz) -> None:
+    make_quiz(count=6)
+    login(client, "capuy")
+    response = post(client, "/plans/new", {
+        "title": "Sai ngày", "unit": town["root"].id, "course": 1, "target_units": [town["root"].id],
+        "categories": ["party_member"], "form": "online", "opens_on": "2026-06-30", "due_on": "2026-06-01",
+        "criteria": ["lessons"], "rule": "all", "target_percent": "98", "responsible": 0,
+    })
+    assert response.status_code == 200
+    assert "Hạn hoàn thành không được trước ngày bắt đầu." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 0
