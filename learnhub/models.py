@@ -3,13 +3,20 @@ from learnhub.audit import AuditEntry
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.members.models import MembershipEvent
+from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit, UnitAssignment
-from learnhub.plans.models import PlanUnit, StudyPlan
+from learnhub.plans.models import (
+    PlanSnapshot,
+    PlanUnit,
+    Reflection,
+    ReflectionSimilarity,
+    StudyPlan,
+)
 from learnhub.quizzes.models import AttemptAnswer, Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import Setting
 
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
-    "StudyPlan", "PlanUnit",
+    "StudyPlan", "PlanUnit", "Reflection", "ReflectionSimilarity", "PlanSnapshot", "Notification",
 ]

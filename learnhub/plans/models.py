@@ -77,3 +77,58 @@ class PlanUnit(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
 
     plan: Mapped[StudyPlan] = relationship(back_populates="target_units")
+
+
+class ReflectionStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    accepted = "accepted"
+    returned = "returned"
+
+
+class Reflection(TimestampMixin, db.Model):
+    """A member's reflection essay ("bài thu hoạch") for a plan, under the usual headings."""
+
+    __tablename__ = "reflection"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    learned: Mapped[str] = mapped_column(sa.Text, default="")  # what I learned
+    application: Mapped[str] = mapped_column(sa.Text, default="")  # how it applies to my work
+    commitment: Mapped[str] = mapped_column(sa.Text, default="")  # my commitment
+    status: Mapped[ReflectionStatus] = mapped_column(enum_column(ReflectionStatus), default=ReflectionStatus.draft)
+    submitted_at: Mapped[dt.datetime | None]
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class ReflectionSimilarity(db.Model):
+    """A pair of near-duplicate reflections in one unit and plan, found when the later was submitted."""
+
+    __tablename__ = "reflection_similarity"
+    __table_args__ = (sa.UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    first_id: Mapped[int] = mapped_column(sa.ForeignKey("reflection.id"))
+    second_id: Mapped[int] = mapped_column(sa.ForeignKey("reflection.id"))
+    score: Mapped[float]  # word 5-gram Jaccard similarity
+
+
+class PlanSnapshot(db.Model):
+    """A closed plan's roster and results, frozen so later changes never rewrite them."""
+
+    __tablename__ = "plan_snapshot"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(32))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    completed_at: Mapped[dt.datetime | None]
