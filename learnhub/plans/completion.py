@@ -16,7 +16,15 @@ from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.plans.models import Criterion, PlanUnit, StudyPlan
+from learnhub.plans.models import (
+    Criterion,
+    PlanSnapshot,
+    PlanStatus,
+    PlanUnit,
+    Reflection,
+    ReflectionStatus,
+    StudyPlan,
+)
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import subtree_ids
 
@@ -34,8 +42,10 @@ def _earlier(a, b):
 def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
     """One row per roster member: unit, category, lessons studied, quiz passed, completed and when.
 
-    ``within`` limits the roster to a unit and the units below it.
+    ``within`` limits the roster to a unit and the units below it. A closed plan reads its snapshot.
     """
+    if plan.status == PlanStatus.closed:
+        return _snapshot_progress(plan, within)
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
     targets = subtree_ids(sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id))
     total_lessons = (
@@ -60,10 +70,15 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         .group_by(QuizAttempt.user_id)
         .subquery()
     )
+    accepted = (
+        sa.select(Reflection.user_id, Reflection.reviewed_at.label("accepted_at"))
+        .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.accepted)
+        .subquery()
+    )
     done = sa.func.coalesce(studied.c.done, 0)
     lessons_at = sa.case((sa.and_(total_lessons > 0, done >= total_lessons), studied.c.last_studied))
     quiz_at = passed.c.passed_at
-    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at}
+    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: accepted.c.accepted_at}
     used = [parts[Criterion(c)] for c in plan.criteria if Criterion(c) in parts]
     if not used or len(used) != len(plan.criteria) and plan.all_required:
         completed_at = sa.null()  # a criterion this version cannot measure yet: nobody completes "all of"
@@ -84,11 +99,42 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         )
         .outerjoin(studied, studied.c.user_id == User.id)
         .outerjoin(passed, passed.c.user_id == User.id)
+        .outerjoin(accepted, accepted.c.user_id == User.id)
         .where(User.status.in_(statuses), User.unit_id.in_(targets), User.category.in_(plan.categories))
     )
     if within is not None:
         statement = statement.where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
     return statement.subquery("progress")
+
+
+def _snapshot_progress(plan: StudyPlan, within: int | None) -> sa.Subquery:
+    """The frozen roster of a closed plan, in the same columns as the live one."""
+    statement = (
+        sa.select(
+            PlanSnapshot.user_id, PlanSnapshot.full_name, User.sort_key, PlanSnapshot.unit_id,
+            PlanSnapshot.category, sa.literal(0).label("lessons_done"), sa.literal(0).label("lessons_total"),
+            sa.null().label("passed_at"), PlanSnapshot.completed_at,
+        )
+        .join(User, User.id == PlanSnapshot.user_id)
+        .where(PlanSnapshot.plan_id == plan.id)
+    )
+    if within is not None:
+        statement = statement.where(PlanSnapshot.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
+    return statement.subquery("progress")
+
+
+def take_snapshot(plan: StudyPlan) -> int:
+    """Freeze the roster and each member's completion as they are now (INSERT ... SELECT)."""
+    live = member_progress(plan)
+    db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
+    result = db.session.execute(
+        sa.insert(PlanSnapshot).from_select(
+            ["plan_id", "user_id", "unit_id", "category", "full_name", "completed_at"],
+            sa.select(sa.literal(plan.id), live.c.user_id, live.c.unit_id, live.c.category, live.c.full_name,
+                      live.c.completed_at),
+        )
+    )
+    return result.rowcount
 
 
 def rollup_to_children(unit_id: int) -> sa.Subquery:

@@ -14,6 +14,7 @@ from learnhub.orgs.models import Unit
 from learnhub.plans.models import (
     DEFAULT_TARGET_RATE,
     Criterion,
+    PlanSnapshot,
     PlanStatus,
     PlanUnit,
     StudyForm,
@@ -22,7 +23,7 @@ from learnhub.plans.models import (
 
 DEFAULT_CATEGORIES = (Category.party_member, Category.civil_servant)
 # Criteria whose records exist in this version; the others arrive with conferences and reflections.
-MEASURED = {Criterion.lessons, Criterion.quiz}
+MEASURED = {Criterion.lessons, Criterion.quiz, Criterion.reflection}
 
 
 class PlanRefused(ValueError):
@@ -54,7 +55,7 @@ def create_plan(
     if due_on < opens_on:
         raise PlanRefused("the due date is before the opening date")
     if not criteria or not set(criteria) <= MEASURED:
-        raise PlanRefused("the completion rule needs lessons and/or the quiz")
+        raise PlanRefused("the completion rule needs lessons, the quiz or the reflection")
     if not categories or not target_units:
         raise PlanRefused("a plan needs target units and categories")
     if not 0 < target_rate <= 1:
@@ -74,10 +75,17 @@ def create_plan(
 
 
 def set_status(plan: StudyPlan, status: PlanStatus) -> None:
+    """Open or close a plan. Closing freezes its roster and results; reopening thaws them."""
+    from learnhub.plans.completion import take_snapshot
+
     before = plan.status
-    plan.status = status
-    if status == PlanStatus.closed:
+    if status == PlanStatus.closed and before != PlanStatus.closed:
+        take_snapshot(plan)  # taken while the plan still reads live figures
         plan.closed_at = utcnow()
+    if status != PlanStatus.closed and before == PlanStatus.closed:
+        db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
+        plan.closed_at = None
+    plan.status = status
     audit.record("plan.status", object_type="plan", object_id=plan.id, summary=f"{plan.title}: {status.value}",
                  before={"status": before.value}, after={"status": status.value})
 

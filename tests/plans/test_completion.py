@@ -148,3 +148,45 @@ def test_cli_report_and_plans_list(app: Flask, org: dict, tmp_path) -> None:
     assert xlsx.stat().st_size > 0
     bad = runner.invoke(args=["report", "completion", "--plan", "999"])
     assert bad.exit_code == 2 and "no plan '999'" in bad.stderr
+
+
+def test_closing_freezes_the_roster_and_results(app: Flask, org: dict) -> None:
+    from learnhub.plans.models import PlanStatus
+    from learnhub.plans.services import set_status
+
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        set_status(plan, PlanStatus.open)
+        set_status(plan, PlanStatus.closed)
+        db.session.commit()
+        before = report_for(org)
+        # after closing: a member leaves, another completes, a new member joins: the figures stay
+        db.session.get(User, org["people"]["a_done"].id).status = MemberStatus.moved
+        study_all(org["people"]["b_none"].id, AFTER_DUE)
+        pass_quiz(org["people"]["b_none"].id, AFTER_DUE)
+        db.session.add(User(username="moi", full_name="Người Mới", category=Category.party_member,
+                            unit_id=org["a"].id))
+        db.session.commit()
+        after = report_for(org)
+        assert (after.total.required, after.total.completed, after.total.on_time) == (
+            before.total.required, before.total.completed, before.total.on_time) == (8, 5, 4)
+        assert [(u.name, u.required, u.completed) for u in after.units] == [
+            (u.name, u.required, u.completed) for u in before.units]
+        set_status(plan, PlanStatus.open)  # reopening reads the organisation as it is now
+        assert report_for(org).total.required == 8  # one left, one joined
+        assert report_for(org).total.completed == 5  # a_done left; b_none completed
+
+
+def test_an_accepted_reflection_can_complete_a_plan(app: Flask, org: dict) -> None:
+    from learnhub.plans.models import Reflection, ReflectionStatus
+
+    with app.app_context():
+        member = org["people"]["b_none"]
+        plan = db.session.get(StudyPlan, org["plan"])
+        db.session.add(Reflection(plan_id=plan.id, user_id=member.id, status=ReflectionStatus.accepted,
+                                  submitted_at=BEFORE_DUE, reviewed_at=BEFORE_DUE))
+        db.session.commit()
+        report = report_for(org, criteria=[Criterion.reflection.value])
+        assert (report.total.completed, report.total.on_time) == (1, 1)
+        both = report_for(org, criteria=[Criterion.lessons.value, Criterion.reflection.value], all_required=True)
+        assert both.total.completed == 0  # b_none has not studied the lessons
