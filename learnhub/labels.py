@@ -49,10 +49,17 @@ CRITERIA = {
     Criterion.conference: _l("A conference attended"),
     Criterion.reflection: _l("The reflection accepted"),
 }
+SIGNAL_LABELS = {
+    "rushed": _l("rushed reading"),
+    "guessing": _l("guessing"),
+    "shallow": _l("shallow grasp"),
+    "copied": _l("copied reflections"),
+    "returned": _l("returned reflections"),
+}
 ALL = {
     "COURSE_KINDS": COURSE_KINDS, "CATEGORIES": CATEGORIES, "STATUSES": STATUSES,
     "GENDERS": GENDERS, "ROLES": ROLES, "UNIT_KINDS": UNIT_KINDS, "ROLE": Role,
-    "PLAN_STATUSES": PLAN_STATUSES, "PLAN_FORMS": PLAN_FORMS,
+    "PLAN_STATUSES": PLAN_STATUSES, "PLAN_FORMS": PLAN_FORMS, "SIGNAL_LABELS": SIGNAL_LABELS,
 }
 FILTERS = {
     "category_label": lambda value: CATEGORIES[Category(value)],

@@ -16,6 +16,7 @@ from learnhub.forms import options
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.formalism import formalism_signals
 from learnhub.plans.forms import PlanForm
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
 from learnhub.quizzes import analysis as quiz_analysis
@@ -114,8 +115,11 @@ def dashboard(plan_id: int):
     scope = subtree_ids(sa.select(sa.literal(unit.id)))
     comprehension = quiz_analysis.summary(quiz, scope) if quiz else None
     hardest = quiz_analysis.items(quiz, scope)[:5] if quiz else []
+    signals = formalism_signals(plan, unit.id)
+    flagged = [u for u in report.units if any(sig.flagged for sig in signals.get(u.unit_id, []))]
     return render_template(
         "plans/dashboard.html", plan=plan, unit=unit, report=report, missing=missing, paths=unit_paths(),
+        signals=signals, flagged=flagged,
         course=db.session.get(Course, plan.course_id), comprehension=comprehension, hardest=hardest,
         unit_choices=units_in_scope(current_user), sort=request.args.get("sort", "name"),
     )

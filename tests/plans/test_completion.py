@@ -190,3 +190,24 @@ def test_an_accepted_reflection_can_complete_a_plan(app: Flask, org: dict) -> No
         assert (report.total.completed, report.total.on_time) == (1, 1)
         both = report_for(org, criteria=[Criterion.lessons.value, Criterion.reflection.value], all_required=True)
         assert both.total.completed == 0  # b_none has not studied the lessons
+
+
+def test_a_cell_that_clicks_through_lessons_is_flagged(app: Flask, org: dict) -> None:
+    from learnhub.plans.formalism import formalism_signals
+
+    with app.app_context():
+        # everyone in cell B "studies" each 10-minute lesson in 30 seconds
+        for key in ("b_none",):
+            for lesson in db.session.scalars(sa.select(Lesson)):
+                db.session.add(LessonProgress(user_id=org["people"][key].id, lesson_id=lesson.id,
+                                              first_opened_at=BEFORE_DUE, last_seen_at=BEFORE_DUE,
+                                              studied_at=BEFORE_DUE, seconds_spent=30))
+        db.session.query(LessonProgress).filter(LessonProgress.user_id == org["people"]["b_done"].id).update(
+            {"seconds_spent": 20})
+        db.session.commit()
+        plan = db.session.get(StudyPlan, org["plan"])
+        signals = formalism_signals(plan, org["town"].id)
+        rushed = {unit: next(s for s in sigs if s.name == "rushed") for unit, sigs in signals.items()
+                  if any(s.name == "rushed" for s in sigs)}
+        assert rushed[org["b"].id].flagged and rushed[org["b"].id].value == 1.0
+        assert not rushed[org["a"].id].flagged and rushed[org["a"].id].threshold == 0.30

@@ -1,0 +1,109 @@
+"""Formalism signals ("hình thức, chiếu lệ") per unit of a plan, each with its figure and threshold.
+
+Thresholds come from docs/metrics.md and can be changed in THRESHOLDS (kept in one place so a
+settings page can take them over). Every figure is an SQL aggregate grouped by the direct sub-unit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from learnhub.courses.models import Lesson, LessonProgress
+from learnhub.extensions import db
+from learnhub.plans.completion import member_progress, rollup_to_children
+from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
+
+THRESHOLDS = {
+    "rushed_share": 0.30,  # share of lessons studied in under a quarter of their estimated time
+    "rushed_fraction": 0.25,
+    "attempts_before_pass": 2.0,
+    "first_attempt_pass_rate": 0.50,
+    "shallow_margin": 10.0,  # points above the pass score
+    "returned_share": 0.20,
+}
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str  # rushed, guessing, shallow, copied, returned
+    value: float | None
+    threshold: float
+    flagged: bool
+
+
+def _by_top(rows) -> dict[int, tuple]:
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
+    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members)."""
+    t = THRESHOLDS
+    progress = member_progress(plan, within=unit_id)
+    rollup = rollup_to_children(unit_id)
+    roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
+
+    rushed = _by_top(db.session.execute(
+        sa.select(roster.c.top, sa.func.count(LessonProgress.id),
+                  sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1), else_=0)))
+        .join(LessonProgress, LessonProgress.user_id == roster.c.user_id)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None))
+        .group_by(roster.c.top)
+    ))
+    attempts = (
+        sa.select(QuizAttempt.user_id,
+                  sa.func.min(sa.case((QuizAttempt.passed.is_(True), QuizAttempt.number))).label("first_pass"),
+                  sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first_ok"),
+                  sa.func.max(QuizAttempt.percent).label("best"))
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted)
+        .group_by(QuizAttempt.user_id).subquery()
+    )
+    quiz = _by_top(db.session.execute(
+        sa.select(roster.c.top, sa.func.avg(attempts.c.first_pass), sa.func.avg(attempts.c.first_ok),
+                  sa.func.avg(attempts.c.best), sa.func.max(Quiz.settings["pass_score"].as_float()))
+        .join(attempts, attempts.c.user_id == roster.c.user_id)
+        .join(Quiz, Quiz.course_id == plan.course_id)
+        .group_by(roster.c.top)
+    ))
+    reflections = _by_top(db.session.execute(
+        sa.select(roster.c.top, sa.func.count(Reflection.id),
+                  sa.func.sum(sa.case((Reflection.status == ReflectionStatus.returned, 1), else_=0)))
+        .join(Reflection, Reflection.user_id == roster.c.user_id)
+        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft)
+        .group_by(roster.c.top)
+    ))
+    copied = _by_top(db.session.execute(
+        sa.select(rollup.c.top, sa.func.count(ReflectionSimilarity.id))
+        .join(ReflectionSimilarity, ReflectionSimilarity.unit_id == rollup.c.unit_id)
+        .where(ReflectionSimilarity.plan_id == plan.id)
+        .group_by(rollup.c.top)
+    ))
+    tops = set(rushed) | set(quiz) | set(reflections) | set(copied)
+    result: dict[int, list[Signal]] = {}
+    for top in tops:
+        signals = []
+        studied, fast = rushed.get(top, (0, 0))
+        if studied:
+            share = (fast or 0) / studied
+            signals.append(Signal("rushed", share, t["rushed_share"], share > t["rushed_share"]))
+        if top in quiz:
+            before_pass, first_ok, best, pass_score = quiz[top]
+            guessing = (before_pass is not None and before_pass > t["attempts_before_pass"]) or (
+                first_ok is not None and first_ok < t["first_attempt_pass_rate"])
+            signals.append(Signal("guessing", float(first_ok) if first_ok is not None else None,
+                                  t["first_attempt_pass_rate"], bool(guessing)))
+            if best is not None and pass_score is not None:
+                margin = float(best) - float(pass_score)
+                signals.append(Signal("shallow", margin, t["shallow_margin"], margin < t["shallow_margin"]))
+        if top in reflections:
+            total, returned = reflections[top]
+            share = (returned or 0) / total if total else 0.0
+            signals.append(Signal("returned", share, t["returned_share"], share > t["returned_share"]))
+        pairs = copied.get(top, (0,))[0]
+        if pairs:
+            signals.append(Signal("copied", float(pairs), 0, True))
+        result[top] = signals
+    return result
