@@ -83,6 +83,7 @@ CASES: dict[str, Case] = {
     "plans.index": Case("GET", lambda o: "/plans/", committee(200)),
     "plans.new": Case("GET", lambda o: "/plans/new", committee(200)),
     "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
+    "plans.overview": Case("GET", lambda o: "/plans/overview", committee(200)),
     "plans.print_plan": Case("GET", lambda o: f"/plans/{o['plan']}/print", committee(200, 404)),
     "plans.export": Case("GET", lambda o: f"/plans/{o['plan']}/export.csv?unit={o['a'].id}", committee(200, 404)),
     "plans.change_status": Case("POST", lambda o: f"/plans/{o['plan']}/status", committee(302, 404),

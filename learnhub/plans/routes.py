@@ -1,6 +1,7 @@
 """Study plans for committees: list, create, open and close, print, and the completion dashboard."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from flask_login import current_user
 
 from learnhub.auth.models import Category, Role, User
 from learnhub.courses.models import Course
+from learnhub.db import utcnow
 from learnhub.exports import FORMATS, table_response
 from learnhub.extensions import db
 from learnhub.forms import options
@@ -141,3 +143,32 @@ def export(plan_id: int, fmt: str):
     return table_response(fmt, f"ke-hoach-{plan.id}", headers, rows, title=title)
 
 
+
+
+@bp.get("/overview")
+@roles_required(Role.committee)
+def overview():
+    """Every plan of a year for a unit: each plan's rate, the sub-units side by side, and the trend."""
+    unit_id = request.args.get("unit", type=int) or _first_unit_in_scope()
+    unit = get_unit_in_scope_or_404(unit_id)
+    year = request.args.get("year", type=int) or utcnow().year
+    plans = db.session.scalars(
+        access.visible_plans(current_user).where(
+            StudyPlan.due_on >= dt.date(year, 1, 1), StudyPlan.due_on <= dt.date(year, 12, 31),
+            StudyPlan.status != PlanStatus.draft,
+        ).order_by(None).order_by(StudyPlan.due_on, StudyPlan.id)
+    ).all()
+    reports = [completion_report(plan, unit) for plan in plans]
+    names = {u.unit_id: u.name for report in reports for u in report.units}
+    grid = {(u.unit_id, i): u for i, report in enumerate(reports) for u in report.units}
+    required = sum(r.total.required for r in reports)
+    pooled = sum(r.total.completed for r in reports) / required if required else None
+    return render_template("plans/overview.html", unit=unit, year=year, reports=reports, names=names, grid=grid,
+                           pooled=pooled, unit_choices=units_in_scope(current_user))
+
+
+def _first_unit_in_scope() -> int:
+    choices = units_in_scope(current_user)
+    if not choices:
+        abort(404)
+    return choices[0][0]

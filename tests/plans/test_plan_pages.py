@@ -85,3 +85,22 @@ def test_the_form_refuses_a_due_date_before_the_opening(app: Flask, client, town
     assert "Hạn hoàn thành không được trước ngày bắt đầu." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 0
+
+
+def test_the_overview_pools_the_plans_of_the_year(app: Flask, client, town, make_quiz) -> None:
+    make_quiz(count=6)
+    with app.app_context():
+        study_all(town["member_a"].id, BEFORE_DUE)
+        pass_quiz(town["member_a"].id, BEFORE_DUE)
+        db.session.commit()
+    login(client, "capuy")
+    first = create(client, town)
+    second = create(client, town)
+    post(client, f"/plans/{first}/status", {"status": "open"})
+    post(client, f"/plans/{second}/status", {"status": "closed"})
+    html = client.get(f"/plans/overview?unit={town['root'].id}&year=2026").get_data(as_text=True)
+    assert html.count("Học tập Chỉ thị 05 năm 2026") >= 2
+    assert html.count("14.3%") >= 3  # pooled: 2 of 14; each plan: 1 of 7
+    assert "Chi bộ Khu phố 2" in html
+    empty = client.get(f"/plans/overview?unit={town['root'].id}&year=2020").get_data(as_text=True)
+    assert "Không có kế hoạch nào có hạn trong năm này." in empty
