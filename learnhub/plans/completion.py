@@ -95,16 +95,25 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         sa.select(
             User.id.label("user_id"), User.full_name, User.sort_key, User.unit_id, User.category,
             done.label("lessons_done"), total_lessons.label("lessons_total"),
-            quiz_at.label("passed_at"), completed_at.label("completed_at"),
+            quiz_at.label("passed_at"), completed_at.label("completed_at"), User.status,
         )
         .outerjoin(studied, studied.c.user_id == User.id)
         .outerjoin(passed, passed.c.user_id == User.id)
         .outerjoin(accepted, accepted.c.user_id == User.id)
-        .where(User.status.in_(statuses), User.unit_id.in_(targets), User.category.in_(plan.categories))
+        .where(User.unit_id.in_(targets), User.category.in_(plan.categories))
     )
     if within is not None:
         statement = statement.where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
-    return statement.subquery("progress")
+    members = statement.subquery("members")
+    # A member who is no longer active stays on the roster when they completed during the plan:
+    # a completed study is never erased.
+    opened = dt.datetime.combine(plan.opens_on, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    return (
+        sa.select(*[c for c in members.c if c.name != "status"])
+        .where(sa.or_(members.c.status.in_(statuses),
+                      sa.and_(members.c.completed_at.is_not(None), members.c.completed_at >= opened)))
+        .subquery("progress")
+    )
 
 
 def _snapshot_progress(plan: StudyPlan, within: int | None) -> sa.Subquery:

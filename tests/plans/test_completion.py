@@ -20,6 +20,7 @@ from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 DUE = dt.date(2026, 6, 30)
 BEFORE_DUE = dt.datetime(2026, 6, 20, 3, 0, tzinfo=dt.UTC)
 AFTER_DUE = dt.datetime(2026, 7, 5, 3, 0, tzinfo=dt.UTC)
+LONG_AGO = dt.datetime(2025, 3, 1, 3, 0, tzinfo=dt.UTC)
 
 
 def study_all(user_id: int, when: dt.datetime) -> None:
@@ -54,9 +55,11 @@ def org(app: Flask, make_unit, make_user, make_quiz) -> dict:
         "exempted": make_user(unit=b), "deceased_done": make_user(unit=b),
     }
     with app.app_context():
-        for key in ("a_done", "a1_done", "b_done", "town_done", "citizen_done", "deceased_done"):
+        for key in ("a_done", "a1_done", "b_done", "town_done", "citizen_done"):
             study_all(people[key].id, BEFORE_DUE)
             pass_quiz(people[key].id, BEFORE_DUE)
+        study_all(people["deceased_done"].id, LONG_AGO)  # completed before the plan opened
+        pass_quiz(people["deceased_done"].id, LONG_AGO)
         study_all(people["a_late"].id, BEFORE_DUE)
         pass_quiz(people["a_late"].id, BEFORE_DUE, passed=False)
         pass_quiz(people["a_late"].id, AFTER_DUE)
@@ -173,8 +176,9 @@ def test_closing_freezes_the_roster_and_results(app: Flask, org: dict) -> None:
         assert [(u.name, u.required, u.completed) for u in after.units] == [
             (u.name, u.required, u.completed) for u in before.units]
         set_status(plan, PlanStatus.open)  # reopening reads the organisation as it is now
-        assert report_for(org).total.required == 8  # one left, one joined
-        assert report_for(org).total.completed == 5  # a_done left; b_none completed
+        reopened = report_for(org)
+        # a_done moved away but had completed (kept), b_none completed, "moi" joined
+        assert (reopened.total.required, reopened.total.completed) == (9, 6)
 
 
 def test_an_accepted_reflection_can_complete_a_plan(app: Flask, org: dict) -> None:
@@ -211,3 +215,14 @@ def test_a_cell_that_clicks_through_lessons_is_flagged(app: Flask, org: dict) ->
                   if any(s.name == "rushed" for s in sigs)}
         assert rushed[org["b"].id].flagged and rushed[org["b"].id].value == 1.0
         assert not rushed[org["a"].id].flagged and rushed[org["a"].id].threshold == 0.30
+
+
+def test_a_member_who_leaves_after_completing_stays_counted(app: Flask, org: dict) -> None:
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        plan.opens_on = dt.date(2026, 6, 1)
+        db.session.get(User, org["people"]["a_done"].id).status = MemberStatus.moved  # completed on 20/06
+        db.session.get(User, org["people"]["a1_none"].id).status = MemberStatus.moved  # had not completed
+        db.session.commit()
+        report = report_for(org)
+        assert (report.total.required, report.total.completed) == (7, 5)

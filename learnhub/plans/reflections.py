@@ -1,0 +1,218 @@
+"""Reflection essays ("bài thu hoạch"): writing, submitting, reviewing, and near-duplicate pairs.
+
+Writes only flush; the view (or a command) commits once. Near-duplicates are found when a
+reflection is submitted and stored as ReflectionSimilarity rows, so dashboards only read them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
+
+from learnhub import audit
+from learnhub.auth.models import User
+from learnhub.db import utcnow
+from learnhub.extensions import db
+from learnhub.notifications import Notification
+from learnhub.plans.completion import member_progress
+from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.security import can_oversee, subtree_ids
+
+HEADINGS = ("learned", "application", "commitment")
+MIN_WORDS = 30  # per heading, counted as \w+ runs (a Vietnamese syllable is one word)
+SHINGLE_WORDS = 5
+COPY_THRESHOLD = 0.8  # docs/metrics.md, "Copied reflections"
+EDITABLE = (ReflectionStatus.draft, ReflectionStatus.returned)
+COMPARED = (ReflectionStatus.submitted, ReflectionStatus.accepted, ReflectionStatus.returned)
+_WORD = re.compile(r"\w+")
+
+
+class ReflectionRefused(ValueError):
+    """A change the reflection's state or the rules do not allow; ``fields`` names short headings."""
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` for counting and comparing: NFC, case-folded, runs of \\w."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+
+
+def short_headings(texts: dict[str, str], min_words: int = MIN_WORDS) -> tuple[str, ...]:
+    """The headings with fewer than ``min_words`` words."""
+    return tuple(name for name in HEADINGS if len(words(texts.get(name) or "")) < min_words)
+
+
+def shingles(reflection: Reflection) -> set[tuple[str, ...]]:
+    """The reflection's word 5-grams, all headings read as one text."""
+    tokens = words("\n".join(getattr(reflection, name) or "" for name in HEADINGS))
+    return {tuple(tokens[i:i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+
+
+def jaccard(first: set[tuple[str, ...]], second: set[tuple[str, ...]]) -> float:
+    """|A ∩ B| ÷ |A ∪ B|; 0 when both are empty."""
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0
+
+
+def on_roster(plan: StudyPlan, user: User) -> bool:
+    """Whether ``user`` must study under ``plan`` (the completion roster, frozen once closed)."""
+    progress = member_progress(plan)
+    return db.session.scalar(sa.select(progress.c.user_id).where(progress.c.user_id == user.id)) is not None
+
+
+def reflection_for(plan: StudyPlan, user: User) -> Reflection | None:
+    """The member's reflection for the plan, if they started one."""
+    return db.session.scalar(sa.select(Reflection).where(Reflection.plan_id == plan.id, Reflection.user_id == user.id))
+
+
+def get_or_create_reflection(*, plan: StudyPlan, user: User) -> Reflection:
+    """The member's reflection for the plan, adding an empty draft the first time; only flushes."""
+    reflection = reflection_for(plan, user)
+    if reflection is None:
+        reflection = Reflection(plan_id=plan.id, user_id=user.id, status=ReflectionStatus.draft)
+        db.session.add(reflection)
+        db.session.flush()
+    return reflection
+
+
+def _write(reflection: Reflection, texts: dict[str, str]) -> None:
+    if reflection.status not in EDITABLE:
+        raise ReflectionRefused("only a draft or a returned reflection can be changed")
+    for name in HEADINGS:
+        setattr(reflection, name, (texts.get(name) or "").strip())
+
+
+def save_draft(reflection: Reflection, *, learned: str, application: str, commitment: str) -> None:
+    """Keep the texts without submitting (a returned reflection stays returned); only flushes."""
+    _write(reflection, {"learned": learned, "application": application, "commitment": commitment})
+    db.session.flush()
+
+
+def submit(
+    reflection: Reflection, *, learned: str, application: str, commitment: str, min_words: int = MIN_WORDS
+) -> list[ReflectionSimilarity]:
+    """Submit for review when every heading is long enough, and record near-duplicate pairs."""
+    texts = {"learned": learned, "application": application, "commitment": commitment}
+    short = short_headings(texts, min_words)
+    if short:
+        raise ReflectionRefused("a heading is too short", short)
+    _write(reflection, texts)
+    reflection.status = ReflectionStatus.submitted
+    reflection.submitted_at = utcnow()
+    db.session.flush()
+    return record_similarities(reflection)
+
+
+def record_similarities(reflection: Reflection) -> list[ReflectionSimilarity]:
+    """Replace the reflection's pairs with those it now forms with earlier ones of its unit."""
+    unit_id = db.session.scalar(sa.select(User.unit_id).where(User.id == reflection.user_id))
+    db.session.execute(sa.delete(ReflectionSimilarity).where(sa.or_(
+        ReflectionSimilarity.first_id == reflection.id, ReflectionSimilarity.second_id == reflection.id)))
+    others = db.session.scalars(
+        sa.select(Reflection).join(User, User.id == Reflection.user_id)
+        .where(Reflection.plan_id == reflection.plan_id, Reflection.id != reflection.id,
+               Reflection.status.in_(COMPARED), User.unit_id == unit_id)
+        .order_by(Reflection.submitted_at, Reflection.id)
+    ).all()
+    mine = shingles(reflection)
+    pairs = []
+    for other in others:
+        score = jaccard(mine, shingles(other))
+        if score >= COPY_THRESHOLD:
+            pairs.append(ReflectionSimilarity(plan_id=reflection.plan_id, unit_id=unit_id, first_id=other.id,
+                                              second_id=reflection.id, score=score))
+    db.session.add_all(pairs)
+    db.session.flush()
+    return pairs
+
+
+def _review(reflection: Reflection, reviewer: User, status: ReflectionStatus, comment: str) -> User:
+    author = db.session.get(User, reflection.user_id)
+    if author is None or author.id == reviewer.id or not can_oversee(reviewer, author):
+        raise ReflectionRefused("the reviewer must oversee the member's unit and not be the author")
+    if reflection.status != ReflectionStatus.submitted:
+        raise ReflectionRefused("only a submitted reflection can be reviewed")
+    reflection.status = status
+    reflection.reviewed_at = utcnow()  # an accepted reflection completes the plan at this time
+    reflection.reviewer_id = reviewer.id
+    reflection.review_comment = comment
+    audit.record(f"reflection.{'accept' if status == ReflectionStatus.accepted else 'return'}",
+                 object_type="reflection", object_id=reflection.id,
+                 summary=f"{status.value} the reflection of {author.username} for plan {reflection.plan_id}",
+                 before={"status": ReflectionStatus.submitted.value},
+                 after={"status": status.value, "comment": comment}, actor=reviewer)
+    return author
+
+
+def _notify(reflection: Reflection, author: User, title: str, body: str) -> None:
+    db.session.add(Notification(user_id=author.id, kind="reflection_reviewed", title=title, body=body,
+                                link=url_for("reflections.mine", plan_id=reflection.plan_id)))
+
+
+def accept(reflection: Reflection, *, reviewer: User, comment: str = "") -> None:
+    """Accept a submitted reflection, record it and tell the member; only flushes."""
+    author = _review(reflection, reviewer, ReflectionStatus.accepted, comment.strip())
+    plan = db.session.get(StudyPlan, reflection.plan_id)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # stored text: the site's language
+        _notify(reflection, author, _("Your reflection was accepted"), plan.title if plan else "")
+    db.session.flush()
+
+
+def send_back(reflection: Reflection, *, reviewer: User, comment: str) -> None:
+    """Return a submitted reflection for revision with a comment (required); only flushes."""
+    if not comment.strip():
+        raise ReflectionRefused("a returned reflection needs a comment")
+    author = _review(reflection, reviewer, ReflectionStatus.returned, comment.strip())
+    plan = db.session.get(StudyPlan, reflection.plan_id)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        _notify(reflection, author, _("Your reflection was returned for revision"),
+                f"{plan.title if plan else ''}\n{comment.strip()}")
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two near-identical reflections of one unit, the earlier first."""
+
+    unit_id: int
+    first_id: int
+    first_name: str
+    second_id: int
+    second_name: str
+    score: float
+
+
+def similar_pairs(plan: StudyPlan, unit_ids: sa.Select, reflection_id: int | None = None) -> list[Pair]:
+    """The stored pairs of the plan in ``unit_ids`` (or those of one reflection), highest score first."""
+    first, second = aliased(Reflection), aliased(Reflection)
+    first_user, second_user = aliased(User), aliased(User)
+    statement = (
+        sa.select(ReflectionSimilarity.unit_id, first.id, first_user.full_name, second.id, second_user.full_name,
+                  ReflectionSimilarity.score)
+        .join(first, first.id == ReflectionSimilarity.first_id).join(first_user, first_user.id == first.user_id)
+        .join(second, second.id == ReflectionSimilarity.second_id).join(second_user, second_user.id == second.user_id)
+        .where(ReflectionSimilarity.plan_id == plan.id, ReflectionSimilarity.unit_id.in_(unit_ids))
+        .order_by(ReflectionSimilarity.score.desc(), ReflectionSimilarity.id)
+    )
+    if reflection_id is not None:
+        statement = statement.where(sa.or_(first.id == reflection_id, second.id == reflection_id))
+    return [Pair(*row) for row in db.session.execute(statement)]
+
+
+def awaiting_review(plan: StudyPlan, unit_id: int) -> list[tuple[Reflection, User]]:
+    """Submitted reflections of members of the unit and the units below it, by unit then submission."""
+    scope = subtree_ids(sa.select(sa.literal(unit_id)))
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Reflection, User).join(User, User.id == Reflection.user_id)
+        .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.submitted, User.unit_id.in_(scope))
+        .order_by(User.unit_id, Reflection.submitted_at, Reflection.id)
+    )]
