@@ -308,3 +308,26 @@ def make_quiz(app: Flask, make_course):
             return quiz
 
     return make
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Count the SQL statements run inside the ``with`` block: catches queries in loops (N+1)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counter
