@@ -70,6 +70,8 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.plans.notification_routes import bp as notifications_bp
+    from learnhub.plans.reflection_routes import bp as reflections_bp
     from learnhub.plans.routes import bp as plans_bp
     from learnhub.quizzes.routes import bp as quizzes_bp
     from learnhub.study.routes import bp as study_bp
@@ -81,5 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orgs_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(reflections_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(study_bp)

@@ -84,10 +84,17 @@ CASES: dict[str, Case] = {
     "plans.new": Case("GET", lambda o: "/plans/new", committee(200)),
     "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
     "plans.overview": Case("GET", lambda o: "/plans/overview", committee(200)),
+    "notifications.index": Case("GET", lambda o: "/notifications", everyone(200)),
     "plans.print_plan": Case("GET", lambda o: f"/plans/{o['plan']}/print", committee(200, 404)),
     "plans.export": Case("GET", lambda o: f"/plans/{o['plan']}/export.csv?unit={o['a'].id}", committee(200, 404)),
+    "reflections.mine": Case("GET", lambda o: f"/plans/{o['plan']}/reflection",
+                             {**OWN_OR_SCOPE, "member": 200, "propagandist": 200, "admin": 404}),
+    "reflections.queue": Case("GET", lambda o: f"/plans/{o['plan']}/reflections?unit={o['a'].id}", committee(200, 404)),
+    "reflections.show": Case("GET", lambda o: f"/plans/{o['plan']}/reflections/{o['reflection']}", OWN_OR_SCOPE),
     "plans.change_status": Case("POST", lambda o: f"/plans/{o['plan']}/status", committee(302, 404),
                                 lambda o: {"status": "open"}),
+    "notifications.remind": Case("POST", lambda o: f"/plans/{o['plan']}/remind?unit={o['a'].id}",
+                                 committee(302, 404)),
     "quizzes.start": Case("POST", lambda o: "/courses/nghi-quyet-thu/quiz/start", everyone(302)),
     "study.heartbeat": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/heartbeat", everyone(204)),
     "study.mark_studied": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/studied", everyone(302)),
@@ -112,6 +119,10 @@ CASES: dict[str, Case] = {
     "orgs.archive": Case("POST", lambda o: f"/units/{o['empty'].id}/archive", committee(302, 404)),
     "orgs.remove_assignment": Case("POST", lambda o: f"/assignments/{o['group_assignment'].id}/remove",
                                    committee(302, 404)),
+    "reflections.review": Case("POST", lambda o: f"/plans/{o['plan']}/reflections/{o['reflection']}/review",
+                               {**OWN_OR_SCOPE, "committee_in_scope": 302, "admin": 302},
+                               lambda o: {"decision": "accept"}),
+    "notifications.mark_read": Case("POST", lambda o: "/notifications/read", everyone(302)),
     "auth.logout": Case("POST", lambda o: "/logout", everyone(302)),
 }
 NOT_WALKED = {"static"}
@@ -146,10 +157,16 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         cell = db.session.get(Unit, town["a"].id)
         plan = create_plan(unit=cell, course=db.session.scalars(sa.select(Course)).one(), title="Kế hoạch chi bộ",
                            opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[cell])
+        from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus
+
+        plan.status = PlanStatus.open
+        reflection = Reflection(plan_id=plan.id, user_id=hai.id, status=ReflectionStatus.submitted,
+                                submitted_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+        db.session.add(reflection)
         db.session.commit()
-        attempt_id, plan_id = attempt.id, plan.id
+        attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
-            "plan": plan_id}
+            "plan": plan_id, "reflection": reflection_id}
 
 
 @pytest.mark.parametrize("role", ROLES)

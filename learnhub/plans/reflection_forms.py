@@ -6,7 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
 from learnhub.forms import options
 from learnhub.plans.reflections import HEADINGS, MIN_WORDS, words
@@ -31,7 +31,7 @@ class ReflectionForm(FlaskForm):
             field = self[name]
             count = len(words(field.data or ""))
             if count < MIN_WORDS:
-                field.errors = [*field.errors, _l("Write at least %(min)d words here (now %(count)d).",
+                field.errors = [*field.errors, _l("Write at least %(min)d words here; you have written %(count)d.",
                                                   min=MIN_WORDS, count=count)]
                 valid = False
         return valid
@@ -43,6 +43,10 @@ class ReviewForm(FlaskForm):
     comment = TextAreaField(_l("Comment to the member"), validators=[Optional(), Length(max=5000)])
     decision = SelectField(choices=options([("accept", _l("Accept")), ("return", _l("Return for revision"))]))
 
-    def validate_comment(self, field) -> None:
-        if self.decision.data == "return" and not (field.data or "").strip():
-            raise ValidationError(_l("Say what the member should improve."))
+    def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
+        """Besides the fields: returning needs a comment."""
+        valid = super().validate(extra_validators)
+        if self.decision.data == "return" and not (self.comment.data or "").strip():
+            self.comment.errors = [*self.comment.errors, _l("Say what the member should improve.")]
+            return False
+        return valid

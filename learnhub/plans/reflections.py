@@ -21,7 +21,14 @@ from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
 from learnhub.plans.completion import member_progress
-from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.plans.models import (
+    Criterion,
+    PlanStatus,
+    Reflection,
+    ReflectionSimilarity,
+    ReflectionStatus,
+    StudyPlan,
+)
 from learnhub.security import can_oversee, subtree_ids
 
 HEADINGS = ("learned", "application", "commitment")
@@ -87,6 +94,9 @@ def get_or_create_reflection(*, plan: StudyPlan, user: User) -> Reflection:
 def _write(reflection: Reflection, texts: dict[str, str]) -> None:
     if reflection.status not in EDITABLE:
         raise ReflectionRefused("only a draft or a returned reflection can be changed")
+    plan = db.session.get(StudyPlan, reflection.plan_id)  # usually already in the session
+    if plan is None or plan.status != PlanStatus.open:
+        raise ReflectionRefused("reflections are written while their plan is open")
     for name in HEADINGS:
         setattr(reflection, name, (texts.get(name) or "").strip())
 
@@ -145,8 +155,8 @@ def _review(reflection: Reflection, reviewer: User, status: ReflectionStatus, co
     reflection.reviewed_at = utcnow()  # an accepted reflection completes the plan at this time
     reflection.reviewer_id = reviewer.id
     reflection.review_comment = comment
-    audit.record(f"reflection.{'accept' if status == ReflectionStatus.accepted else 'return'}",
-                 object_type="reflection", object_id=reflection.id,
+    action = "reflection.accept" if status == ReflectionStatus.accepted else "reflection.return"
+    audit.record(action, object_type="reflection", object_id=reflection.id,
                  summary=f"{status.value} the reflection of {author.username} for plan {reflection.plan_id}",
                  before={"status": ReflectionStatus.submitted.value},
                  after={"status": status.value, "comment": comment}, actor=reviewer)
@@ -191,8 +201,8 @@ class Pair:
     score: float
 
 
-def similar_pairs(plan: StudyPlan, unit_ids: sa.Select, reflection_id: int | None = None) -> list[Pair]:
-    """The stored pairs of the plan in ``unit_ids`` (or those of one reflection), highest score first."""
+def similar_pairs(plan: StudyPlan, unit_ids: sa.Select | None = None, reflection_id: int | None = None) -> list[Pair]:
+    """The plan's stored pairs in ``unit_ids`` and/or of one reflection, highest score first."""
     first, second = aliased(Reflection), aliased(Reflection)
     first_user, second_user = aliased(User), aliased(User)
     statement = (
@@ -200,9 +210,11 @@ def similar_pairs(plan: StudyPlan, unit_ids: sa.Select, reflection_id: int | Non
                   ReflectionSimilarity.score)
         .join(first, first.id == ReflectionSimilarity.first_id).join(first_user, first_user.id == first.user_id)
         .join(second, second.id == ReflectionSimilarity.second_id).join(second_user, second_user.id == second.user_id)
-        .where(ReflectionSimilarity.plan_id == plan.id, ReflectionSimilarity.unit_id.in_(unit_ids))
+        .where(ReflectionSimilarity.plan_id == plan.id)
         .order_by(ReflectionSimilarity.score.desc(), ReflectionSimilarity.id)
     )
+    if unit_ids is not None:
+        statement = statement.where(ReflectionSimilarity.unit_id.in_(unit_ids))
     if reflection_id is not None:
         statement = statement.where(sa.or_(first.id == reflection_id, second.id == reflection_id))
     return [Pair(*row) for row in db.session.execute(statement)]
@@ -216,3 +228,14 @@ def awaiting_review(plan: StudyPlan, unit_id: int) -> list[tuple[Reflection, Use
         .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.submitted, User.unit_id.in_(scope))
         .order_by(User.unit_id, Reflection.submitted_at, Reflection.id)
     )]
+
+
+def plans_to_reflect_on(user: User) -> list[tuple[StudyPlan, Reflection | None]]:
+    """Open plans that ask ``user`` for a reflection (on the roster, reflection among the criteria)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    plans = db.session.scalars(
+        sa.select(StudyPlan).where(StudyPlan.status == PlanStatus.open).order_by(StudyPlan.due_on, StudyPlan.id)
+    ).all()
+    wanted = [p for p in plans if Criterion.reflection.value in p.criteria and on_roster(p, user)]
+    return [(plan, reflection_for(plan, user)) for plan in wanted]

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from learnhub.courses.models import CourseMedia
 from learnhub.extensions import db
+from learnhub.plans.member_plans import local_today, plans_for_member
 from learnhub.study import services
 
 bp = Blueprint("study", __name__)
@@ -17,7 +18,8 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     courses = services.open_courses_for(current_user)
-    return render_template("study/home.html", courses=courses)
+    plans = plans_for_member(current_user, local_today())
+    return render_template("study/home.html", courses=courses, plans=plans)
 
 
 @bp.get("/courses/<slug>/")

@@ -1,0 +1,127 @@
+"""Reflection pages: a member writes and submits theirs; committees review those in their scope."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from learnhub.auth.models import Role, User
+from learnhub.extensions import db
+from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.plans import access, reflections
+from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus, StudyPlan
+from learnhub.plans.reflection_forms import ReflectionForm, ReviewForm
+from learnhub.security import can_oversee, get_unit_in_scope_or_404, roles_required, subtree_ids
+
+bp = Blueprint("reflections", __name__, url_prefix="/plans")
+STATUS_LABELS = {
+    ReflectionStatus.draft: _l("Draft, not submitted"),  # not the plan's "Draft" (dự thảo)
+    ReflectionStatus.submitted: _l("Submitted, awaiting review"),
+    ReflectionStatus.accepted: _l("Accepted"),
+    ReflectionStatus.returned: _l("Returned for revision"),
+}
+bp.add_app_template_global(STATUS_LABELS, "REFLECTION_STATUSES")
+bp.add_app_template_global(reflections.plans_to_reflect_on, "plans_to_reflect_on")
+
+
+def _own_plan_or_404(plan_id: int) -> StudyPlan:
+    """A plan the member must study under; a draft plan is not shown to members yet."""
+    plan = db.session.get(StudyPlan, plan_id)
+    if plan is None or plan.status == PlanStatus.draft or not reflections.on_roster(plan, current_user):
+        abort(404)
+    return plan
+
+
+def _reflection_in_scope_or_404(plan_id: int, reflection_id: int) -> tuple[StudyPlan, Reflection, User]:
+    """A submitted (or reviewed) reflection of a member the viewer oversees, else 404; drafts stay private."""
+    plan = access.get_plan_or_404(plan_id, current_user)
+    reflection = db.session.get(Reflection, reflection_id)
+    if reflection is None or reflection.plan_id != plan.id or reflection.status == ReflectionStatus.draft:
+        abort(404)
+    author = db.session.get(User, reflection.user_id)
+    if author is None or not can_oversee(current_user, author):
+        abort(404)
+    return plan, reflection, author
+
+
+@bp.route("/<int:plan_id>/reflection", methods=["GET", "POST"])
+@login_required
+def mine(plan_id: int):
+    plan = _own_plan_or_404(plan_id)
+    reflection = reflections.reflection_for(plan, current_user)
+    editable = plan.status == PlanStatus.open and (reflection is None or reflection.status in reflections.EDITABLE)
+    form = ReflectionForm(obj=reflection)
+    if request.method == "POST" and not editable:
+        flash(_("This reflection can no longer be changed."), "error")
+        return redirect(url_for("reflections.mine", plan_id=plan.id))
+    if form.validate_on_submit():
+        reflection = reflections.get_or_create_reflection(plan=plan, user=current_user)
+        texts = {name: form[name].data or "" for name in reflections.HEADINGS}
+        if form.action.data == "submit":
+            reflections.submit(reflection, **texts)
+            message = _("Your reflection was submitted for review.")
+        else:
+            reflections.save_draft(reflection, **texts)
+            message = _("Your draft was saved.")
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("reflections.mine", plan_id=plan.id))
+    return render_template("reflections/mine.html", plan=plan, reflection=reflection, form=form, editable=editable,
+                           min_words=reflections.MIN_WORDS)
+
+
+@bp.get("/<int:plan_id>/reflections")
+@roles_required(Role.committee)
+def queue(plan_id: int):
+    plan = access.get_plan_or_404(plan_id, current_user)
+    unit = get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
+    groups: dict[int, list[tuple[Reflection, User]]] = {}
+    for reflection, author in reflections.awaiting_review(plan, unit.id):
+        groups.setdefault(author.unit_id, []).append((reflection, author))
+    pairs = reflections.similar_pairs(plan, subtree_ids(sa.select(sa.literal(unit.id))))
+    warnings: dict[int, list[reflections.Pair]] = {}
+    for pair in pairs:
+        warnings.setdefault(pair.first_id, []).append(pair)
+        warnings.setdefault(pair.second_id, []).append(pair)
+    return render_template("reflections/queue.html", plan=plan, unit=unit, groups=groups, pairs=pairs,
+                           warnings=warnings, paths=unit_paths(), unit_choices=units_in_scope(current_user),
+                           threshold=reflections.COPY_THRESHOLD)
+
+
+def _show(plan: StudyPlan, reflection: Reflection, author: User, form: ReviewForm) -> str:
+    pairs = reflections.similar_pairs(plan, reflection_id=reflection.id)
+    return render_template("reflections/show.html", plan=plan, reflection=reflection, author=author, form=form,
+                           pairs=pairs, paths=unit_paths(), reviewable=reflection.status == ReflectionStatus.submitted
+                           and author.id != current_user.id)
+
+
+@bp.get("/<int:plan_id>/reflections/<int:reflection_id>")
+@login_required  # anyone else, members included, is told it does not exist
+def show(plan_id: int, reflection_id: int):
+    plan, reflection, author = _reflection_in_scope_or_404(plan_id, reflection_id)
+    return _show(plan, reflection, author, ReviewForm())
+
+
+@bp.post("/<int:plan_id>/reflections/<int:reflection_id>/review")
+@login_required
+def review(plan_id: int, reflection_id: int):
+    plan, reflection, author = _reflection_in_scope_or_404(plan_id, reflection_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _show(plan, reflection, author, form)
+    try:
+        if form.decision.data == "accept":
+            reflections.accept(reflection, reviewer=current_user, comment=form.comment.data or "")
+        else:
+            reflections.send_back(reflection, reviewer=current_user, comment=form.comment.data or "")
+    except reflections.ReflectionRefused:
+        flash(_("This reflection cannot be reviewed: it is not awaiting review, or it is your own."), "error")
+        return redirect(url_for("reflections.show", plan_id=plan.id, reflection_id=reflection.id))
+    db.session.commit()
+    if reflection.status == ReflectionStatus.accepted:
+        flash(_("The reflection of %(name)s was accepted.", name=author.full_name), "success")
+    else:
+        flash(_("The reflection of %(name)s was returned for revision.", name=author.full_name), "success")
+    return redirect(url_for("reflections.queue", plan_id=plan.id, unit=author.unit_id))
