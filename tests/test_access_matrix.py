@@ -85,6 +85,8 @@ CASES: dict[str, Case] = {
     "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
     "plans.overview": Case("GET", lambda o: "/plans/overview", committee(200)),
     "notifications.index": Case("GET", lambda o: "/notifications", everyone(200)),
+    "plans.edit": Case("GET", lambda o: f"/plans/{o['plan']}/edit", committee(200, 404)),
+    "plans.export_missing": Case("GET", lambda o: f"/plans/{o['plan']}/missing.csv?unit={o['a'].id}", committee(200, 404)),
     "plans.print_plan": Case("GET", lambda o: f"/plans/{o['plan']}/print", committee(200, 404)),
     "plans.export": Case("GET", lambda o: f"/plans/{o['plan']}/export.csv?unit={o['a'].id}", committee(200, 404)),
     "reflections.mine": Case("GET", lambda o: f"/plans/{o['plan']}/reflection",

@@ -40,10 +40,8 @@ def index():
     return render_template("plans/index.html", plans=plans)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@roles_required(Role.committee)
-def new():
-    form = PlanForm()
+def _prepare(form: PlanForm) -> list[User]:
+    """Fill the form's choices from the viewer's scope; returns who may be responsible."""
     units = units_in_scope(current_user)
     form.unit.choices = options(units)
     form.target_units.choices = options(units)
@@ -53,27 +51,67 @@ def new():
         sa.select(User).where(User.role.in_([Role.committee, Role.admin]), User.active.is_(True)), User.unit_id, current_user
     ).order_by(User.sort_key)).all()
     form.responsible.choices = options([(0, _("Nobody yet"))] + [(p.id, p.full_name) for p in people])
+    return people
+
+
+def _values(form: PlanForm, people: list[User]) -> dict:
+    return dict(
+        title=form.title.data.strip(), number=form.number.data or "", purpose=form.purpose.data or "",
+        form=StudyForm(form.form.data), presenters=form.presenters.data or "", place=form.place.data or "",
+        opens_on=form.opens_on.data, due_on=form.due_on.data,
+        categories=tuple(Category(c) for c in form.categories.data),
+        criteria=tuple(Criterion(c) for c in form.criteria.data), all_required=form.rule.data == "all",
+        target_rate=float(Decimal(form.target_percent.data) / 100),
+        responsible_id=form.responsible.data if form.responsible.data in {p.id for p in people} else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.committee)
+def new():
+    form = PlanForm()
+    people = _prepare(form)
     if form.validate_on_submit():
         unit = get_unit_in_scope_or_404(form.unit.data)
         targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
         course = db.session.get(Course, form.course.data) or abort(404)
         try:
-            plan = services.create_plan(
-                unit=unit, course=course, title=form.title.data, number=form.number.data or "",
-                purpose=form.purpose.data or "", form=StudyForm(form.form.data), presenters=form.presenters.data or "",
-                place=form.place.data or "", opens_on=form.opens_on.data, due_on=form.due_on.data,
-                target_units=targets, categories=tuple(Category(c) for c in form.categories.data),
-                criteria=tuple(Criterion(c) for c in form.criteria.data), all_required=form.rule.data == "all",
-                target_rate=float(Decimal(form.target_percent.data) / 100),
-                responsible_id=form.responsible.data if form.responsible.data in {p.id for p in people} else None,
-            )
+            plan = services.create_plan(unit=unit, course=course, target_units=targets, **_values(form, people))
         except services.PlanRefused:
             flash(_("The plan could not be saved: check the dates, units and completion rule."), "error")
         else:
             db.session.commit()
             flash(_("The plan was saved as a draft. Open it when members should start."), "success")
             return redirect(url_for("plans.dashboard", plan_id=plan.id))
-    return render_template("plans/form.html", form=form)
+    return render_template("plans/form.html", form=form, plan=None)
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.committee)
+def edit(plan_id: int):
+    plan = access.get_plan_or_404(plan_id, current_user)
+    get_unit_in_scope_or_404(plan.unit_id)  # only the issuing committee changes a plan
+    form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
+    people = _prepare(form)
+    if request.method == "GET":
+        form.unit.data, form.course.data = plan.unit_id, plan.course_id
+        form.target_units.data = [t.unit_id for t in plan.target_units]
+        form.rule.data = "all" if plan.all_required else "any"
+        form.target_percent.data = Decimal(str(round(plan.target_rate * 100, 1)))
+        form.responsible.data = plan.responsible_id or 0
+        form.form.data = plan.form.value
+    elif form.validate_on_submit():
+        targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
+        try:
+            services.update_plan(plan, target_units=targets, **_values(form, people))
+        except services.PlanRefused:
+            db.session.rollback()
+            flash(_("The plan could not be saved: check the dates, units and completion rule."), "error")
+        else:
+            db.session.commit()
+            flash(_("The plan was saved."), "success")
+            return redirect(url_for("plans.dashboard", plan_id=plan.id))
+    return render_template("plans/form.html", form=form, plan=plan)
 
 
 @bp.post("/<int:plan_id>/status")
@@ -172,3 +210,28 @@ def _first_unit_in_scope() -> int:
     if not choices:
         abort(404)
     return choices[0][0]
+
+
+@bp.get("/<int:plan_id>/missing.<fmt>")
+@roles_required(Role.committee)
+def export_missing(plan_id: int, fmt: str):
+    """The members not yet completed, per unit, with what each still lacks: the list a cell
+    secretary takes to the next cell meeting."""
+    if fmt not in FORMATS:
+        abort(404)
+    plan = access.get_plan_or_404(plan_id, current_user)
+    unit, _report = _dashboard_data(plan)
+    paths = unit_paths()
+    rows = []
+    for number, m in enumerate(missing_members(plan, unit), start=1):
+        lacks = []
+        if Criterion.lessons.value in plan.criteria and m.lessons_done < m.lessons_total:
+            lacks.append(f"còn {m.lessons_total - m.lessons_done} bài chưa học")
+        if Criterion.quiz.value in plan.criteria and not m.quiz_passed:
+            lacks.append("làm bài kiểm tra đạt")
+        if Criterion.reflection.value in plan.criteria:
+            lacks.append("bài thu hoạch được duyệt (nếu chưa)")
+        rows.append([number, m.full_name, paths[m.unit_id], "; ".join(lacks)])
+    title = [plan.title, f"Danh sách chưa hoàn thành · {unit.name} · hạn {plan.due_on:%d/%m/%Y}"]
+    return table_response(fmt, f"chua-hoan-thanh-{plan.id}", ["STT", "Họ và tên", "Đơn vị", "Còn phải làm"], rows,
+                          title=title)

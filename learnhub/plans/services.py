@@ -96,3 +96,28 @@ def find_plan(spec: str) -> StudyPlan | None:
         return db.session.get(StudyPlan, int(spec))
     found = db.session.scalars(sa.select(StudyPlan).where(StudyPlan.title == spec)).all()
     return found[0] if len(found) == 1 else None
+
+
+def update_plan(plan: StudyPlan, *, target_units: list[Unit], **values) -> None:
+    """Change a plan that is not closed (a closed plan's figures are frozen); only flushes."""
+    if plan.status == PlanStatus.closed:
+        raise PlanRefused("a closed plan cannot be changed")
+    if values["due_on"] < values["opens_on"]:
+        raise PlanRefused("the due date is before the opening date")
+    criteria = values.pop("criteria")
+    categories = values.pop("categories")
+    if not criteria or not set(criteria) <= MEASURED or not categories or not target_units:
+        raise PlanRefused("a plan needs a completion rule, target units and categories")
+    before = {"title": plan.title, "due_on": plan.due_on.isoformat(), "criteria": list(plan.criteria)}
+    for key, value in values.items():
+        setattr(plan, key, value)
+    plan.criteria = [c.value for c in criteria]
+    plan.categories = [c.value for c in categories]
+    wanted = {u.id for u in target_units}
+    plan.target_units = [t for t in plan.target_units if t.unit_id in wanted] + [
+        PlanUnit(unit_id=unit_id) for unit_id in wanted - {t.unit_id for t in plan.target_units}
+    ]
+    db.session.flush()
+    audit.record("plan.update", object_type="plan", object_id=plan.id, summary=f"changed plan {plan.title}",
+                 before=before, after={"title": plan.title, "due_on": plan.due_on.isoformat(),
+                                       "criteria": list(plan.criteria)})

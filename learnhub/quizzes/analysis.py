@@ -22,6 +22,7 @@ class QuizSummary:
     median: float | None
     pass_rate: float | None  # members who passed ÷ members who attempted
     first_attempt_pass_rate: float | None
+    mean_best: float | None = None  # the mean of each member's best score
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,15 @@ def summary(quiz: Quiz, scope: sa.Select | None = None) -> QuizSummary:
     per_member = (
         sa.select(QuizAttempt.user_id,
                   sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
-                  sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first"))
+                  sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first"),
+                  sa.func.max(QuizAttempt.percent).label("best"))
         .where(*where).group_by(QuizAttempt.user_id).subquery()
     )
-    passed, first = db.session.execute(
-        sa.select(sa.func.sum(per_member.c.passed), sa.func.sum(per_member.c.first))
+    passed, first, best = db.session.execute(
+        sa.select(sa.func.sum(per_member.c.passed), sa.func.sum(per_member.c.first), sa.func.avg(per_member.c.best))
     ).one()
     return QuizSummary(attempts, members, float(mean), sum(middle) / len(middle),
-                       (passed or 0) / members, (first or 0) / members)
+                       (passed or 0) / members, (first or 0) / members, float(best))
 
 
 def items(quiz: Quiz, scope: sa.Select | None = None) -> list[ItemRow]:

@@ -226,3 +226,21 @@ def test_a_member_who_leaves_after_completing_stays_counted(app: Flask, org: dic
         db.session.commit()
         report = report_for(org)
         assert (report.total.required, report.total.completed) == (7, 5)
+
+
+CRITERIA_SETS = [["lessons"], ["quiz"], ["reflection"], ["lessons", "quiz"], ["lessons", "reflection"],
+                 ["quiz", "reflection"], ["lessons", "quiz", "reflection"]]
+
+
+@pytest.mark.parametrize("criteria", CRITERIA_SETS, ids=["+".join(c) for c in CRITERIA_SETS])
+@pytest.mark.parametrize("all_required", [True, False], ids=["all", "any"])
+def test_the_completion_rule_over_every_combination(app: Flask, org: dict, criteria, all_required) -> None:
+    """a_lessons_only studied every lesson, passed no quiz and wrote no reflection."""
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        plan.criteria, plan.all_required = criteria, all_required
+        member = org["people"]["a_lessons_only"].id
+        missing = {m.user_id for m in missing_members(plan, db.session.get(Unit, org["a"].id))}
+        met = {"lessons"}
+        expected = set(criteria) <= met if all_required else bool(set(criteria) & met)
+        assert (member not in missing) == expected

@@ -104,3 +104,32 @@ def test_the_overview_pools_the_plans_of_the_year(app: Flask, client, town, make
     assert "Chi bộ Khu phố 2" in html
     empty = client.get(f"/plans/overview?unit={town['root'].id}&year=2020").get_data(as_text=True)
     assert "Không có kế hoạch nào có hạn trong năm này." in empty
+
+
+def test_the_issuing_committee_changes_a_plan_and_exports_the_missing(app: Flask, client, town, make_quiz) -> None:
+    make_quiz(count=6)
+    login(client, "capuy")
+    plan_id = create(client, town)
+    form = client.get(f"/plans/{plan_id}/edit").get_data(as_text=True)
+    assert 'value="Học tập Chỉ thị 05 năm 2026"' in form and 'value="2026-06-30"' in form
+    response = post(client, f"/plans/{plan_id}/edit", {
+        "title": "Học tập Chỉ thị 05 (sửa)", "unit": town["root"].id, "course": 1, "target_units": [town["a"].id],
+        "categories": ["party_member"], "form": "online", "opens_on": "2026-06-01", "due_on": "2026-07-31",
+        "criteria": ["lessons"], "rule": "any", "target_percent": "95", "responsible": 0,
+    })
+    assert response.status_code == 302
+    with app.app_context():
+        plan = db.session.get(StudyPlan, plan_id)
+        assert (plan.title, plan.due_on.isoformat(), plan.criteria, plan.all_required, plan.target_rate) == (
+            "Học tập Chỉ thị 05 (sửa)", "2026-07-31", ["lessons"], False, 0.95)
+        assert [t.unit_id for t in plan.target_units] == [town["a"].id]
+        assert "plan.update" in set(db.session.scalars(sa.select(AuditEntry.action)))
+    listing = client.get(f"/plans/{plan_id}/missing.csv?unit={town['a'].id}").data.decode("utf-8-sig")
+    assert "Nguyễn Văn An" in listing and "còn 3 bài chưa học" in listing and "Hoàng Thị Bình" not in listing
+    secretary = app.test_client()
+    login(secretary, "bithu1")
+    assert secretary.get(f"/plans/{plan_id}/edit").status_code == 404  # not the issuing committee
+    post(client, f"/plans/{plan_id}/status", {"status": "closed"})
+    assert post(client, f"/plans/{plan_id}/edit", {"title": "x"}).status_code in (200, 302)
+    with app.app_context():
+        assert db.session.get(StudyPlan, plan_id).title == "Học tập Chỉ thị 05 (sửa)"  # a closed plan is frozen
