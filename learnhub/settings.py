@@ -18,9 +18,12 @@ class Setting(db.Model):
 
 
 def _defaults() -> dict[str, Any]:
+    from learnhub.plans.formalism import THRESHOLDS
+
     return {
         "organisation_name": "LearnHub",
         "public_url": current_app.config["PUBLIC_URL"],
+        **{f"formalism_{key}": value for key, value in THRESHOLDS.items()},
     }
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms import DateField, DecimalField, StringField, URLField
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class SettingsForm(FlaskForm):
@@ -15,6 +15,24 @@ class SettingsForm(FlaskForm):
         _l("Public address"),
         validators=[DataRequired(message=_l("Enter the address")), URL(require_tld=False, message=_l("Enter a full address such as https://hoctap.example.vn")), Length(max=300)],
     )
+
+
+def _threshold(label, low: float, high: float) -> DecimalField:
+    return DecimalField(label, places=2, validators=[InputRequired(), NumberRange(min=low, max=high)])
+
+
+class ThresholdsForm(FlaskForm):
+    """Formalism thresholds (docs/metrics.md); shares are entered as percentages."""
+
+    rushed_fraction = _threshold(_l("Rushed reading: a lesson studied in less than this share of its minutes (%)"), 1, 100)
+    rushed_share = _threshold(_l("Rushed reading: signal when more than this share of lessons were rushed (%)"), 1, 100)
+    attempts_before_pass = _threshold(_l("Guessing: signal when the mean attempts before passing is above"), 1, 20)
+    first_attempt_pass_rate = _threshold(_l("Guessing: signal when the first-attempt pass rate is below (%)"), 1, 100)
+    shallow_margin = _threshold(_l("Shallow grasp: signal when the mean best score is less than this many points above the pass score"), 0, 100)
+    returned_share = _threshold(_l("Returned reflections: signal when more than this share are returned (%)"), 1, 100)
+
+
+PERCENT_THRESHOLDS = {"rushed_fraction", "rushed_share", "first_attempt_pass_rate", "returned_share"}
 
 
 class AuditFilterForm(FlaskForm):

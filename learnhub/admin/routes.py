@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from learnhub.admin.forms import AuditFilterForm, SettingsForm
+from learnhub.admin.forms import PERCENT_THRESHOLDS, AuditFilterForm, SettingsForm, ThresholdsForm
 from learnhub.audit import AuditEntry
 from learnhub.audit import record as audit_record
 from learnhub.auth.models import Role
 from learnhub.extensions import db
+from learnhub.plans.formalism import current_thresholds
 from learnhub.security import roles_required
 from learnhub.settings import all_settings, set_setting
 
@@ -34,7 +36,31 @@ def settings():
         db.session.commit()
         flash(_("The settings were saved."), "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+    return render_template("admin/settings.html", form=form, thresholds_form=_thresholds_form())
+
+
+def _thresholds_form(formdata=None) -> ThresholdsForm:
+    current = current_thresholds()
+    shown = {k: Decimal(str(round(v * 100 if k in PERCENT_THRESHOLDS else v, 2))) for k, v in current.items()}
+    return ThresholdsForm(formdata=formdata, data=shown)
+
+
+@bp.post("/settings/thresholds")
+@roles_required(Role.admin)
+def thresholds():
+    form = _thresholds_form(request.form)
+    if form.validate():
+        before = current_thresholds()
+        after = {name: float(field.data) / (100 if name in PERCENT_THRESHOLDS else 1)
+                 for name, field in form._fields.items() if name != "csrf_token"}
+        for name, value in after.items():
+            set_setting(f"formalism_{name}", value)
+        audit_record("settings.thresholds", object_type="settings", object_id=None,
+                     summary="changed the formalism thresholds", before=before, after=after)
+        db.session.commit()
+        flash(_("The thresholds were saved."), "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=SettingsForm(data=all_settings()), thresholds_form=form), 400
 
 
 @bp.get("/audit")

@@ -1,7 +1,7 @@
 """Formalism signals ("hình thức, chiếu lệ") per unit of a plan, each with its figure and threshold.
 
-Thresholds come from docs/metrics.md and can be changed in THRESHOLDS (kept in one place so a
-settings page can take them over). Every figure is an SQL aggregate grouped by the direct sub-unit.
+The default thresholds come from docs/metrics.md (THRESHOLDS); admins change them on the settings
+page, which stores them as "formalism_<name>" settings. Every figure is an SQL aggregate grouped by the direct sub-unit.
 """
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ THRESHOLDS = {
 }
 
 
+def current_thresholds() -> dict[str, float]:
+    """The thresholds in force: the organisation's settings over the defaults."""
+    from learnhub.settings import all_settings
+
+    stored = all_settings()
+    return {key: float(stored.get(f"formalism_{key}", value)) for key, value in THRESHOLDS.items()}
+
+
 @dataclass(frozen=True)
 class Signal:
     name: str  # rushed, guessing, shallow, copied, returned
@@ -39,7 +47,7 @@ def _by_top(rows) -> dict[int, tuple]:
 
 def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members)."""
-    t = THRESHOLDS
+    t = current_thresholds()
     progress = member_progress(plan, within=unit_id)
     rollup = rollup_to_children(unit_id)
     roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()

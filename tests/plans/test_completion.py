@@ -244,3 +244,20 @@ def test_the_completion_rule_over_every_combination(app: Flask, org: dict, crite
         met = {"lessons"}
         expected = set(criteria) <= met if all_required else bool(set(criteria) & met)
         assert (member not in missing) == expected
+
+
+def test_signals_use_the_thresholds_in_force(app: Flask, org: dict) -> None:
+    from learnhub.plans.formalism import formalism_signals
+    from learnhub.settings import set_setting
+
+    with app.app_context():
+        db.session.query(LessonProgress).filter(LessonProgress.user_id == org["people"]["b_done"].id).update(
+            {"seconds_spent": 20})
+        db.session.commit()
+        plan = db.session.get(StudyPlan, org["plan"])
+        rushed = next(s for s in formalism_signals(plan, org["town"].id)[org["b"].id] if s.name == "rushed")
+        assert rushed.flagged
+        set_setting("formalism_rushed_fraction", 0.01)  # only lessons read in under 1% of their time count
+        db.session.commit()
+        rushed = next(s for s in formalism_signals(plan, org["town"].id)[org["b"].id] if s.name == "rushed")
+        assert not rushed.flagged and rushed.value == 0.0
