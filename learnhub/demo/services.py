@@ -15,13 +15,14 @@ from learnhub.db import utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.demo.quiz_activity import add_quiz_attempts
 from learnhub.extensions import db
+from learnhub.members.services import unique_username
 from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.services import create_plan, set_status
 from learnhub.resources import resource_dir
-from learnhub.text import fold, name_sort_key, username_base
+from learnhub.text import fold, name_sort_key
 
 ROOT_NAME = "Đảng bộ Thị trấn"
 # (name, kind, people): 401 in the cells plus two accounts of the town committee make the
@@ -98,7 +99,7 @@ def _add_members(
     for cell, (_, _, size) in zip(cells, CELLS, strict=True):
         for _ in range(size - counts.get(cell.id, 0)):
             full_name, gender = random_full_name(rng)
-            username = _unique(username_base(full_name), taken)
+            username = unique_username(full_name, taken)
             born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 52))
             status = MemberStatus.exempted if born.year < 1958 and rng.random() < 0.5 else MemberStatus.active
             draw = rng.random()
@@ -143,15 +144,6 @@ def _assign_committee(root: Unit) -> None:
     committee = db.session.scalar(sa.select(User).where(User.username == "capuy"))
     if committee is not None:
         assign(committee, root)
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}{number}"
-    taken.add(candidate)
-    return candidate
 
 
 def _import_shipped_courses() -> list[str]:

@@ -20,10 +20,11 @@ from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.members.importfile import MemberRow, ParsedMemberFile, RowProblem, read_member_file
 from learnhub.members.models import MembershipEvent, MembershipEventKind
+from learnhub.members.services import unique_username
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths
 from learnhub.security import scope_unit_ids, subtree_ids
-from learnhub.text import fold, name_sort_key, username_base
+from learnhub.text import fold, name_sort_key
 
 UPDATABLE = ("full_name", "category", "birth_date", "gender", "phone", "email", "party_card")
 
@@ -91,7 +92,7 @@ def plan_member_import(
             problems.append(RowProblem(data.row, parsed.columns.get("username") or parsed.columns["full_name"], member_problem))
             continue
         if member is None:
-            username = data.username or _new_username(data.full_name, taken)
+            username = data.username or unique_username(data.full_name, taken)
             taken.add(username)
             rows.append(PlannedRow(data.row, "create", data, unit_id, units.paths[unit_id], username))
         else:
@@ -145,15 +146,6 @@ def apply_member_import(plan: ImportPlan, actor: User | None) -> tuple[int, int]
                  after={"created": len(creates), "updated": updated, "file": plan.filename})
     db.session.flush()
     return len(creates), updated
-
-
-def _new_username(full_name: str, taken: set[str]) -> str:
-    base = username_base(full_name)
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}{number}"
-    return candidate
 
 
 class _UnitMatcher:

@@ -22,10 +22,13 @@ def may_assign(actor: User, unit: Unit) -> bool:
 
 
 def assignable_units(actor: User) -> list[tuple[int, str]]:
+    """The units ``actor`` may assign: for a committee member, those whose parent is also in scope."""
     choices = units_in_scope(actor)
     if actor.role == Role.admin:
         return choices
-    return [(unit_id, path) for unit_id, path in choices if may_assign(actor, db.session.get(Unit, unit_id))]
+    ids = {unit_id for unit_id, _ in choices}
+    parents = dict(db.session.execute(sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(ids))).all())
+    return [(unit_id, path) for unit_id, path in choices if parents.get(unit_id) in ids]
 
 
 def assignable_people(actor: User) -> list[tuple[int, str]]:
