@@ -66,6 +66,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
     from learnhub.auth.routes import bp as auth_bp
+    from learnhub.authoring.routes import bp as authoring_bp
     from learnhub.i18n import bp as i18n_bp
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
@@ -86,4 +87,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reflections_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(authoring_bp)
     app.register_blueprint(study_bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from learnhub.auth.models import Category, Gender, MemberStatus, Role
+from learnhub.authoring.models import RevisionKind
 from learnhub.courses.models import CourseKind
 from learnhub.orgs.models import UnitKind
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm
@@ -56,10 +57,16 @@ SIGNAL_LABELS = {
     "copied": _l("copied reflections"),
     "returned": _l("returned reflections"),
 }
+REVISION_KINDS = {
+    RevisionKind.save: _l("Saved"), RevisionKind.autosave: _l("Saved automatically while typing"),
+    RevisionKind.restore: _l("Restored"), RevisionKind.imported: _l("Imported from a course folder"),
+    RevisionKind.conflict: _l("Kept aside: someone else had saved first"),
+}
 ALL = {
     "COURSE_KINDS": COURSE_KINDS, "CATEGORIES": CATEGORIES, "STATUSES": STATUSES,
     "GENDERS": GENDERS, "ROLES": ROLES, "UNIT_KINDS": UNIT_KINDS, "ROLE": Role,
     "PLAN_STATUSES": PLAN_STATUSES, "PLAN_FORMS": PLAN_FORMS, "SIGNAL_LABELS": SIGNAL_LABELS,
+    "REVISION_KINDS": REVISION_KINDS,
 }
 FILTERS = {
     "category_label": lambda value: CATEGORIES[Category(value)],

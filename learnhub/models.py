@@ -1,6 +1,7 @@
 """Imports every feature's models so metadata, migrations and relationships see all tables."""
 from learnhub.audit import AuditEntry
 from learnhub.auth.models import User
+from learnhub.authoring.models import DraftFile, Revision
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.members.models import MembershipEvent
 from learnhub.notifications import Notification
@@ -18,5 +19,5 @@ from learnhub.settings import Setting
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
-    "StudyPlan", "PlanUnit", "Reflection", "ReflectionSimilarity", "PlanSnapshot", "Notification",
+    "StudyPlan", "PlanUnit", "Reflection", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision",
 ]

@@ -43,6 +43,27 @@ def subtree_ids(roots: sa.Select[Any]) -> sa.Select[tuple[int]]:
     return sa.select(tree.c.id)
 
 
+def ancestor_ids(unit_ids: sa.Select[Any]) -> sa.Select[tuple[int]]:
+    """The ids of the units in ``unit_ids`` and every unit above them (a recursive CTE)."""
+    up = sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(unit_ids)).cte(recursive=True)
+    up = up.union(sa.select(Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
+    return sa.select(up.c.id)
+
+
+def authoring_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
+    """The units whose modules ``user`` may write: a propagandist's own unit and those assigned to
+    them, with everything below; a committee member's scope; everything for admins."""
+    if user.role == Role.admin:
+        return None
+    if user.role == Role.propagandist:
+        roots = sa.union(
+            sa.select(sa.literal(user.unit_id)),
+            sa.select(UnitAssignment.unit_id).where(UnitAssignment.user_id == user.id),
+        )
+        return subtree_ids(sa.select(roots.subquery().c[0]))
+    return scope_unit_ids(user)
+
+
 def scope_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
     """The units ``user`` may oversee as a Select of ids, or None for everything (admins)."""
     if user.role == Role.admin:

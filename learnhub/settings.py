@@ -23,6 +23,7 @@ def _defaults() -> dict[str, Any]:
     return {
         "organisation_name": "LearnHub",
         "public_url": current_app.config["PUBLIC_URL"],
+        "authoring_review_required": False,
         **{f"formalism_{key}": value for key, value in THRESHOLDS.items()},
     }
 

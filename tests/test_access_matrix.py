@@ -47,6 +47,16 @@ ADMIN_ONLY = {"anonymous": 302, "member": 403, "propagandist": 403, "committee_i
               "committee_out_of_scope": 403, "admin": 200}
 AUTHORS = {"anonymous": 302, "member": 403, "propagandist": 200, "committee_in_scope": 200,
            "committee_out_of_scope": 200, "admin": 200}
+# Authoring a module owned by cell A: its propagandist, cell A's committee and admins; others are told it does not exist.
+AUTHOR_SCOPE = {"anonymous": 302, "member": 403, "propagandist": 200, "committee_in_scope": 200,
+                "committee_out_of_scope": 404, "admin": 200}
+M = "/authoring/bai-hoc-chi-bo"
+
+
+def author_scope(status: int) -> dict[str, int]:
+    return {**AUTHOR_SCOPE, **{role: status for role, s in AUTHOR_SCOPE.items() if s == 200}}
+
+
 OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee_in_scope": 200,
                 "committee_out_of_scope": 404, "admin": 200}
 
@@ -80,6 +90,19 @@ CASES: dict[str, Case] = {
     "quizzes.save_answer": Case("POST", lambda o: f"/attempts/{o['attempt']}/answer", everyone(404)),
     "quizzes.save_all": Case("POST", lambda o: f"/attempts/{o['attempt']}/save", everyone(404)),
     "quizzes.submit": Case("POST", lambda o: f"/attempts/{o['attempt']}/submit", everyone(404)),
+    "authoring.index": Case("GET", lambda o: "/authoring/", AUTHORS),
+    "authoring.new": Case("GET", lambda o: "/authoring/new", AUTHORS),
+    "authoring.import_zip": Case("GET", lambda o: "/authoring/import", AUTHORS),
+    "authoring.module": Case("GET", lambda o: f"{M}/", AUTHOR_SCOPE),
+    "authoring.settings": Case("GET", lambda o: f"{M}/settings", AUTHOR_SCOPE),
+    "authoring.lesson": Case("GET", lambda o: f"{M}/lessons/bai-mot", AUTHOR_SCOPE),
+    "authoring.quiz": Case("GET", lambda o: f"{M}/quiz", AUTHOR_SCOPE),
+    "authoring.history": Case("GET", lambda o: f"{M}/history/course.md", AUTHOR_SCOPE),
+    "authoring.revision": Case("GET", lambda o: f"{M}/history/course.md/1", AUTHOR_SCOPE),
+    "authoring.media_page": Case("GET", lambda o: f"{M}/media", AUTHOR_SCOPE),
+    "authoring.draft_media": Case("GET", lambda o: f"{M}/media/so-do.png", AUTHOR_SCOPE),
+    "authoring.export": Case("GET", lambda o: f"{M}/export.zip", AUTHOR_SCOPE),
+    "authoring.view": Case("GET", lambda o: f"{M}/view/bai-mot", AUTHOR_SCOPE),
     "plans.index": Case("GET", lambda o: "/plans/", committee(200)),
     "plans.new": Case("GET", lambda o: "/plans/new", committee(200)),
     "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
@@ -129,6 +152,19 @@ CASES: dict[str, Case] = {
                                {**OWN_OR_SCOPE, "committee_in_scope": 302, "admin": 302},
                                lambda o: {"decision": "accept"}),
     "notifications.mark_read": Case("POST", lambda o: "/notifications/read", everyone(302)),
+    "authoring.preview": Case("POST", lambda o: f"{M}/preview/lesson:bai-mot", AUTHOR_SCOPE,
+                              lambda o: {"title": "Bài một", "minutes": "5", "body": "Nội dung"}),
+    "authoring.add_lesson": Case("POST", lambda o: f"{M}/lessons", author_scope(302), lambda o: {"title": "Bài hai"}),
+    "authoring.move_lesson": Case("POST", lambda o: f"{M}/lessons/bai-mot/move", author_scope(302),
+                                  lambda o: {"direction": "down"}),
+    "authoring.archive_lesson": Case("POST", lambda o: f"{M}/lessons/bai-mot/archive", author_scope(302),
+                                     lambda o: {"archive": "0"}),
+    "authoring.convert_quiz": Case("POST", lambda o: f"{M}/quiz/convert", author_scope(404)),
+    "authoring.import_gift": Case("POST", lambda o: f"{M}/quiz/import", author_scope(302)),
+    "authoring.restore": Case("POST", lambda o: f"{M}/history/course.md/1/restore", author_scope(302)),
+    "authoring.delete_media": Case("POST", lambda o: f"{M}/media/khong-dung.png/delete", author_scope(302)),
+    "authoring.request_review": Case("POST", lambda o: f"{M}/review", author_scope(302)),
+    "authoring.publish": Case("POST", lambda o: f"{M}/publish", author_scope(302)),
     "auth.logout": Case("POST", lambda o: "/logout", everyone(302)),
 }
 NOT_WALKED = {"static"}
@@ -166,6 +202,15 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus
 
         plan.status = PlanStatus.open
+        from learnhub.authoring import drafts, media
+        from learnhub.courses.models import CourseKind
+
+        author = db.session.get(User, town["propagandist"].id)
+        module = drafts.create_module(slug="bai-hoc-chi-bo", title="Bài học của chi bộ", kind=CourseKind.training,
+                                      summary="Tóm tắt.", owner_unit_id=town["a"].id, shared_down=True, author=author)
+        drafts.add_lesson(module, "Bài một", author=author, body="Nội dung ![sơ đồ](media/so-do.png)")
+        media.add_media(module, "so-do.png", PNG)
+        media.add_media(module, "khong-dung.png", PNG)
         reflection = Reflection(plan_id=plan.id, user_id=hai.id, status=ReflectionStatus.submitted,
                                 submitted_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
         db.session.add(reflection)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, StringField, URLField
+from wtforms import BooleanField, DateField, DecimalField, StringField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -14,6 +14,10 @@ class SettingsForm(FlaskForm):
     public_url = URLField(
         _l("Public address"),
         validators=[DataRequired(message=_l("Enter the address")), URL(require_tld=False, message=_l("Enter a full address such as https://hoctap.example.vn")), Length(max=300)],
+    )
+    authoring_review_required = BooleanField(
+        _l("A second person reviews modules before they are published"),
+        description=_l("When ticked, an author asks for review and another propagandist or committee member publishes."),
     )
 
 

@@ -1,26 +1,58 @@
-"""`learnhub courses check|import`"""
+"""`learnhub courses check|import|export`"""
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from learnhub.courses.importer import check_paths, import_course
+from learnhub.courses.format import CourseReport, Problem
+from learnhub.courses.importer import check_paths
+from learnhub.courses.models import Course
 from learnhub.extensions import db
+from learnhub.orgs.models import Unit
 from learnhub.resources import resource_dir
 
-courses_cli = AppGroup("courses", help="Check and import course folders.")
+courses_cli = AppGroup("courses", help="Check, import and export course folders (or .zip files of one).")
 
 
 SKIP_HELP = "Skip GIFT items that cannot be graded (essays, descriptions) with a warning."
 
 
-def _report(paths: tuple[Path, ...], skip_unsupported: bool = False) -> tuple[list, int]:
-    reports, problems = check_paths(list(paths), skip_unsupported=skip_unsupported)
-    for problem in problems + [p for report in reports for p in report.problems]:
+@contextmanager
+def unpacked(paths: tuple[Path, ...]) -> Iterator[tuple[list[Path], list[Problem]]]:
+    """Course folders for ``paths``, with each ``.zip`` unpacked (safely) into a temporary folder."""
+    from learnhub.authoring.uploads import UploadRefused, safe_extract_course_zip
+
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    with ExitStack() as stack:
+        for path in paths:
+            if path.suffix.lower() != ".zip":
+                folders.append(path)
+                continue
+            if not path.is_file():
+                problems.append(Problem(str(path), 1, "no such file"))
+                continue
+            target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="learnhub-zip-")))
+            try:
+                folders.append(safe_extract_course_zip(path.read_bytes(), target))
+            except UploadRefused as exc:
+                problems.append(Problem(str(path), 1, exc.message))
+        yield folders, problems
+
+
+def _report(
+    paths: tuple[Path, ...], folders: list[Path], zip_problems: list[Problem], skip_unsupported: bool
+) -> tuple[list[CourseReport], int]:
+    reports, problems = check_paths(folders, skip_unsupported=skip_unsupported)
+    for problem in zip_problems + problems + [p for report in reports for p in report.problems]:
         click.echo(str(problem), err=True)
-    errors = len([p for p in problems if p.severity == "error"])
+    errors = len([p for p in zip_problems + problems if p.severity == "error"])
     errors += sum(len(report.errors) for report in reports)
     return reports, errors
 
@@ -29,24 +61,91 @@ def _report(paths: tuple[Path, ...], skip_unsupported: bool = False) -> tuple[li
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--skip-unsupported", is_flag=True, help=SKIP_HELP)
 def check_command(paths: tuple[Path, ...], skip_unsupported: bool) -> None:
-    """Check course folders without touching the database; every problem as path:line: message."""
-    reports, errors = _report(paths, skip_unsupported)
+    """Check course folders or .zip files without touching the database; every problem as path:line."""
+    with unpacked(paths) as (folders, zip_problems):
+        reports, errors = _report(paths, folders, zip_problems, skip_unsupported)
     if errors:
-        raise click.ClickException(f"{errors} error(s) in {len(reports)} course folder(s)")
+        raise click.ClickException(f"{errors} error(s) in {len(reports) or len(paths)} course folder(s)")
     click.echo(f"{len(reports)} course folder(s) OK", err=True)
+
+
+def _owner(unit_spec: str | None) -> int | None:
+    """The unit given by --unit, else the single top unit (None when the tree is still empty)."""
+    from learnhub.orgs.services import UnitNotFound, resolve_unit
+
+    if unit_spec:
+        try:
+            return resolve_unit(unit_spec).id
+        except UnitNotFound as exc:
+            raise click.BadParameter(str(exc), param_hint="--unit") from None
+    roots = db.session.scalars(sa.select(Unit.id).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None))).all()
+    return roots[0] if len(roots) == 1 else None
 
 
 @courses_cli.command("import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--skip-unsupported", is_flag=True, help=SKIP_HELP)
-def import_command(paths: tuple[Path, ...], skip_unsupported: bool) -> None:
-    """Import course folders (default: the shipped courses/); nothing is written if any has an error."""
-    reports, errors = _report(paths or (resource_dir("courses"),), skip_unsupported)
-    if errors:
-        raise click.ClickException(f"{errors} error(s): nothing was imported")
-    for report in reports:
-        assert report.source is not None
-        summary = import_course(report.source)
-        db.session.commit()  # one transaction per course
-        click.echo(summary.describe(), err=True)
+@click.option("--unit", "unit_spec", default=None,
+              help="The unit that owns the modules (default: the top unit; existing modules keep theirs).")
+@click.option("--force", is_flag=True, help="Replace modules edited in the browser (their texts stay in history).")
+def import_command(paths: tuple[Path, ...], skip_unsupported: bool, unit_spec: str | None, force: bool) -> None:
+    """Import course folders or .zip files (default: the shipped courses/); nothing is written on any error."""
+    from learnhub.authoring.drafts import Diverged, import_folder
+
+    owner = _owner(unit_spec)
+    with unpacked(paths or (resource_dir("courses"),)) as (folders, zip_problems):
+        reports, errors = _report(paths, folders, zip_problems, skip_unsupported)
+        if errors:
+            raise click.ClickException(f"{errors} error(s): nothing was imported")
+        diverged = [r.source.slug for r in reports if r.source is not None and not force and _diverged(r.source.slug)]
+        if diverged:
+            raise click.ClickException(
+                f"edited in the browser since the last import: {', '.join(diverged)}; nothing was imported "
+                "(export them first, or use --force to replace them)"
+            )
+        for report in reports:
+            assert report.source is not None
+            existing = db.session.scalar(sa.select(Course.owner_unit_id).where(Course.slug == report.source.slug))
+            try:
+                result = import_folder(report, owner_unit_id=owner if unit_spec or existing is None else None,
+                                       force=force)
+            except Diverged as exc:  # pragma: no cover - checked above; kept for a concurrent edit
+                db.session.rollback()
+                raise click.ClickException(str(exc)) from None
+            db.session.commit()  # one transaction per course
+            click.echo(result.summary.describe(), err=True)
     click.echo(f"{len(reports)} course(s) imported", err=True)
+
+
+def _diverged(slug: str) -> bool:
+    from learnhub.authoring.drafts import is_diverged
+
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    return course is not None and is_diverged(course)
+
+
+@courses_cli.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The .zip to write (default: SLUG.zip; '-' for stdout).")
+def export_command(slug: str, output: Path | None) -> None:
+    """Write a module's draft as a .zip of its course folder (what `courses check` reads)."""
+    from learnhub.authoring.drafts import draft_folder, ensure_draft
+    from learnhub.authoring.uploads import course_zip_bytes
+
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(f"no module with the slug {slug!r}")
+    ensure_draft(course)
+    db.session.commit()
+    with draft_folder(course) as folder:
+        data = course_zip_bytes(folder)
+    if output is not None and str(output) == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    target = output or Path(f"{slug}.zip")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{target}: {exc.strerror}") from None
+    click.echo(f"{target}: {course.slug}, {len(data)} bytes", err=True)

@@ -425,3 +425,29 @@ def _warn_unknown_files(folder: Path, out: _Collector) -> None:
             continue
         if path.is_dir() or path.suffix not in (".md", ".gift"):
             out.warning(path, 1, "not part of the course format; ignored")
+
+
+def check_file(path: Path, media: set[str], *, skip_unsupported: bool = False) -> list[Problem]:
+    """Check one file of a course folder on its own (the browser editor checks as the author types).
+
+    ``media`` holds the module's media paths, so image references are checked too.
+    """
+    out = _Collector()
+    if path.name == "course.md":
+        course = _read_course_md(path, "module", out)
+        if course is not None:
+            _check_media_refs(path, course.intro_markdown, _body_line(path), media, out)
+    elif path.name in ("quiz.md", "quiz.gift"):
+        text = read_text(path, out)
+        if text is not None:
+            _, problems = parse_quiz_md(text) if path.suffix == ".md" else parse_gift(
+                text, skip_unsupported=skip_unsupported)
+            for problem in problems:
+                (out.warning if problem.severity == "warning" else out.error)(path, problem.line, problem.message)
+    elif match := LESSON_FILE_RE.match(path.name):
+        lesson = _read_lesson(path, match.group(2), int(match.group(1)), out)
+        if lesson is not None:
+            _check_media_refs(path, lesson.body_markdown, _body_line(path), media, out)
+    else:
+        out.error(path, 1, "not part of the course format")
+    return sorted(out.problems)

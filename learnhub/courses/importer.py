@@ -87,6 +87,7 @@ def import_course(source: CourseSource) -> ImportSummary:
     course.quiz_format = source.quiz_format
     course.quiz_source = source.quiz_source
     course.archived_at = None
+    course.published_at = utcnow()
     _sync_lessons(course, source, summary)
     _sync_media(course, source)
     db.session.flush()
@@ -133,6 +134,8 @@ def _sync_media(course: Course, source: CourseSource) -> None:
             media.data = media_source.data
             media.sha256 = digest
         media.content_type = media_source.content_type
+        media.size = len(media_source.data)
+        media.published_at = media.published_at or utcnow()
     for path, media in existing.items():
         if path not in incoming:
             course.media.remove(media)

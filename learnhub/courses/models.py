@@ -39,6 +39,18 @@ class Course(TimestampMixin, db.Model):
     quiz_format: Mapped[str | None] = mapped_column(sa.String(10))
     quiz_source: Mapped[str | None] = mapped_column(sa.Text)
     archived_at: Mapped[dt.datetime | None]
+    # The organisation that publishes the module: its members may be assigned it, its
+    # propagandists edit it; with shared_down, units below it may assign it too.
+    owner_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    shared_down: Mapped[bool] = mapped_column(default=True)
+    # Members see a module only once it is published; browser edits stay drafts until then.
+    published_at: Mapped[dt.datetime | None]
+    # The digest of the draft files as last imported from a course folder: a draft that no
+    # longer matches was edited in the browser, and a later import refuses to overwrite it.
+    files_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    published_digest: Mapped[str | None] = mapped_column(sa.String(64))  # the draft as last published
+    review_requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    review_requested_at: Mapped[dt.datetime | None]
 
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
@@ -46,6 +58,11 @@ class Course(TimestampMixin, db.Model):
     media: Mapped[list[CourseMedia]] = relationship(
         back_populates="course", cascade="all, delete-orphan"
     )
+
+    @classmethod
+    def live(cls) -> sa.ColumnElement[bool]:
+        """The modules members can see: published and not archived."""
+        return sa.and_(cls.published_at.is_not(None), cls.archived_at.is_(None))
 
     @property
     def active_lessons(self) -> list[Lesson]:
@@ -84,6 +101,10 @@ class CourseMedia(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(100))
     sha256: Mapped[str] = mapped_column(sa.String(64))
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    size: Mapped[int] = mapped_column(default=0)
+    uploaded_at: Mapped[dt.datetime | None]
+    # Set when the module is published with this file; members are served only published media.
+    published_at: Mapped[dt.datetime | None]
 
     course: Mapped[Course] = relationship(back_populates="media")
 

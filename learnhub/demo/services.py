@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
-from learnhub.courses.importer import check_paths, import_course
+from learnhub.courses.importer import check_paths
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.demo.names import random_full_name
@@ -45,7 +46,7 @@ DEMO_ACCOUNTS = [
     # username, full name, role, cell index (None: the town committee), category
     ("admin", "Quản trị hệ thống", Role.admin, None, Category.civil_servant),
     ("capuy", "Trần Văn Hùng", Role.committee, None, Category.party_member),
-    ("tuyentruyen", "Lê Thị Thu Hà", Role.propagandist, 6, Category.party_member),
+    ("tuyentruyen", "Lê Thị Thu Hà", Role.propagandist, None, Category.party_member),
     ("dangvien", "Nguyễn Văn An", Role.member, 0, Category.party_member),
 ]
 
@@ -147,14 +148,22 @@ def _assign_committee(root: Unit) -> None:
 
 
 def _import_shipped_courses() -> list[str]:
+    """Import the shipped modules, leaving alone any that were edited in the browser."""
+    from learnhub.authoring.drafts import import_folder, is_diverged
+
     reports, problems = check_paths([resource_dir("courses")])
     bad = problems + [p for r in reports for p in r.errors]
     if bad:
         raise RuntimeError("the shipped courses have errors:\n" + "\n".join(map(str, bad)))
+    root_id = db.session.scalar(sa.select(Unit.id).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     slugs = []
     for report in reports:
         assert report.source is not None
-        import_course(report.source)
+        existing = db.session.scalar(sa.select(Course).where(Course.slug == report.source.slug))
+        if existing is not None and is_diverged(existing):
+            print(f"{existing.slug}: edited in the browser, left as it is", file=sys.stderr)
+        else:
+            import_folder(report, owner_unit_id=root_id if existing is None else None)
         slugs.append(report.source.slug)
     return slugs
 

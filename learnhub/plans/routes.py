@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.auth.models import Category, Role, User
+from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.exports import FORMATS, table_response
@@ -45,8 +46,8 @@ def _prepare(form: PlanForm) -> list[User]:
     units = units_in_scope(current_user)
     form.unit.choices = options(units)
     form.target_units.choices = options(units)
-    form.course.choices = options(db.session.execute(
-        sa.select(Course.id, Course.title).where(Course.archived_at.is_(None)).order_by(Course.title)).all())
+    form.course.choices = options(
+        [(c.id, c.title) for c in db.session.scalars(assignable_courses(current_user).order_by(Course.title))])
     people = db.session.scalars(limit_to_scope(
         sa.select(User).where(User.role.in_([Role.committee, Role.admin]), User.active.is_(True)), User.unit_id, current_user
     ).order_by(User.sort_key)).all()

@@ -83,14 +83,21 @@ def heartbeat(slug: str, lesson_slug: str):
 def media(slug: str, name: str):
     course = services.get_course_or_404(slug)
     item = db.session.scalar(
-        db.select(CourseMedia).where(CourseMedia.course_id == course.id, CourseMedia.path == name)
+        db.select(CourseMedia).where(
+            CourseMedia.course_id == course.id, CourseMedia.path == name, CourseMedia.published_at.is_not(None))
     )
     if item is None:
         abort(404)
+    return media_response(item)
+
+
+def media_response(item: CourseMedia) -> Response:
+    """Images inline with their checked type; anything else as a download, never rendered."""
     response = Response(item.data, mimetype=item.content_type)
     if not item.content_type.startswith("image/"):
-        filename = name.rsplit("/", 1)[-1]
+        filename = item.path.rsplit("/", 1)[-1]
         response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

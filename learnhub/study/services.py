@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.security import ancestor_ids
 
 # A heartbeat arrives every 30 s while the lesson is on screen; a longer gap is time away.
 HEARTBEAT_CAP = dt.timedelta(seconds=90)
@@ -63,16 +65,21 @@ def open_courses_for(user: User) -> list[CourseProgress]:
         )
         .outerjoin(totals, totals.c.course_id == Course.id)
         .outerjoin(studied, studied.c.course_id == Course.id)
-        .where(Course.archived_at.is_(None))
+        .where(visible_to(user))
         .order_by(Course.title)
     )
     return [CourseProgress(course, total, done) for course, total, done in rows]
 
 
-def get_course_or_404(slug: str) -> Course:
-    course = db.session.scalar(
-        sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None))
-    )
+def visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Published modules of the member's own unit or a unit above it (drafts are never shown)."""
+    owners = ancestor_ids(sa.select(sa.literal(user.unit_id)))
+    return sa.and_(Course.live(), sa.or_(Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)))
+
+
+def get_course_or_404(slug: str, user: User | None = None) -> Course:
+    user = user or current_user
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug, visible_to(user)))
     if course is None:
         abort(404)
     return course

@@ -13,8 +13,8 @@ from learnhub.settings import get_setting
 from tests.conftest import login, persist, post
 
 UTC = dt.UTC
-DEFAULTS = {"organisation_name": "LearnHub", "public_url": "http://localhost"}
-NEW = {"organisation_name": "Đảng bộ Thị trấn", "public_url": "https://hoctap.example.vn"}
+DEFAULTS = {"organisation_name": "LearnHub", "public_url": "http://localhost", "authoring_review_required": False}
+NEW = {"organisation_name": "Đảng bộ Thị trấn", "public_url": "https://hoctap.example.vn", "authoring_review_required": True}
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_settings_page_shows_the_current_values(signed_in) -> None:
 
 def test_saving_settings_persists_them_and_audits_before_and_after(app, signed_in) -> None:
     client = signed_in(username="quantri")
-    data = {"organisation_name": f"  {NEW['organisation_name']} ", "public_url": NEW["public_url"]}
+    data = {"organisation_name": f"  {NEW['organisation_name']} ", "public_url": NEW["public_url"], "authoring_review_required": "y"}
     response = post(client, "/admin/settings", data)
     assert response.status_code == 302 and response.headers["Location"] == "/admin/settings"
     assert saved_settings(app) == NEW

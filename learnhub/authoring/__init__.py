@@ -1,0 +1,1 @@
+"""Writing modules and quizzes in the browser: drafts, revisions, publishing, media and zips."""
