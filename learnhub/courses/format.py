@@ -434,9 +434,8 @@ def check_file(path: Path, media: set[str], *, skip_unsupported: bool = False) -
     """
     out = _Collector()
     if path.name == "course.md":
-        course = _read_course_md(path, "module", out)
-        if course is not None:
-            _check_media_refs(path, course.intro_markdown, _body_line(path), media, out)
+        _read_course_md(path, "module", out)
+        _check_body_media(path, media, out)
     elif path.name in ("quiz.md", "quiz.gift"):
         text = read_text(path, out)
         if text is not None:
@@ -445,9 +444,17 @@ def check_file(path: Path, media: set[str], *, skip_unsupported: bool = False) -
             for problem in problems:
                 (out.warning if problem.severity == "warning" else out.error)(path, problem.line, problem.message)
     elif match := LESSON_FILE_RE.match(path.name):
-        lesson = _read_lesson(path, match.group(2), int(match.group(1)), out)
-        if lesson is not None:
-            _check_media_refs(path, lesson.body_markdown, _body_line(path), media, out)
+        _read_lesson(path, match.group(2), int(match.group(1)), out)
+        _check_body_media(path, media, out)
     else:
         out.error(path, 1, "not part of the course format")
     return sorted(out.problems)
+
+
+def _check_body_media(path: Path, media: set[str], out: _Collector) -> None:
+    """Image references of a file's body, checked even when its front matter has errors."""
+    try:
+        front = split_front_matter(path.read_text(encoding="utf-8-sig"))
+    except (FrontMatterError, UnicodeDecodeError):
+        return
+    _check_media_refs(path, front.body, front.body_line, media, out)

@@ -1,0 +1,367 @@
+"""Writing a Bank as quiz.md: ``export_quiz_md`` is the inverse of ``parse_quiz_md``.
+
+Used to turn a GIFT bank into the LearnHub Markdown quiz syntax (docs/course-format.md, "quiz.md")
+and to write quiz.md banks back canonically. The text read back by ``parse_quiz_md`` gives the same
+settings and, for every question, the same id, kind, stem, choices and their correctness, answers,
+numbers with their tolerance or range, pairs, points and explanation; writing it again gives the
+same text. Texts are written in Unicode NFC, as both parsers read them.
+
+quiz.md has no place for everything a GIFT bank may hold. What it cannot express exactly is refused
+with ``NotRepresentable``, listing every such question, rather than written so that it reads back
+differently: partial-credit or negative weights (quiz.md choices are right or wrong, multiple answers
+are scored all-or-nothing, '=' answers earn full marks), per-answer feedback, matching distractors,
+HTML text, plain/Moodle-format text that Markdown would render differently, and text that quiz.md
+would misread (a stem line that looks like an answer line or a heading, a '->' on a matching left
+side, a line break inside a choice, spaces that quiz.md trims...). Every written text is checked by
+reading the question back with ``parse_quiz_md``, so nothing silently changes.
+
+Two things are dropped on purpose: the GIFT ``$CATEGORY`` of a question (a tag that LearnHub does not
+use for grading or display) and its ``::title::`` (only its id, always written as ``{#id}``, matters;
+GIFT export writes the id as the title too). The question's source line is not kept either.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from learnhub.markdown import render_markdown
+from learnhub.quizzes.bank import KINDS, Bank, NumericAnswer, Question, QuizSettings
+from learnhub.quizzes.kinds import normalise_text
+from learnhub.quizzes.quiz_md import (
+    CHOICE_RE,
+    EQUALS_RE,
+    HEADING_RE,
+    NULLABLE,
+    PAIR_RE,
+    POINTS_RE,
+    SETTINGS,
+    TRUE_FALSE,
+    VALID_ID_RE,
+    parse_quiz_md,
+)
+
+MAX_POINTS = 999_999_999  # the most digits a `[N điểm]` marker may have
+# Characters that str.splitlines() breaks on besides "\n": the parser would split a line at them.
+BREAKS_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+CHECK_FRONT = "---\npass_score: 80\n---\n\n"  # to read one question back on its own
+Reason = tuple[int, str]
+
+
+class NotRepresentable(ValueError):
+    """A bank that quiz.md cannot express exactly.
+
+    ``reasons`` lists every problem as ``(where, message)``: ``where`` is the question's line in its
+    source file, or its 1-based position in the bank when the line is unknown (0), and 0 for the
+    bank's settings; the message names the question, e.g. "question 'x' (line 12): partial-credit
+    weights cannot be written in quiz.md".
+    """
+
+    def __init__(self, reasons: list[Reason]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("\n".join(message for _, message in self.reasons))
+
+
+def export_quiz_md(bank: Bank) -> str:
+    """The bank as quiz.md text; the same bank always gives the same text.
+
+    Raises NotRepresentable when any question (or setting) cannot be written so that
+    ``parse_quiz_md`` reads it back the same; the exception lists all of them.
+    """
+    reasons = [(0, message) for message in _settings_problems(bank.settings, len(bank.questions))]
+    chunks = [_front_matter(bank.settings)]
+    first_seen: dict[str, str] = {}  # id -> its first question, for a message
+    for index, original in enumerate(bank.questions, start=1):
+        question = _nfc(original)
+        where = question.line or index
+        place = f"line {question.line}" if question.line else f"no. {index}"
+        label = f"question '{_short(question.id, 80)}' ({place})"
+        problems = _problems(question)
+        if question.id in first_seen:
+            problems.append(f"the id is already used by {first_seen[question.id]}")
+        first_seen.setdefault(question.id, f"the question at line {question.line}" if question.line
+                              else f"question no. {index}")
+        chunk = _question_text(question) if not problems else ""
+        problems = problems or _read_back_problems(question, chunk)
+        reasons.extend((where, f"{label}: {problem}") for problem in problems)
+        chunks.append(chunk)
+    if reasons:
+        raise NotRepresentable(reasons)
+    return "\n\n".join(chunks) + "\n"
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+def _settings_problems(settings: QuizSettings, count: int) -> list[str]:
+    """What keeps the settings from reading back (as the quiz.md parser checks them)."""
+    problems = [] if count else ["the bank has no questions"]
+    for key, (valid, wanted) in SETTINGS.items():
+        value = getattr(settings, key)
+        if not (value is None and key in NULLABLE) and not valid(value):
+            problems.append(f"settings: '{key}' must be {wanted}")
+    draw = settings.draw
+    if type(draw) is int and 0 < count < draw:
+        problems.append(f"settings: 'draw' ({draw}) is larger than the number of questions ({count})")
+    return problems
+
+
+def _problems(q: Question) -> list[str]:
+    """Everything about the question that quiz.md cannot express (empty when it can be written)."""
+    problems = []
+    if not VALID_ID_RE.fullmatch(q.id):
+        problems.append("the id may only use a-z, 0-9 and '-' in quiz.md")
+    if q.kind not in KINDS:
+        return [*problems, f"unknown question kind '{_short(q.kind)}'"]
+    if type(q.points) is not int or not 1 <= q.points <= MAX_POINTS:
+        problems.append(f"points must be a whole number from 1 to {MAX_POINTS}")
+    if any(BREAKS_RE.search(text) for text in _texts(q)):
+        problems.append("a text holds a line break character other than a newline, "
+                        "which quiz.md cannot keep")
+    problems += _format_problems(q)
+    if any(c.feedback for c in q.choices) or any(a.feedback for a in [*q.answers, *q.numeric]):
+        problems.append("per-answer feedback cannot be written in quiz.md")
+    problems += _stem_problems(q.stem) + _explanation_problems(q.explanation)
+    if q.kind in ("single", "multiple", "truefalse"):
+        problems += _choice_problems(q)
+    elif q.kind == "short":
+        problems += _short_problems(q)
+    elif q.kind == "numerical":
+        problems += _numeric_problems(q)
+    else:
+        problems += _pair_problems(q)
+    return problems
+
+
+def _texts(q: Question) -> list[str]:
+    return [q.stem, q.explanation, *(c.text for c in q.choices), *(a.text for a in q.answers),
+            *(side for p in q.pairs for side in (p.left, p.right))]
+
+
+def _format_problems(q: Question) -> list[str]:
+    """HTML is refused; plain or Moodle text only when Markdown renders it the same."""
+    if q.text_format == "html":
+        return ["HTML text cannot be written in quiz.md"]
+    if q.text_format in ("plain", "moodle"):
+        texts = [q.stem, q.explanation, *(c.text for c in q.choices)]
+        if not all(_renders_alike(text) for text in texts if text):
+            return [f"{q.text_format} text that Markdown would render differently "
+                    "cannot be written in quiz.md"]
+    return []
+
+
+def _renders_alike(text: str) -> bool:
+    """Whether plain text (shown escaped, newlines as <br>) shows the same rendered as Markdown."""
+    return "\n" not in text and render_markdown(text) == f"<p>{html.escape(text, quote=False)}</p>"
+
+
+def _stem_problems(stem: str) -> list[str]:
+    """The stem's first line goes in the heading, the rest after a blank line, line for line."""
+    if not stem.strip():
+        return ["the question has no text"]
+    problems = []
+    if stem != stem.strip():
+        problems.append("its text starts or ends with blank space, which quiz.md drops")
+    lines = stem.split("\n")
+    if any(line != line.rstrip() for line in lines):
+        problems.append("a line of its text ends with spaces, which quiz.md drops")
+    if len(lines) > 1 and lines[1].strip():
+        problems.append("a single line break after its first line cannot be written in quiz.md "
+                        "(the heading holds the first line, a blank line follows)")
+    elif len(lines) > 2 and not lines[2] and stem == stem.strip():
+        problems.append("more than one blank line after its first line cannot be written in quiz.md")
+    for line in lines[1:]:
+        if HEADING_RE.fullmatch(line):
+            problems.append(f"a line of its text would start a new question: '{_short(line)}'")
+        elif any(regex.fullmatch(line) for regex in (CHOICE_RE, PAIR_RE, EQUALS_RE)):
+            problems.append(f"a line of its text would be read as an answer: '{_short(line)}'")
+    return problems
+
+
+def _explanation_problems(explanation: str) -> list[str]:
+    """The explanation is written as '> ' lines, which quiz.md reads without trailing spaces."""
+    if not explanation:
+        return []
+    problems = []
+    if explanation != explanation.strip("\n"):
+        problems.append("its explanation starts or ends with a blank line, which quiz.md drops")
+    if any(line != line.rstrip() for line in explanation.split("\n")):
+        problems.append("a line of its explanation ends with spaces, which quiz.md drops")
+    return problems
+
+
+def _one_line(texts: list[str], what: str) -> list[str]:
+    """Answer texts stand on one line each, trimmed, and cannot be empty."""
+    if all(text and text == text.strip() and "\n" not in text for text in texts):
+        return []
+    return [f"{what} is empty, spans several lines or starts or ends with blank space"]
+
+
+def _choice_problems(q: Question) -> list[str]:
+    """Choices are right (weight 1) or wrong (0); multiple answers are scored all-or-nothing."""
+    if not q.choices:
+        return ["the question has no choices"]
+    problems = _one_line([c.text for c in q.choices], "a choice")
+    if [c.id for c in q.choices] != [_choice_id(i) for i in range(len(q.choices))]:
+        problems.append("choice ids other than a, b, c, ... in order cannot be kept in quiz.md")
+    weights = [c.weight for c in q.choices]
+    if any(weight < 0 for weight in weights):
+        problems.append("negative weights cannot be written in quiz.md")
+    if (q.kind == "multiple" and not q.all_or_nothing) or any(0 < w != 1 for w in weights):
+        problems.append("partial-credit weights cannot be written in quiz.md "
+                        "(a choice is right or wrong, multiple answers score all-or-nothing)")
+    if not any(weight > 0 for weight in weights):
+        problems.append("no choice is right")
+    if q.kind == "truefalse" and not (
+        len(q.choices) == 2 and {normalise_text(c.text) for c in q.choices} in TRUE_FALSE
+    ):
+        problems.append("a true/false question needs the two choices Đúng/Sai (or True/False)")
+    return problems
+
+
+def _short_problems(q: Question) -> list[str]:
+    if not q.answers:
+        return ["the question has no answers"]
+    problems = _one_line([a.text for a in q.answers], "an answer")
+    if any(a.weight != 1 for a in q.answers):
+        problems.append("answers worth other than 100% cannot be written in quiz.md")
+    return problems
+
+
+def _numeric_problems(q: Question) -> list[str]:
+    if not q.numeric:
+        return ["the question has no answers"]
+    problems = []
+    if any(n.weight != 1 for n in q.numeric):
+        problems.append("answers worth other than 100% cannot be written in quiz.md")
+    if not all(_numeric_spec(n) for n in q.numeric):
+        problems.append("a numeric answer has no finite number, tolerance or increasing range")
+    return problems
+
+
+def _pair_problems(q: Question) -> list[str]:
+    problems = []
+    if any(not p.left for p in q.pairs):
+        problems.append("matching distractors (an empty left side) cannot be written in quiz.md")
+    pairs = [p for p in q.pairs if p.left]
+    problems += _one_line([side for p in pairs for side in (p.left, p.right)], "a pair's side")
+    if any("->" in p.left for p in pairs):
+        problems.append("a matching left side holding '->' cannot be written in quiz.md")
+    return problems
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _front_matter(s: QuizSettings) -> str:
+    """The settings in a fixed order; draw, time_limit and max_attempts only when set."""
+    lines = ["---", f"pass_score: {s.pass_score}"]
+    lines += [f"{key}: {getattr(s, key)}" for key in NULLABLE if getattr(s, key) is not None]
+    lines += [f"shuffle: {'true' if s.shuffle else 'false'}", f"review: {s.review}", "---"]
+    return "\n".join(lines)
+
+
+def _question_text(q: Question) -> str:
+    """`## first line {#id} [N điểm]`, the stem's other paragraphs, answer lines, explanation."""
+    head, _, rest = q.stem.partition("\n")
+    # A first line that itself ends like a points marker gets an explicit one, even [1 điểm].
+    points = f" [{q.points} điểm]" if q.points != 1 or POINTS_RE.search(head) else ""
+    lines = [f"## {head} {{#{q.id}}}{points}", ""]
+    if rest:
+        lines += [rest.removeprefix("\n"), ""]
+    lines += _answer_lines(q)
+    if q.explanation:
+        lines += ["", *(f"> {line}" if line else ">" for line in q.explanation.split("\n"))]
+    return "\n".join(lines)
+
+
+def _answer_lines(q: Question) -> list[str]:
+    if q.kind == "short":
+        return [f"= {a.text}" for a in q.answers]
+    if q.kind == "numerical":
+        return [f"= {_numeric_spec(n)}" for n in q.numeric]
+    if q.kind == "matching":
+        return [f"- {p.left} -> {p.right}" for p in q.pairs]
+    return [f"- [{'x' if c.weight > 0 else ' '}] {c.text}" for c in q.choices]
+
+
+def _numeric_spec(n: NumericAnswer) -> str:
+    """`98`, `98 ± 1` or `97..99`; '' when the answer has no valid number."""
+    if n.low is not None and n.high is not None:
+        if not (_finite(n.low) and _finite(n.high) and n.low <= n.high):
+            return ""
+        return f"{_number_text(n.low)}..{_number_text(n.high)}"
+    if n.value is None or not _finite(n.value) or not _finite(n.tolerance) or n.tolerance < 0:
+        return ""
+    tolerance = "" if n.tolerance == 0 else f" ± {_number_text(n.tolerance)}"
+    return _number_text(n.value) + tolerance
+
+
+def _finite(number: Any) -> bool:
+    return isinstance(number, int | float) and not isinstance(number, bool) and math.isfinite(number)
+
+
+def _number_text(number: float) -> str:
+    """The shortest decimal (no exponent: quiz.md reads none) that reads back as the same number."""
+    number = float(number)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")
+
+
+def _choice_id(index: int) -> str:
+    """Choice ids as the quiz.md parser gives them: a, b, ..., z, aa, ab, ..."""
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+# --- reading back ------------------------------------------------------------------------------
+
+def _read_back_problems(q: Question, chunk: str) -> list[str]:
+    """Read the written question back on its own; any difference is a reason to refuse."""
+    bank, problems = parse_quiz_md(CHECK_FRONT + chunk + "\n")
+    errors = [p.message for p in problems if p.severity == "error"]
+    if bank is None or len(bank.questions) != 1:
+        return [f"quiz.md would not read it back: {errors[0] if errors else 'it splits apart'}"]
+    back = bank.questions[0]
+    if back.kind != q.kind:
+        return [f"quiz.md would read it back as a {back.kind} question"]
+    if _significant(back) != _significant(q):
+        return ["its text would not read back the same from quiz.md"]
+    return []
+
+
+def _significant(q: Question) -> tuple[Any, ...]:
+    """What quiz.md must keep of a question (not its line, title, category or text format)."""
+    numeric = [(("range", n.low, n.high) if n.low is not None and n.high is not None
+                else ("value", n.value, n.tolerance)) + (n.weight, n.feedback) for n in q.numeric]
+    return (q.id, q.kind, q.stem, q.points, q.explanation,
+            [(c.id, c.text, c.weight, c.feedback) for c in q.choices],
+            q.all_or_nothing if q.kind == "multiple" else None,
+            [(a.text, a.weight, a.feedback) for a in q.answers], numeric,
+            [(p.left, p.right) for p in q.pairs])
+
+
+def _nfc(q: Question) -> Question:
+    """A copy of the question with every text in NFC, as the parser normalises the file."""
+    return Question.from_dict(_nfc_data(q.to_dict()))
+
+
+def _nfc_data(data: Any) -> Any:
+    if isinstance(data, str):
+        return unicodedata.normalize("NFC", data)
+    if isinstance(data, dict):
+        return {key: _nfc_data(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_nfc_data(value) for value in data]
+    return data
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """The start of a text, for a message."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
