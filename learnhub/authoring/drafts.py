@@ -228,6 +228,7 @@ def save_file(
     elif file.text == text and file.archived_at is None and kind != RevisionKind.restore:
         return None
     head = _head(course, file)
+    number = _next_number(course, key)  # taken before any superseded autosave goes: numbers are never reused
     if (
         kind == RevisionKind.autosave and head is not None and head.kind == RevisionKind.autosave
         and author is not None and head.author_id == author.id and now - head.created_at < AUTOSAVE_WINDOW
@@ -239,7 +240,7 @@ def save_file(
     else:
         based_on = file.revision or None
     revision = Revision(
-        course_id=course.id, key=key, number=_next_number(course, key), kind=kind, text=text,
+        course_id=course.id, key=key, number=number, kind=kind, text=text,
         author_id=getattr(author, "id", None), created_at=now, updated_at=now, based_on=based_on,
         restored_from=restored_from,
     )

@@ -28,7 +28,7 @@ class ActionForm(FlaskForm):
 
 
 class NewModuleForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the module's title")), Length(max=300)])
+    title = StringField(_l("Module title"), validators=[DataRequired(message=_l("Enter the module's title")), Length(max=300)])
     slug = StringField(
         _l("Short name in addresses (optional)"),
         validators=[Optional(), Regexp(r"^[a-z0-9-]{1,80}$", message=_l("Use a-z, 0-9 and '-' only, up to 80 characters"))],
@@ -41,7 +41,7 @@ class NewModuleForm(FlaskForm):
 
 class ModuleSettingsForm(FlaskForm):
     base_revision = HiddenField()
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the module's title")), Length(max=300)])
+    title = StringField(_l("Module title"), validators=[DataRequired(message=_l("Enter the module's title")), Length(max=300)])
     kind = SelectField(_l("Kind of document"), choices=kind_choices)
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(message=_l("Enter a one-paragraph summary")), Length(max=2000)])
     document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=80)])
@@ -75,7 +75,7 @@ class NewLessonForm(FlaskForm):
 
 class QuizForm(FlaskForm):
     base_revision = HiddenField()
-    body = TextAreaField(_l("Questions"), validators=[Length(max=500_000)])
+    body = TextAreaField(_l("Questions of the quiz"), validators=[Length(max=500_000)])
 
 
 class MediaForm(FlaskForm):

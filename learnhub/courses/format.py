@@ -155,7 +155,7 @@ def read_course(folder: Path, *, skip_unsupported: bool = False) -> CourseReport
     for path, lesson in lessons:
         _check_media_refs(path, lesson.body_markdown, _body_line(path), media_paths, out)
     _warn_unknown_files(folder, out)
-    if not lessons and course_md.is_file():
+    if not any(LESSON_FILE_RE.match(p.name) for p in folder.glob("*.md")) and course_md.is_file():
         out.error(course_md, 1, "a course needs at least one lesson file (NN-slug.md)")
     problems = sorted(out.problems)
     if course is None or any(p.severity == "error" for p in problems):

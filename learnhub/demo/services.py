@@ -46,7 +46,7 @@ DEMO_ACCOUNTS = [
     # username, full name, role, cell index (None: the town committee), category
     ("admin", "Quản trị hệ thống", Role.admin, None, Category.civil_servant),
     ("capuy", "Trần Văn Hùng", Role.committee, None, Category.party_member),
-    ("tuyentruyen", "Lê Thị Thu Hà", Role.propagandist, None, Category.party_member),
+    ("tuyentruyen", "Lê Thị Thu Hà", Role.propagandist, 6, Category.party_member),
     ("dangvien", "Nguyễn Văn An", Role.member, 0, Category.party_member),
 ]
 
@@ -141,10 +141,14 @@ def _add_open_plan(root: Unit) -> None:
 
 
 def _assign_committee(root: Unit) -> None:
-    """The demo committee member oversees the whole town."""
+    """The demo committee member oversees the whole town; the propagandist writes for it."""
     committee = db.session.scalar(sa.select(User).where(User.username == "capuy"))
     if committee is not None:
         assign(committee, root)
+    # the town's propagandist belongs to a cell and writes the town's modules
+    propagandist = db.session.scalar(sa.select(User).where(User.username == "tuyentruyen"))
+    if propagandist is not None:
+        assign(propagandist, root)
 
 
 def _import_shipped_courses() -> list[str]:
