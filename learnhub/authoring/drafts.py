@@ -202,6 +202,7 @@ def save_file(
     kind: RevisionKind = RevisionKind.save,
     position: int | None = None,
     restored_from: int | None = None,
+    unarchive: bool = False,
 ) -> Revision | None:
     """Save one file of the draft as a new revision; only flushes.
 
@@ -225,7 +226,7 @@ def save_file(
         file = DraftFile(course_id=course.id, key=key, text="", revision=0,
                          position=position if position is not None else 0)
         db.session.add(file)
-    elif file.text == text and file.archived_at is None and kind != RevisionKind.restore:
+    elif file.text == text and (file.archived_at is None or not unarchive) and kind != RevisionKind.restore:
         return None
     head = _head(course, file)
     number = _next_number(course, key)  # taken before any superseded autosave goes: numbers are never reused
@@ -233,21 +234,23 @@ def save_file(
         kind == RevisionKind.autosave and head is not None and head.kind == RevisionKind.autosave
         and author is not None and head.author_id == author.id and now - head.created_at < AUTOSAVE_WINDOW
     ):
-        # the author's previous autosave is superseded by this one (a later state of the same typing)
-        based_on = head.based_on
+        # the author's previous autosave is superseded by this one (a later state of the same typing);
+        # the window counts from the first of them, so long typing still leaves a trail
+        based_on, started = head.based_on, head.created_at
         db.session.delete(head)
         db.session.flush()
     else:
-        based_on = file.revision or None
+        based_on, started = file.revision or None, now
     revision = Revision(
         course_id=course.id, key=key, number=number, kind=kind, text=text,
-        author_id=getattr(author, "id", None), created_at=now, updated_at=now, based_on=based_on,
+        author_id=getattr(author, "id", None), created_at=started, updated_at=now, based_on=based_on,
         restored_from=restored_from,
     )
     db.session.add(revision)
     file.text, file.revision, file.updated_at = text, revision.number, now
     file.updated_by_id = getattr(author, "id", None)
-    file.archived_at = None
+    if unarchive:
+        file.archived_at = None  # an archived lesson edited elsewhere stays archived otherwise
     if position is not None:
         file.position = position
     if course.review_requested_at is not None and kind != RevisionKind.imported:
@@ -293,7 +296,7 @@ def replace_draft(
     if course.id is None:
         db.session.flush()
     for key, (position, text) in files.items():
-        save_file(course, key, text, author=author, base_revision=None, kind=kind, position=position)
+        save_file(course, key, text, author=author, base_revision=None, kind=kind, position=position, unarchive=True)
         file = get_file(course, key)
         if file is not None:
             file.position = position
@@ -336,7 +339,9 @@ def add_lesson(course: Course, title: str, *, author: User, minutes: int = 10, b
 def move_lesson(course: Course, key: str, offset: int) -> None:
     """Swap a lesson with its neighbour above (-1) or below (+1), then renumber 1..n."""
     lessons = lesson_files(course)
-    index = next(i for i, f in enumerate(lessons) if f.key == key)
+    index = next((i for i, f in enumerate(lessons) if f.key == key), None)
+    if index is None:
+        raise LookupError(key)  # archived meanwhile, or not a lesson
     other = index + offset
     if 0 <= other < len(lessons):
         lessons[index], lessons[other] = lessons[other], lessons[index]
@@ -451,7 +456,7 @@ def create_module(
 
 def switch_quiz_file(course: Course, key: str, text: str, *, author: User) -> None:
     """Make ``key`` (quiz.md or quiz.gift) the module's bank; the other file is archived with its history."""
-    save_file(course, key, text, author=author, base_revision=None)
+    save_file(course, key, text, author=author, base_revision=None, unarchive=True)
     for other in QUIZ_FILES:
         file = get_file(course, other)
         if other != key and file is not None and file.archived_at is None:

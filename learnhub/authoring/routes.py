@@ -238,8 +238,12 @@ def move_lesson(slug: str, lesson_slug: str):
     course = get_module_or_404(slug)
     file = _lesson_file(course, lesson_slug)
     if ActionForm().validate_on_submit():
-        drafts.move_lesson(course, file.key, -1 if request.form.get("direction") == "up" else 1)
-        db.session.commit()
+        try:
+            drafts.move_lesson(course, file.key, -1 if request.form.get("direction") == "up" else 1)
+        except LookupError:
+            flash(_("This lesson is archived: bring it back before moving it."), "error")
+        else:
+            db.session.commit()
     return redirect(url_for("authoring.module", slug=slug) + "#lessons")
 
 

@@ -24,12 +24,13 @@ SKIP_HELP = "Skip GIFT items that cannot be graded (essays, descriptions) with a
 
 
 @contextmanager
-def unpacked(paths: tuple[Path, ...]) -> Iterator[tuple[list[Path], list[Problem]]]:
+def unpacked(paths: tuple[Path, ...]) -> Iterator[tuple[list[Path], list[Problem], dict[str, str]]]:
     """Course folders for ``paths``, with each ``.zip`` unpacked (safely) into a temporary folder."""
     from learnhub.authoring.uploads import UploadRefused, safe_extract_course_zip
 
     folders: list[Path] = []
     problems: list[Problem] = []
+    names: dict[str, str] = {}  # unpacked folder -> the zip, so problems name the file the user gave
     with ExitStack() as stack:
         for path in paths:
             if path.suffix.lower() != ".zip":
@@ -43,15 +44,25 @@ def unpacked(paths: tuple[Path, ...]) -> Iterator[tuple[list[Path], list[Problem
                 folders.append(safe_extract_course_zip(path.read_bytes(), target))
             except UploadRefused as exc:
                 problems.append(Problem(str(path), 1, exc.message))
-        yield folders, problems
+            else:
+                names[str(target)] = str(path)
+        yield folders, problems, names
+
+
+def _named(problem: Problem, names: dict[str, str]) -> Problem:
+    """``/tmp/learnhub-zip-x/slug/01-a.md`` → ``module.zip/slug/01-a.md``."""
+    for folder, zip_name in names.items():
+        if problem.path.startswith(folder):
+            return Problem(zip_name + problem.path[len(folder):], problem.line, problem.message, problem.severity)
+    return problem
 
 
 def _report(
-    paths: tuple[Path, ...], folders: list[Path], zip_problems: list[Problem], skip_unsupported: bool
+    folders: list[Path], zip_problems: list[Problem], names: dict[str, str], skip_unsupported: bool
 ) -> tuple[list[CourseReport], int]:
     reports, problems = check_paths(folders, skip_unsupported=skip_unsupported)
     for problem in zip_problems + problems + [p for report in reports for p in report.problems]:
-        click.echo(str(problem), err=True)
+        click.echo(str(_named(problem, names)), err=True)
     errors = len([p for p in zip_problems + problems if p.severity == "error"])
     errors += sum(len(report.errors) for report in reports)
     return reports, errors
@@ -62,8 +73,8 @@ def _report(
 @click.option("--skip-unsupported", is_flag=True, help=SKIP_HELP)
 def check_command(paths: tuple[Path, ...], skip_unsupported: bool) -> None:
     """Check course folders or .zip files without touching the database; every problem as path:line."""
-    with unpacked(paths) as (folders, zip_problems):
-        reports, errors = _report(paths, folders, zip_problems, skip_unsupported)
+    with unpacked(paths) as (folders, zip_problems, names):
+        reports, errors = _report(folders, zip_problems, names, skip_unsupported)
     if errors:
         raise click.ClickException(f"{errors} error(s) in {len(reports) or len(paths)} course folder(s)")
     click.echo(f"{len(reports)} course folder(s) OK", err=True)
@@ -93,15 +104,16 @@ def import_command(paths: tuple[Path, ...], skip_unsupported: bool, unit_spec: s
     from learnhub.authoring.drafts import Diverged, import_folder
 
     owner = _owner(unit_spec)
-    with unpacked(paths or (resource_dir("courses"),)) as (folders, zip_problems):
-        reports, errors = _report(paths, folders, zip_problems, skip_unsupported)
+    with unpacked(paths or (resource_dir("courses"),)) as (folders, zip_problems, names):
+        reports, errors = _report(folders, zip_problems, names, skip_unsupported)
         if errors:
             raise click.ClickException(f"{errors} error(s): nothing was imported")
         diverged = [r.source.slug for r in reports if r.source is not None and not force and _diverged(r.source.slug)]
         if diverged:
             raise click.ClickException(
                 f"edited in the browser since the last import: {', '.join(diverged)}; nothing was imported "
-                "(export them first, or use --force to replace them)"
+                "(keep the browser's version with `learnhub courses export`, or use --force to replace them; "
+                "their texts stay in the history)"
             )
         for report in reports:
             assert report.source is not None
