@@ -67,6 +67,11 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
     from learnhub.auth.routes import bp as auth_bp
     from learnhub.authoring.routes import bp as authoring_bp
+    from learnhub.conferences.routes import bp as conferences_bp
+    from learnhub.dialogue.routes import bp as dialogue_bp
+    from learnhub.inspections.routes import bp as inspections_bp
+    from learnhub.outreach.routes import bp as outreach_bp
+    from learnhub.reports.routes import bp as reports_bp
     from learnhub.i18n import bp as i18n_bp
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
@@ -88,4 +93,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(conferences_bp)
+    app.register_blueprint(outreach_bp)
+    app.register_blueprint(dialogue_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(inspections_bp)
     app.register_blueprint(study_bp)

@@ -21,5 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(members_cli)
     app.cli.add_command(quiz_cli)
     app.cli.add_command(plans_cli)
+    import learnhub.reports.cli  # noqa: F401  (adds `report year` to the report group)
+
     app.cli.add_command(report_cli)
     app.cli.add_command(translate_cli)

@@ -2,10 +2,20 @@
 from learnhub.audit import AuditEntry
 from learnhub.auth.models import User
 from learnhub.authoring.models import DraftFile, Revision
+from learnhub.conferences.models import (
+    Attendance,
+    Conference,
+    ConferenceGuest,
+    ConferencePresenter,
+    ConferenceUnit,
+)
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
+from learnhub.dialogue.models import Post
+from learnhub.inspections.models import Inspection
 from learnhub.members.models import MembershipEvent
 from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit, UnitAssignment
+from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.plans.models import (
     PlanSnapshot,
     PlanUnit,
@@ -19,5 +29,6 @@ from learnhub.settings import Setting
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
-    "StudyPlan", "PlanUnit", "Reflection", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision",
+    "StudyPlan", "PlanUnit", "Reflection", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
+    "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
 ]

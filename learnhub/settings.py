@@ -24,6 +24,7 @@ def _defaults() -> dict[str, Any]:
         "organisation_name": "LearnHub",
         "public_url": current_app.config["PUBLIC_URL"],
         "authoring_review_required": False,
+        "term_start_year": 2025,  # the committee's five-year term ("nhiệm kỳ") starts this year
         **{f"formalism_{key}": value for key, value in THRESHOLDS.items()},
     }
 

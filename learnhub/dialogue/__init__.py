@@ -1,0 +1,1 @@
+"""Questions and discussion under each lesson, answers, the module's FAQ, and moderation."""

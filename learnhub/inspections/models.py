@@ -1,0 +1,34 @@
+"""An inspection of a unit's study: findings, a conclusion and a follow-up with its due date."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnhub.db import TimestampMixin, enum_column
+from learnhub.extensions import db
+
+
+class Conclusion(StrEnum):
+    praise = "praise"  # biểu dương
+    remind = "remind"  # nhắc nhở
+    criticise = "criticise"  # phê bình
+
+
+class Inspection(TimestampMixin, db.Model):
+    __tablename__ = "inspection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # the unit inspected
+    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    inspectors: Mapped[str] = mapped_column(sa.String(500))  # who inspected, as written
+    findings: Mapped[str] = mapped_column(sa.Text)
+    conclusion: Mapped[Conclusion] = mapped_column(enum_column(Conclusion))
+    follow_up: Mapped[str] = mapped_column(sa.Text, default="")
+    follow_up_due: Mapped[dt.date | None]
+    follow_up_done_at: Mapped[dt.datetime | None]
+    follow_up_note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

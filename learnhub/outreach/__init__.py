@@ -1,0 +1,1 @@
+"""Outreach to citizens: public module pages with privacy-preserving visit counts, and outreach sessions."""

@@ -1,0 +1,46 @@
+"""Public-page visits (no personal data) and outreach sessions held by mass organisations."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnhub.db import TimestampMixin
+from learnhub.extensions import db
+
+
+class PublicVisit(db.Model):
+    """One visitor's first view of a public module page on one day ("lượt").
+
+    ``visitor`` is a keyed hash of a random cookie and the day: it cannot be linked to a person,
+    changes every day, and only tells a reload from a new visitor. No IP address is kept.
+    """
+
+    __tablename__ = "public_visit"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "day", "visitor"),
+        sa.Index("ix_public_visit_course_day", "course_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"))
+    day: Mapped[dt.date]
+    visitor: Mapped[str] = mapped_column(sa.String(64))
+
+
+class OutreachSession(TimestampMixin, db.Model):
+    """A session held by a mass organisation (Fatherland Front, unions) with its head count."""
+
+    __tablename__ = "outreach_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # whose figures it counts in
+    organisation: Mapped[str] = mapped_column(sa.String(200))  # e.g. "Ủy ban MTTQ thị trấn"
+    title: Mapped[str] = mapped_column(sa.String(300))
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    head_count: Mapped[int]
+    course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -1,0 +1,2 @@
+"""`learnhub report year` (added to the `report` group of plans/cli.py)."""
+from __future__ import annotations
