@@ -15,6 +15,7 @@ from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.demo.quiz_activity import add_quiz_attempts
+from learnhub.demo.year_activity import add_year_activity
 from learnhub.extensions import db
 from learnhub.members.services import unique_username
 from learnhub.orgs.assignments import assign
@@ -81,6 +82,7 @@ def build_demo(password: str, seed: int = 2021) -> DemoSummary:
         _add_progress(rng, created)
         add_quiz_attempts(rng, created)
     _add_open_plan(root)
+    add_year_activity(rng, root)
     return DemoSummary(units=len(cells) + 1, members_created=len(created), courses=slugs)
 
 
