@@ -316,3 +316,16 @@ def test_members_never_reach_authoring_pages(app: Flask, module) -> None:
     assert member.get("/authoring/").status_code == 403
     assert member.get(f"{M}/").status_code == 403
     assert "/authoring/" not in member.get("/").get_data(as_text=True)
+
+
+def test_published_lessons_carry_no_executable_markup_from_the_xss_corpus(app: Flask, module) -> None:
+    author, url = module["author"], module["lesson_url"]
+    payloads = load_payloads()
+    body = "\n\n".join(payloads)
+    send(author, url, lesson_form(body=body, key_points="\n".join(payloads[:7]), base=base_revision(author, url)))
+    assert send(author, f"{M}/publish").status_code == 302
+    [(_, html)] = live_lessons(app)
+    assert_no_executable_html(html, "published lesson")
+    page = signed_in(app, "an").get("/courses/hoc-tap-chi-thi/boi-canh-ban-hanh").get_data(as_text=True)
+    article = page[page.index("<article"):page.index("</article>")]
+    assert_no_executable_html(article.split(">", 1)[1], "lesson page")
