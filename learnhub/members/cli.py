@@ -58,3 +58,30 @@ def import_command(file: Path, unit_spec: str | None, dry_run: bool) -> None:
     apply_member_import(plan, actor=None)
     db.session.commit()
     click.echo(f"imported: {summary}", err=True)
+
+
+@members_cli.command("anonymise")
+@click.option("--years", type=click.IntRange(min=1), default=None,
+              help="Former members gone longer than this many years (default: LEARNHUB_ANONYMISE_AFTER_YEARS or 5).")
+@click.option("--dry-run", is_flag=True, help="Only say how many would be anonymised.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def anonymise_command(years: int | None, dry_run: bool, yes: bool, output: str) -> None:
+    """Clear the personal data of members who left, moved or died long ago; figures stay as they were."""
+    import datetime as dt
+    import json
+
+    from learnhub.members.privacy import anonymise, members_to_anonymise, retention_years
+
+    years = years or retention_years()
+    ids = members_to_anonymise(dt.date.today(), years)
+    if output == "json":
+        click.echo(json.dumps({"years": years, "members": len(ids), "dry_run": dry_run}))
+    click.echo(f"{len(ids)} former member(s) gone more than {years} year(s) ago", err=True)
+    if dry_run or not ids:
+        return
+    if not yes and not click.confirm("Anonymise them? This cannot be undone", default=False, err=True):
+        raise click.ClickException("nothing was changed")
+    anonymise(ids)
+    db.session.commit()
+    click.echo(f"{len(ids)} member(s) anonymised", err=True)
