@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, StringField, URLField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, StringField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -18,6 +18,11 @@ class SettingsForm(FlaskForm):
     authoring_review_required = BooleanField(
         _l("A second person reviews modules before they are published"),
         description=_l("When ticked, an author asks for review and another propagandist or committee member publishes."),
+    )
+    term_start_year = IntegerField(
+        _l("First year of the committee's term"),
+        validators=[InputRequired(message=_l("Enter the year the term began")),
+                    NumberRange(min=1945, max=2100, message=_l("Enter a year between 1945 and 2100"))],
     )
 
 

@@ -29,7 +29,8 @@ def settings():
     form = SettingsForm(data=current)
     if form.validate_on_submit():
         after = {"organisation_name": form.organisation_name.data.strip(), "public_url": form.public_url.data.strip(),
-                 "authoring_review_required": bool(form.authoring_review_required.data)}
+                 "authoring_review_required": bool(form.authoring_review_required.data),
+                 "term_start_year": form.term_start_year.data}
         for key, value in after.items():
             set_setting(key, value)
         audit_record("settings.change", object_type="settings", object_id=None, summary="changed the settings",

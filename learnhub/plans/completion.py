@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from learnhub.auth.models import Category, MemberStatus, User
+from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
@@ -75,10 +76,20 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.accepted)
         .subquery()
     )
+    # A conference of the plan attended: present at one that was not cancelled, as of its start.
+    attended = (
+        sa.select(Attendance.user_id, sa.func.min(Conference.starts_at).label("attended_at"))
+        .join(Conference, Conference.id == Attendance.conference_id)
+        .where(Conference.plan_id == plan.id, Conference.cancelled_at.is_(None),
+               Attendance.status == AttendanceStatus.present)
+        .group_by(Attendance.user_id)
+        .subquery()
+    )
     done = sa.func.coalesce(studied.c.done, 0)
     lessons_at = sa.case((sa.and_(total_lessons > 0, done >= total_lessons), studied.c.last_studied))
     quiz_at = passed.c.passed_at
-    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: accepted.c.accepted_at}
+    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: accepted.c.accepted_at,
+             Criterion.conference: attended.c.attended_at}
     used = [parts[Criterion(c)] for c in plan.criteria if Criterion(c) in parts]
     if not used or len(used) != len(plan.criteria) and plan.all_required:
         completed_at = sa.null()  # a criterion this version cannot measure yet: nobody completes "all of"
@@ -100,6 +111,7 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         .outerjoin(studied, studied.c.user_id == User.id)
         .outerjoin(passed, passed.c.user_id == User.id)
         .outerjoin(accepted, accepted.c.user_id == User.id)
+        .outerjoin(attended, attended.c.user_id == User.id)
         .where(User.unit_id.in_(targets), User.category.in_(plan.categories))
     )
     if within is not None:

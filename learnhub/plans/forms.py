@@ -20,7 +20,7 @@ from learnhub.forms import options
 from learnhub.labels import CATEGORIES, CRITERIA, PLAN_FORMS
 from learnhub.plans.models import Criterion, StudyForm
 
-MEASURED_CRITERIA = (Criterion.lessons, Criterion.quiz, Criterion.reflection)  # conferences come later
+MEASURED_CRITERIA = (Criterion.lessons, Criterion.quiz, Criterion.conference, Criterion.reflection)
 
 
 class MultiCheckboxField(SelectMultipleField):

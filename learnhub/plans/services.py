@@ -22,8 +22,9 @@ from learnhub.plans.models import (
 )
 
 DEFAULT_CATEGORIES = (Category.party_member, Category.civil_servant)
-# Criteria whose records exist in this version; the others arrive with conferences and reflections.
-MEASURED = {Criterion.lessons, Criterion.quiz, Criterion.reflection}
+# Criteria whose records exist: every lesson studied, the quiz passed, a conference of the plan
+# attended (learnhub.conferences) and the reflection accepted.
+MEASURED = {Criterion.lessons, Criterion.quiz, Criterion.conference, Criterion.reflection}
 
 
 class PlanRefused(ValueError):
@@ -55,7 +56,7 @@ def create_plan(
     if due_on < opens_on:
         raise PlanRefused("the due date is before the opening date")
     if not criteria or not set(criteria) <= MEASURED:
-        raise PlanRefused("the completion rule needs lessons, the quiz or the reflection")
+        raise PlanRefused("the completion rule needs lessons, the quiz, a conference or the reflection")
     if not categories or not target_units:
         raise PlanRefused("a plan needs target units and categories")
     if not 0 < target_rate <= 1:

@@ -1,6 +1,79 @@
-"""The yearly report pages."""
+"""The yearly report pages: printable HTML, the .docx as filed, and the JSON of the same figures."""
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
+from flask_babel import get_locale
+from flask_login import current_user
+
+from learnhub.auth.models import Role
+from learnhub.forms import options
+from learnhub.orgs.services import units_in_scope
+from learnhub.reports.document import header, tables
+from learnhub.reports.docx_export import DOCX_TYPE, build_docx, docx_filename
+from learnhub.reports.forms import YearReportForm
+from learnhub.reports.sentences import summary
+from learnhub.reports.yearly import YearlyReport, as_json, yearly_report
+from learnhub.security import get_unit_in_scope_or_404, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(LOCAL).date()
+
+
+def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
+    """The form filled from the query (the first unit in scope and this year by default) and, when
+    it is valid, the report; a unit outside the viewer's scope answers 404."""
+    form = YearReportForm(request.args)
+    choices = units_in_scope(current_user)
+    form.unit.choices = options(choices)
+    if "unit" not in request.args:
+        if not choices:
+            abort(404)
+        form.unit.data = choices[0][0]
+    if "year" not in request.args:
+        form.year.data = _today().year
+    valid = form.validate()
+    if form.unit.errors or form.unit.data is None:
+        return form, None
+    unit = get_unit_in_scope_or_404(form.unit.data)
+    return form, yearly_report(unit.id, form.year.data) if valid else None
+
+
+@bp.get("/year")
+@roles_required(Role.committee)
+def year():
+    """The printable report with the form to choose another unit or year."""
+    form, report = _chosen()
+    if report is None:
+        return render_template("reports/year.html", form=form, report=None), 400
+    lang = "en" if str(get_locale()) == "en" else "vi"
+    return render_template("reports/year.html", form=form, report=report, summary=summary(report, lang),
+                           header=header(report, _today(), lang), tables=tables(report, lang))
+
+
+@bp.get("/year.docx")
+@roles_required(Role.committee)
+def year_docx():
+    """The same report as the .docx it is filed as."""
+    _form, report = _chosen()
+    if report is None:
+        abort(400)
+    return send_file(io.BytesIO(build_docx(report, _today())), mimetype=DOCX_TYPE, as_attachment=True,
+                     download_name=docx_filename(report))
+
+
+@bp.get("/year.json")
+@roles_required(Role.committee)
+def year_json():
+    """The same figures as JSON (the keys of `learnhub report year --format json`)."""
+    _form, report = _chosen()
+    if report is None:
+        abort(400)
+    return jsonify(as_json(report))

@@ -13,8 +13,10 @@ from learnhub.settings import get_setting
 from tests.conftest import login, persist, post
 
 UTC = dt.UTC
-DEFAULTS = {"organisation_name": "LearnHub", "public_url": "http://localhost", "authoring_review_required": False}
-NEW = {"organisation_name": "Đảng bộ Thị trấn", "public_url": "https://hoctap.example.vn", "authoring_review_required": True}
+DEFAULTS = {"organisation_name": "LearnHub", "public_url": "http://localhost", "authoring_review_required": False,
+            "term_start_year": 2025}
+NEW = {"organisation_name": "Đảng bộ Thị trấn", "public_url": "https://hoctap.example.vn", "authoring_review_required": True,
+       "term_start_year": 2020}
 
 
 @pytest.fixture
@@ -54,7 +56,8 @@ def test_settings_page_shows_the_current_values(signed_in) -> None:
 
 def test_saving_settings_persists_them_and_audits_before_and_after(app, signed_in) -> None:
     client = signed_in(username="quantri")
-    data = {"organisation_name": f"  {NEW['organisation_name']} ", "public_url": NEW["public_url"], "authoring_review_required": "y"}
+    data = {"organisation_name": f"  {NEW['organisation_name']} ", "public_url": NEW["public_url"], "authoring_review_required": "y",
+            "term_start_year": "2020"}
     response = post(client, "/admin/settings", data)
     assert response.status_code == 302 and response.headers["Location"] == "/admin/settings"
     assert saved_settings(app) == NEW
@@ -62,7 +65,7 @@ def test_saving_settings_persists_them_and_audits_before_and_after(app, signed_i
     assert (entry.actor_name, entry.before, entry.after) == ("quantri", DEFAULTS, NEW)
     assert f'value="{NEW["organisation_name"]}"' in client.get("/admin/settings").get_data(as_text=True)
 
-    post(client, "/admin/settings", {"organisation_name": "Đảng bộ Xã", "public_url": NEW["public_url"]})
+    post(client, "/admin/settings", {"organisation_name": "Đảng bộ Xã", "public_url": NEW["public_url"], "term_start_year": "2020"})
     assert saved_settings(app)["organisation_name"] == "Đảng bộ Xã"
     assert entries(app, "settings.change")[-1].before == NEW
 
@@ -74,8 +77,11 @@ def test_saving_settings_persists_them_and_audits_before_and_after(app, signed_i
         {"public_url": "không phải địa chỉ"},
         {"public_url": ""},
         {"organisation_name": "   "},
+        {"term_start_year": "1900"},
+        {"term_start_year": "năm nay"},
+        {"term_start_year": ""},
     ],
-    ids=["no-scheme", "not-a-url", "empty-url", "blank-name"],
+    ids=["no-scheme", "not-a-url", "empty-url", "blank-name", "term-too-early", "term-not-a-year", "term-empty"],
 )
 def test_invalid_settings_are_refused_and_nothing_is_saved(app, signed_in, changes) -> None:
     response = post(signed_in(), "/admin/settings", {**NEW, **changes})

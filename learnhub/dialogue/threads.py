@@ -1,0 +1,184 @@
+"""Reading discussions: a lesson's thread, a module's FAQ and the questions waiting for an answer.
+
+Each read is one query over posts with their authors (plus the viewer's scope, read once), so a long
+thread costs no more queries than a short one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import aliased
+
+from learnhub.auth.models import Role, User
+from learnhub.courses.models import Course, Lesson
+from learnhub.db import utcnow
+from learnhub.dialogue.models import Post
+from learnhub.dialogue.permissions import STAFF, Reach, reach_of
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit
+from learnhub.security import authoring_unit_ids, scope_unit_ids
+from learnhub.study.services import visible_to
+
+SHOWN = 200  # unanswered questions listed at once, the oldest first
+
+
+@dataclass
+class Entry:
+    """A post as the viewer sees it, with what they may do with it."""
+
+    post: Post
+    author_name: str
+    unit_name: str
+    official: bool  # written by a propagandist, committee member or admin
+    hidden_by: str | None
+    can_edit: bool
+    can_moderate: bool
+
+
+@dataclass
+class Question(Entry):
+    can_accept: bool = False
+    can_pin: bool = False
+    answered: bool = False
+    replies: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    questions: list[Question]
+    reach: Reach
+
+
+def lesson_thread(lesson: Lesson, user: User | None = None, now: dt.datetime | None = None) -> Thread:
+    """The lesson's questions, newest first, each with its replies oldest first; posts hidden from
+    the viewer are left out, while those who may unhide them see them with the reason."""
+    user = user or current_user
+    now = now or utcnow()
+    reach = reach_of(user)
+    owner_id = db.session.scalar(sa.select(Course.owner_unit_id).where(Course.id == lesson.course_id))
+    hider = aliased(User)
+    rows = db.session.execute(
+        sa.select(Post, User.full_name, User.role, User.unit_id, Unit.name, hider.full_name)
+        .join(User, User.id == Post.author_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .outerjoin(hider, hider.id == Post.hidden_by_id)
+        .where(Post.lesson_id == lesson.id)
+        .order_by(Post.created_at, Post.id)
+    )
+    questions: dict[int, Question] = {}
+    replies: list[Entry] = []
+    for post, name, role, unit_id, unit_name, hidden_by in rows:
+        can_moderate = reach.may_moderate(unit_id, owner_id)
+        if post.hidden_at is not None and not can_moderate:
+            continue
+        values = dict(post=post, author_name=name, unit_name=unit_name, official=role in STAFF,
+                      hidden_by=hidden_by, can_edit=reach.may_edit(post, now), can_moderate=can_moderate)
+        if post.parent_id is None:
+            questions[post.id] = Question(**values, can_accept=reach.may_accept(post.author_id, unit_id, owner_id),
+                                          can_pin=reach.answers_for(unit_id, owner_id))
+        else:
+            replies.append(Entry(**values))
+    for reply in replies:
+        question = questions.get(reply.post.parent_id)  # type: ignore[arg-type]
+        if question is None:  # under a question hidden from the viewer
+            continue
+        question.replies.append(reply)
+        if reply.post.accepted_at is not None and reply.post.hidden_at is None:
+            question.answered = True
+    return Thread(list(reversed(questions.values())), reach)
+
+
+def get_post_or_404(post_id: int, user: User | None = None) -> tuple[Post, Course, Lesson]:
+    """A post on a lesson the viewer can open; a hidden post (or one under a hidden question) only
+    for those who may unhide it. Anything else answers 404."""
+    user = user or current_user
+    post = db.session.get(Post, post_id)
+    if post is None:
+        abort(404)
+    found = db.session.execute(
+        sa.select(Course, Lesson).join(Lesson, Lesson.course_id == Course.id)
+        .where(Course.id == post.course_id, Lesson.id == post.lesson_id, Lesson.archived_at.is_(None),
+               visible_to(user))
+    ).one_or_none()
+    if found is None:
+        abort(404)
+    course, lesson = found
+    hidden = [p for p in (post, db.session.get(Post, post.parent_id) if post.parent_id else None)
+              if p is not None and p.hidden_at is not None]
+    if hidden:
+        reach = reach_of(user)
+        for item in hidden:
+            unit_id = db.session.scalar(sa.select(User.unit_id).where(User.id == item.author_id))
+            if not reach.may_moderate(unit_id, course.owner_unit_id):
+                abort(404)
+    return post, course, lesson
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    question: Post
+    answer: Post
+    lesson: Lesson
+
+
+def faq(course: Course) -> list[FaqEntry]:
+    """The module's pinned questions with their accepted answers, in lesson order."""
+    answer = aliased(Post)
+    rows = db.session.execute(
+        sa.select(Post, answer, Lesson)
+        .join(answer, sa.and_(answer.parent_id == Post.id, answer.accepted_at.is_not(None),
+                              answer.hidden_at.is_(None)))
+        .join(Lesson, Lesson.id == Post.lesson_id)
+        .where(Post.course_id == course.id, Post.parent_id.is_(None), Post.pinned_at.is_not(None),
+               Post.hidden_at.is_(None), Lesson.archived_at.is_(None))
+        .order_by(Lesson.position, Post.pinned_at, Post.id, answer.accepted_at.desc())
+    )
+    entries: dict[int, FaqEntry] = {}
+    for question, reply, lesson in rows:
+        entries.setdefault(question.id, FaqEntry(question, reply, lesson))
+    return list(entries.values())
+
+
+@dataclass(frozen=True)
+class Waiting:
+    question: Post
+    author_name: str
+    unit_name: str
+    course: Course
+    lesson: Lesson
+    replies: int
+
+
+def unanswered(user: User, limit: int = SHOWN) -> list[Waiting]:
+    """Visible questions without a chosen answer that ``user`` answers for, the oldest first:
+    committee members for askers in their scope, propagandists for askers in their units or in
+    modules they write, admins for all; only in modules the viewer can open."""
+    reply = aliased(Post)
+    answered = sa.exists().where(reply.parent_id == Post.id, reply.accepted_at.is_not(None),
+                                 reply.hidden_at.is_(None))
+    counts = (sa.select(reply.parent_id, sa.func.count(reply.id).label("n"))
+              .where(reply.parent_id.is_not(None), reply.hidden_at.is_(None))
+              .group_by(reply.parent_id).subquery())
+    statement = (
+        sa.select(Post, User.full_name, Unit.name, Course, Lesson, sa.func.coalesce(counts.c.n, 0))
+        .join(User, User.id == Post.author_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .join(Course, Course.id == Post.course_id)
+        .join(Lesson, Lesson.id == Post.lesson_id)
+        .outerjoin(counts, counts.c.parent_id == Post.id)
+        .where(Post.parent_id.is_(None), Post.hidden_at.is_(None), ~answered, Lesson.archived_at.is_(None),
+               visible_to(user))
+    )
+    if user.role == Role.committee:
+        statement = statement.where(User.unit_id.in_(scope_unit_ids(user)))
+    elif user.role == Role.propagandist:
+        units = authoring_unit_ids(user)
+        statement = statement.where(sa.or_(User.unit_id.in_(units), Course.owner_unit_id.in_(units)))
+    elif user.role != Role.admin:
+        return []
+    rows = db.session.execute(statement.order_by(Post.created_at, Post.id).limit(limit))
+    return [Waiting(*row) for row in rows]

@@ -1,0 +1,48 @@
+"""The outreach session form."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from learnhub.plans.member_plans import local_today
+
+MAX_HEADS = 100_000  # far above any hall or village meeting; keeps the number an ordinary integer
+
+
+class OutreachSessionForm(FlaskForm):
+    unit = SelectField(_l("Unit"), coerce=int)
+    organisation = StringField(
+        _l("Organisation that held it"), render_kw={"list": "organisations", "autocomplete": "off"},
+        validators=[DataRequired(message=_l("Enter the organisation that held the session")), Length(max=200)],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the session's title")),
+                                                 Length(max=300)])
+    held_on = DateField(_l("Held on"), validators=[DataRequired(message=_l("Enter the date it was held"))])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
+    head_count = IntegerField(
+        _l("Number of people"), render_kw={"inputmode": "numeric"},
+        validators=[DataRequired(message=_l("Enter the number of people as a whole number, 1 or more")),
+                    NumberRange(min=1, max=MAX_HEADS,
+                                message=_l("Enter a whole number from 1 to %(max)d", max=MAX_HEADS))],
+    )
+    course = SelectField(_l("Study module presented (optional)"), coerce=int, default=0)
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+    def validate_held_on(self, field) -> None:
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("Record a session once it has been held: the date is in the future."))
+        if field.data and field.data < dt.date(2000, 1, 1):
+            raise ValidationError(_l("Enter a date from 2000 onwards."))
+
+    def values(self) -> dict:
+        """The model's fields from the validated form."""
+        return dict(
+            unit_id=self.unit.data, organisation=" ".join(self.organisation.data.split()),
+            title=" ".join(self.title.data.split()), held_on=self.held_on.data,
+            place=(self.place.data or "").strip(), head_count=self.head_count.data,
+            course_id=self.course.data or None, notes=(self.notes.data or "").strip(),
+        )

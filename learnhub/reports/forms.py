@@ -1,0 +1,20 @@
+"""Choosing the unit and the year of a report (a GET form: nothing changes, no CSRF)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class YearReportForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    # The unit is checked against the viewer's scope by the view (404 outside it), not as a choice.
+    unit = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    year = IntegerField(_l("Year"), validators=[NumberRange(
+        FIRST_YEAR, LAST_YEAR, message=_l("Enter a year between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+    )])

@@ -1,0 +1,302 @@
+"""The figures of a unit's year, each as defined in docs/metrics.md, gathered for the yearly report.
+
+Every figure comes from one definition elsewhere: the plans' study rates from
+``learnhub.plans.completion`` (closed plans read their snapshot), the conference figures from
+``learnhub.conferences.figures`` and the outreach parts from ``learnhub.outreach`` (sessions, visits).
+This module only chooses the plans of the year and adds their aggregated rows together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from learnhub.auth.models import Category
+from learnhub.conferences.figures import conference_figures
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit
+from learnhub.orgs.services import unit_path
+from learnhub.outreach.sessions import outreach_session_heads
+from learnhub.outreach.visits import outreach_visits
+from learnhub.plans.completion import completion_report
+from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
+from learnhub.security import ancestor_ids, subtree_ids
+
+HEADLINE = (Category.party_member, Category.civil_servant)  # "cán bộ, đảng viên và CBCCVC"
+FORMS = ("in_person", "online", "hybrid")  # StudyForm values, in the order reports list them
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Count:
+    """Completed out of a roster; the rate is None for an empty roster (not 0%, not 100%)."""
+
+    roster: int = 0
+    completed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.completed / self.roster if self.roster else None
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.roster + other.roster, self.completed + other.completed)
+
+
+@dataclass(frozen=True)
+class LaggingUnit:
+    """A direct sub-unit below a plan's target."""
+
+    id: int
+    name: str
+    roster: int
+    completed: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One plan of the year: its own figures for the unit and the sub-units below its target."""
+
+    id: int
+    title: str
+    number: str
+    due_on: dt.date
+    status: str
+    roster: int
+    completed: int
+    on_time: int
+    target: float
+    lagging_units: list[LaggingUnit]
+
+    @property
+    def rate(self) -> float | None:
+        return self.completed / self.roster if self.roster else None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.rate is not None and self.rate >= self.target
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """A direct sub-unit (or the unit's own members) pooled over the year's plans.
+
+    ``at_target`` is Σ target × roster over the plans: the unit meets the year's target when it
+    completed at least that many, so a unit that met every plan's target meets the year's.
+    """
+
+    id: int
+    name: str
+    roster: int
+    completed: int
+    at_target: float
+    own_members: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        return self.completed / self.roster if self.roster else None
+
+    @property
+    def target(self) -> float | None:
+        return self.at_target / self.roster if self.roster else None
+
+    @property
+    def meets_target(self) -> bool | None:
+        """None when the unit had nobody to study (no rate to judge)."""
+        if not self.roster:
+            return None
+        return self.completed + EPSILON >= self.at_target
+
+
+@dataclass
+class YearlyReport:
+    unit_id: int
+    unit_name: str
+    unit_path: str
+    year: int
+    conferences: int = 0
+    conferences_by_form: dict[str, int] = field(default_factory=dict)
+    participants: int = 0
+    member_attendances: int = 0
+    civil_servant_guests: int = 0
+    conference_citizens: int = 0
+    outreach_sessions: int = 0
+    public_visits: int = 0
+    total: Count = field(default_factory=Count)  # the plans' own target categories
+    headline: Count = field(default_factory=Count)  # party members and civil servants only
+    citizens: Count = field(default_factory=Count)  # reported separately, never in the headline
+    at_target: float = 0.0  # Σ target × roster over the plans (own categories)
+    plans: list[PlanLine] = field(default_factory=list)
+    units: list[UnitLine] = field(default_factory=list)
+
+    @property
+    def attendances(self) -> int:
+        """Attendances of party members and civil servants (one per person per conference)."""
+        return self.member_attendances + self.civil_servant_guests
+
+    @property
+    def outreach(self) -> int:
+        """Citizens at conferences + outreach session head counts + daily-unique public-page visits."""
+        return self.conference_citizens + self.outreach_sessions + self.public_visits
+
+    @property
+    def rate(self) -> float | None:
+        """The yearly study rate: Σ completed ÷ Σ roster over the year's plans (None without a roster)."""
+        return self.total.rate
+
+    @property
+    def headline_rate(self) -> float | None:
+        return self.headline.rate
+
+    @property
+    def target(self) -> float | None:
+        return self.at_target / self.total.roster if self.total.roster else None
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether the year's pooled figures reach Σ target × roster (None without a roster)."""
+        if not self.total.roster:
+            return None
+        return self.total.completed + EPSILON >= self.at_target
+
+    @property
+    def lagging_units(self) -> list[UnitLine]:
+        """Direct sub-units below the year's target, lowest rate first."""
+        below = [u for u in self.units if not u.own_members and u.meets_target is False]
+        return sorted(below, key=lambda u: (u.rate, u.name))
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``year`` (both included)."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def plans_of_the_year(unit_id: int, year: int) -> list[StudyPlan]:
+    """Open and closed plans due in ``year`` whose target units include the unit, a unit above it
+    or a unit below it (whether the roster for the unit is empty is decided by the caller)."""
+    start, end = year_bounds(year)
+    here = sa.select(sa.literal(unit_id))
+    reaches = sa.exists(
+        sa.select(PlanUnit.id).where(
+            PlanUnit.plan_id == StudyPlan.id,
+            sa.or_(PlanUnit.unit_id.in_(ancestor_ids(here)), PlanUnit.unit_id.in_(subtree_ids(here))),
+        )
+    )
+    return list(db.session.scalars(
+        sa.select(StudyPlan)
+        .where(StudyPlan.due_on >= start, StudyPlan.due_on <= end, StudyPlan.status != PlanStatus.draft, reaches)
+        .order_by(StudyPlan.due_on, StudyPlan.id)
+    ))
+
+
+def _category(report, categories: tuple[Category, ...]) -> Count:
+    figures = [report.by_category[c] for c in categories if c in report.by_category]
+    return Count(sum(f.required for f in figures), sum(f.completed for f in figures))
+
+
+def _add_plans(report: YearlyReport, unit: Unit) -> None:
+    """Each plan's figures for the unit (SQL aggregates per plan), pooled into the year's."""
+    units: dict[int, UnitLine] = {}
+    for plan in plans_of_the_year(unit.id, report.year):
+        figures = completion_report(plan, unit)
+        if not figures.total.required:
+            continue  # the plan has nobody to study in this unit: it does not target it
+        lagging = [
+            LaggingUnit(u.unit_id, u.name, u.required, u.completed, u.rate)
+            for u in figures.units
+            if not u.own_members and u.rate is not None and not figures.meets_target(u)
+        ]
+        report.plans.append(PlanLine(
+            id=plan.id, title=plan.title, number=plan.number, due_on=plan.due_on, status=plan.status.value,
+            roster=figures.total.required, completed=figures.total.completed, on_time=figures.total.on_time,
+            target=plan.target_rate, lagging_units=sorted(lagging, key=lambda u: (u.rate, u.name)),
+        ))
+        report.total += Count(figures.total.required, figures.total.completed)
+        report.headline += _category(figures, HEADLINE)
+        report.citizens += _category(figures, (Category.citizen,))
+        report.at_target += plan.target_rate * figures.total.required
+        for row in figures.units:
+            line = units.get(row.unit_id) or UnitLine(row.unit_id, row.name, 0, 0, 0.0, row.own_members)
+            units[row.unit_id] = UnitLine(line.id, line.name, line.roster + row.required,
+                                          line.completed + row.completed,
+                                          line.at_target + plan.target_rate * row.required, line.own_members)
+    children = db.session.execute(
+        sa.select(Unit.id, Unit.name).where(Unit.parent_id == unit.id, Unit.archived_at.is_(None))
+    ).all()
+    for child_id, name in children:
+        units.setdefault(child_id, UnitLine(child_id, name, 0, 0, 0.0))
+    report.units = sorted(units.values(), key=lambda u: (u.own_members, u.name))
+
+
+def _add_conferences(report: YearlyReport) -> None:
+    figures = conference_figures(report.unit_id, *year_bounds(report.year))
+    report.conferences = figures.conferences_total
+    report.conferences_by_form = {form: int(figures.by_form.get(form, 0)) for form in FORMS}
+    report.participants = figures.participants
+    report.member_attendances = figures.member_attendances
+    report.civil_servant_guests = figures.civil_servant_guests
+    report.conference_citizens = figures.citizen_attendances
+
+
+def _add_outreach(report: YearlyReport) -> None:
+    start, end = year_bounds(report.year)
+    report.outreach_sessions = outreach_session_heads(report.unit_id, start, end)
+    report.public_visits = outreach_visits(report.unit_id, start, end)
+
+
+def yearly_report(unit_id: int, year: int) -> YearlyReport:
+    """Every figure of the unit's year: conferences, participants, outreach and the study rates."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise LookupError(f"no unit {unit_id}")
+    report = YearlyReport(unit_id=unit.id, unit_name=unit.name, unit_path=unit_path(unit), year=year)
+    _add_conferences(report)
+    _add_outreach(report)
+    _add_plans(report, unit)
+    return report
+
+
+def _count(count: Count) -> dict:
+    return {"roster": count.roster, "completed": count.completed, "rate": count.rate}
+
+
+def as_json(report: YearlyReport) -> dict:
+    """The report as JSON-ready data: the headline figures first, then their parts, plans and units."""
+    from learnhub.reports.sentences import summary
+
+    return {
+        "unit": report.unit_name,
+        "unit_id": report.unit_id,
+        "unit_path": report.unit_path,
+        "year": report.year,
+        "conferences": report.conferences,
+        "conferences_by_form": dict(report.conferences_by_form),
+        "participants": report.participants,
+        "attendances": {"members": report.member_attendances, "civil_servant_guests": report.civil_servant_guests,
+                        "total": report.attendances, "citizens": report.conference_citizens},
+        "outreach": report.outreach,
+        "outreach_parts": {"conference_citizens": report.conference_citizens, "sessions": report.outreach_sessions,
+                           "public_visits": report.public_visits},
+        "rate": report.rate,
+        "roster": report.total.roster,
+        "completed": report.total.completed,
+        "target": report.target,
+        "meets_target": report.meets_target,
+        "headline": _count(report.headline),
+        "citizens": _count(report.citizens),
+        "plans": [
+            {"id": p.id, "title": p.title, "number": p.number, "due_on": p.due_on.isoformat(), "status": p.status,
+             "roster": p.roster, "completed": p.completed, "on_time": p.on_time, "rate": p.rate,
+             "target": p.target, "meets_target": p.meets_target,
+             "lagging_units": [{"id": u.id, "name": u.name, "roster": u.roster, "completed": u.completed,
+                                "rate": u.rate} for u in p.lagging_units]}
+            for p in report.plans
+        ],
+        "units": [
+            {"id": u.id, "name": u.name, "own_members": u.own_members, "roster": u.roster,
+             "completed": u.completed, "rate": u.rate, "target": u.target, "meets_target": u.meets_target}
+            for u in report.units
+        ],
+        "summary": summary(report, "vi"),
+    }

@@ -1,0 +1,1 @@
+"""Tests for inspection and supervision, the evaluation of units and the propagandists roster."""
