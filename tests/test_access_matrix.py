@@ -57,6 +57,10 @@ def author_scope(status: int) -> dict[str, int]:
     return {**AUTHOR_SCOPE, **{role: status for role, s in AUTHOR_SCOPE.items() if s == 200}}
 
 
+MODERATE = {"anonymous": 302, "member": 403, "propagandist": 404, "committee_in_scope": 302,
+            "committee_out_of_scope": 404, "admin": 302}
+OWN_POST = {"anonymous": 302, "member": 200, "propagandist": 403, "committee_in_scope": 403,
+            "committee_out_of_scope": 403, "admin": 403}
 OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee_in_scope": 200,
                 "committee_out_of_scope": 404, "admin": 200}
 
@@ -103,6 +107,41 @@ CASES: dict[str, Case] = {
     "authoring.draft_media": Case("GET", lambda o: f"{M}/media/so-do.png", AUTHOR_SCOPE),
     "authoring.export": Case("GET", lambda o: f"{M}/export.zip", AUTHOR_SCOPE),
     "authoring.view": Case("GET", lambda o: f"{M}/view/bai-mot", AUTHOR_SCOPE),
+    "conferences.index": Case("GET", lambda o: "/conferences/", committee(200)),
+    "conferences.new": Case("GET", lambda o: "/conferences/new", committee(200)),
+    "conferences.show": Case("GET", lambda o: f"/conferences/{o['conference']}", committee(200, 404)),
+    "conferences.notice": Case("GET", lambda o: f"/conferences/{o['conference']}/notice", committee(200, 404)),
+    "conferences.edit": Case("GET", lambda o: f"/conferences/{o['conference']}/edit", committee(200, 404)),
+    "conferences.roster": Case("GET", lambda o: f"/conferences/{o['conference']}/roster", committee(200, 404)),
+    "conferences.roster_state": Case("GET", lambda o: f"/conferences/{o['conference']}/roster.json", committee(200, 404)),
+    "conferences.screen": Case("GET", lambda o: f"/conferences/{o['conference']}/screen", committee(200, 404)),
+    "conferences.check_in": Case("GET", lambda o: f"/conferences/check-in/{o['token']}", everyone(200)),
+    "outreach.public_index": Case("GET", lambda o: "/public/", everyone(200, anonymous=200)),
+    "outreach.public_module": Case("GET", lambda o: "/public/nghi-quyet-thu", everyone(200, anonymous=200)),
+    "outreach.public_media": Case("GET", lambda o: "/public/nghi-quyet-thu/media/so-do.png", everyone(200, anonymous=200)),
+    "outreach.visits": Case("GET", lambda o: "/outreach/visits?year=2026", AUTHORS),
+    "outreach.sessions": Case("GET", lambda o: "/outreach/sessions?year=2026", committee(200)),
+    "outreach.new_session": Case("GET", lambda o: "/outreach/sessions/new", committee(200)),
+    "outreach.edit_session": Case("GET", lambda o: f"/outreach/sessions/{o['session']}/edit", committee(200, 404)),
+    "outreach.confirm_delete": Case("GET", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(200, 404)),
+    "dialogue.faq": Case("GET", lambda o: "/courses/nghi-quyet-thu/faq", everyone(200)),
+    "dialogue.questions": Case("GET", lambda o: "/questions", {**everyone(200), "member": 403}),
+    "dialogue.edit": Case("GET", lambda o: f"/posts/{o['own_post']}/edit", OWN_POST),
+    "reports.year": Case("GET", lambda o: f"/reports/year?unit={o['a'].id}&year=2026", committee(200, 404)),
+    "reports.year_docx": Case("GET", lambda o: f"/reports/year.docx?unit={o['a'].id}&year=2026", committee(200, 404)),
+    "reports.year_json": Case("GET", lambda o: f"/reports/year.json?unit={o['a'].id}&year=2026", committee(200, 404)),
+    "inspections.index": Case("GET", lambda o: "/inspections/", committee(200)),
+    "inspections.new": Case("GET", lambda o: "/inspections/new", committee(200)),
+    "inspections.show": Case("GET", lambda o: f"/inspections/{o['inspection']}", committee(200, 404)),
+    "inspections.edit": Case("GET", lambda o: f"/inspections/{o['inspection']}/edit", committee(200, 404)),
+    "inspections.follow_ups": Case("GET", lambda o: "/inspections/follow-ups", committee(200)),
+    "inspections.evaluation": Case("GET", lambda o: f"/inspections/evaluation?unit={o['a'].id}&year=2026",
+                                   committee(200, 404)),
+    "inspections.evaluation_export": Case("GET", lambda o: f"/inspections/evaluation.xlsx?unit={o['a'].id}&year=2026",
+                                          committee(200, 404)),
+    "inspections.term": Case("GET", lambda o: f"/inspections/term?unit={o['a'].id}", committee(200, 404)),
+    "inspections.propagandists": Case("GET", lambda o: "/inspections/propagandists", committee(200)),
+    "inspections.propagandists_export": Case("GET", lambda o: "/inspections/propagandists.xlsx", committee(200)),
     "plans.index": Case("GET", lambda o: "/plans/", committee(200)),
     "plans.new": Case("GET", lambda o: "/plans/new", committee(200)),
     "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
@@ -165,6 +204,33 @@ CASES: dict[str, Case] = {
     "authoring.delete_media": Case("POST", lambda o: f"{M}/media/khong-dung.png/delete", author_scope(302)),
     "authoring.request_review": Case("POST", lambda o: f"{M}/review", author_scope(302)),
     "authoring.publish": Case("POST", lambda o: f"{M}/publish", author_scope(302)),
+    "conferences.confirm_check_in": Case("POST", lambda o: f"/conferences/check-in/{o['token']}", {
+        "anonymous": 302, "member": 302, "propagandist": 302, "committee_in_scope": 302,
+        "committee_out_of_scope": 403, "admin": 403}),
+    "conferences.mark": Case("POST", lambda o: f"/conferences/{o['conference']}/attendance", committee(302, 404),
+                             lambda o: {"member": o["hai"].id, "status": "present"}),
+    "conferences.add_guest": Case("POST", lambda o: f"/conferences/{o['conference']}/guests", committee(302, 404),
+                                  lambda o: {"kind": "citizen", "name": "Bà Tư"}),
+    "conferences.remove_guest": Case("POST", lambda o: f"/conferences/{o['conference']}/guests/{o['guest']}/remove",
+                                     committee(302, 404)),
+    "conferences.head_counts": Case("POST", lambda o: f"/conferences/{o['conference']}/head-counts", committee(302, 404),
+                                    lambda o: {"unnamed_civil_servants": "1", "unnamed_citizens": "2"}),
+    "conferences.new_token": Case("POST", lambda o: f"/conferences/{o['conference']}/token", committee(302, 404)),
+    "conferences.cancel": Case("POST", lambda o: f"/conferences/{o['conference']}/cancel", committee(302, 404)),
+    "dialogue.ask": Case("POST", lambda o: "/courses/nghi-quyet-thu/bai-1/questions", everyone(302),
+                         lambda o: {"body": "Câu hỏi"}),
+    "dialogue.reply": Case("POST", lambda o: f"/posts/{o['question']}/replies", everyone(302), lambda o: {"body": "Trả lời"}),
+    "dialogue.update": Case("POST", lambda o: f"/posts/{o['own_post']}/edit", {**OWN_POST, "member": 302},
+                            lambda o: {"body": "Đã sửa"}),
+    "dialogue.accept": Case("POST", lambda o: f"/posts/{o['answer']}/accept", {**MODERATE, "propagandist": 302}),
+    "dialogue.pin": Case("POST", lambda o: f"/posts/{o['question']}/pin", {**MODERATE, "propagandist": 302},
+                         lambda o: {"action": "pin"}),
+    "dialogue.hide": Case("POST", lambda o: f"/posts/{o['question']}/hide", MODERATE, lambda o: {"reason": "Lạc đề"}),
+    "dialogue.unhide": Case("POST", lambda o: f"/posts/{o['question']}/unhide", MODERATE),
+    "inspections.follow_up_done": Case("POST", lambda o: f"/inspections/{o['inspection']}/follow-up",
+                                       committee(302, 404), lambda o: {"note": "Đã học bù"}),
+    "inspections.delete": Case("POST", lambda o: f"/inspections/{o['inspection']}/delete", committee(302, 404)),
+    "outreach.delete_session": Case("POST", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(302, 404)),
     "auth.logout": Case("POST", lambda o: "/logout", everyone(302)),
 }
 NOT_WALKED = {"static"}
@@ -215,9 +281,48 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
                                 submitted_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
         db.session.add(reflection)
         db.session.commit()
+        from learnhub.courses.models import Course as CourseModel
+        from learnhub.inspections.models import Conclusion, Inspection
+        from learnhub.outreach.models import OutreachSession
+
+        db.session.scalars(sa.select(CourseModel).where(CourseModel.slug == "nghi-quyet-thu")).one().public = True
+        session = OutreachSession(unit_id=town["a"].id, organisation="Hội Nông dân", title="Tuyên truyền",
+                                  held_on=dt.date(2026, 3, 1), head_count=40)
+        inspection = Inspection(unit_id=town["a"].id, held_on=dt.date(2026, 3, 10), inspectors="Đoàn kiểm tra",
+                                findings="Nhận xét", conclusion=Conclusion.remind, follow_up="Học bù",
+                                follow_up_due=dt.date(2026, 4, 30))
+        db.session.add_all([session, inspection])
+        db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
+        extra = {"session": session.id, "inspection": inspection.id}
+    extra.update(_conference_and_posts(app, town, hai))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
-            "plan": plan_id, "reflection": reflection_id}
+            "plan": plan_id, "reflection": reflection_id, **extra}
+
+
+def _conference_and_posts(app: Flask, town: dict, hai: User) -> dict:
+    """Cell A's conference, running now, with a guest; a question under bai-1 with two replies."""
+    from learnhub.conferences import attendance, services
+    from learnhub.conferences.models import GuestKind
+    from learnhub.courses.models import Course, Lesson
+    from learnhub.db import utcnow
+    from learnhub.dialogue import services as dialogue
+    from learnhub.orgs.models import Unit
+
+    with app.test_request_context():
+        cell = db.session.get(Unit, town["a"].id)
+        conference = services.create_conference(
+            unit=cell, title="Hội nghị chi bộ", starts_at=utcnow() - dt.timedelta(minutes=10),
+            ends_at=utcnow() + dt.timedelta(hours=2), invited_units=[cell])
+        guest, _added = attendance.add_guest(conference, kind=GuestKind.civil_servant, name="Ngô Văn Khách")
+        lesson = db.session.scalars(sa.select(Lesson).join(Course).where(
+            Course.slug == "nghi-quyet-thu", Lesson.slug == "bai-1")).one()
+        question = dialogue.ask(lesson=lesson, author=db.session.get(User, hai.id), body="Câu hỏi của Hải")
+        answer = dialogue.reply(question=question, author=db.session.get(User, town["capuy"].id), body="Trả lời")
+        own_post = dialogue.reply(question=question, author=db.session.get(User, town["member_a"].id), body="Ý kiến")
+        db.session.commit()
+        return {"conference": conference.id, "token": conference.check_in_token, "guest": guest.id,
+                "question": question.id, "answer": answer.id, "own_post": own_post.id}
 
 
 @pytest.mark.parametrize("role", ROLES)

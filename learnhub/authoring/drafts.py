@@ -317,7 +317,7 @@ def _slugify(title: str, fallback: str) -> str:
 
 def new_lesson_slug(course: Course, title: str) -> str:
     base = _slugify(title, "bai")
-    if base in ("media", "quiz"):
+    if base in ("media", "quiz", "faq"):
         base = f"bai-{base}"
     taken = set(db.session.scalars(sa.select(DraftFile.key).where(DraftFile.course_id == course.id)))
     slug, n = base, 2

@@ -18,7 +18,7 @@ SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
 LESSON_FILE_RE = re.compile(r"^(\d{1,3})-(.+)\.md$")
 MEDIA_REF_RE = re.compile(r"""(?:\]\(\s*<?|src\s*=\s*["']?)(media/[^)\s"'>]+)""")
 UNSAFE_HTML_RE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\bon\w+\s*=|javascript:", re.I)
-RESERVED_LESSON_SLUGS = {"media", "quiz"}
+RESERVED_LESSON_SLUGS = {"media", "quiz", "faq"}  # module pages use these names
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
 MEDIA_SIGNATURES: list[tuple[bytes, str, tuple[str, ...]]] = [
     (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),

@@ -21,7 +21,8 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.courses.access import assignable_courses
-from learnhub.courses.models import Course
+from learnhub.authoring.preview import with_media_urls
+from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.orgs.services import units_in_scope
@@ -37,6 +38,7 @@ from learnhub.outreach.public import (
 )
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, in_scope, roles_required
+from learnhub.study.routes import media_response
 
 bp = Blueprint("outreach", __name__)
 
@@ -61,8 +63,9 @@ def public_index():
 @bp.get("/public/<slug>")
 def public_module(slug: str):
     course = get_public_course_or_404(slug)
+    intro_html = with_media_urls(course.intro_html, url_for("outreach.public_media", slug=slug, name=""))
     response = _public(make_response(render_template(
-        "outreach/public_module.html", course=course, owners=unit_labels([course.owner_unit_id]))))
+        "outreach/public_module.html", course=course, intro_html=intro_html, owners=unit_labels([course.owner_unit_id]))))
     if request.method != "GET":  # HEAD comes from link checkers and previewers, not readers
         return response
     token = counting.record_visit(course.id, cookie=request.cookies.get(counting.VISITOR_COOKIE),
@@ -72,6 +75,17 @@ def public_module(slug: str):
         response.set_cookie(counting.VISITOR_COOKIE, token, max_age=counting.VISITOR_COOKIE_AGE, path="/public",
                             httponly=True, samesite="Lax", secure=request.is_secure or current_app.config["HTTPS"])
     return response
+
+
+@bp.get("/public/<slug>/media/<path:name>")
+def public_media(slug: str, name: str):
+    """Images of a public module's introduction, readable signed out like the page itself."""
+    course = get_public_course_or_404(slug)
+    item = db.session.scalar(sa.select(CourseMedia).where(
+        CourseMedia.course_id == course.id, CourseMedia.path == name, CourseMedia.published_at.is_not(None)))
+    if item is None:
+        abort(404)
+    return media_response(item)
 
 
 def _year() -> int:

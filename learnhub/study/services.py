@@ -9,11 +9,11 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from learnhub.auth.models import User
+from learnhub.auth.models import Role, User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.extensions import db
-from learnhub.security import ancestor_ids
+from learnhub.security import ancestor_ids, authoring_unit_ids, scope_unit_ids
 
 # A heartbeat arrives every 30 s while the lesson is on screen; a longer gap is time away.
 HEARTBEAT_CAP = dt.timedelta(seconds=90)
@@ -72,9 +72,16 @@ def open_courses_for(user: User) -> list[CourseProgress]:
 
 
 def visible_to(user: User) -> sa.ColumnElement[bool]:
-    """Published modules of the member's own unit or a unit above it (drafts are never shown)."""
+    """Published modules of the member's own unit or a unit above it, and for committee members and
+    propagandists also those of the units they oversee or write for (drafts are never shown)."""
     owners = ancestor_ids(sa.select(sa.literal(user.unit_id)))
-    return sa.and_(Course.live(), sa.or_(Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)))
+    allowed = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
+    scope = authoring_unit_ids(user) if user.role == Role.propagandist else scope_unit_ids(user)
+    if user.role == Role.admin:
+        allowed = [sa.true()]
+    elif scope is not None and user.role in (Role.propagandist, Role.committee):
+        allowed.append(Course.owner_unit_id.in_(scope))
+    return sa.and_(Course.live(), sa.or_(*allowed))
 
 
 def get_course_or_404(slug: str, user: User | None = None) -> Course:

@@ -104,3 +104,16 @@ def test_nothing_else_is_readable_signed_out(app: Flask, town, public_module) ->
                 assert response.status_code in (404, 405), f"{method} {path}: {response.status_code}"
     assert walked > 90
     assert {"/public/", "/public/nghi-quyet-cong-khai", "/login", "/static/css/app.css"} <= readable
+
+
+def test_images_of_a_public_introduction_are_readable_signed_out(app: Flask, client, town, public_module) -> None:
+    from learnhub.courses.format import MediaSource
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(16)
+    public_module(intro_markdown="![Sơ đồ](media/so-do.png)\n", media=[MediaSource("so-do.png", "image/png", png)])
+    html = client.get("/public/nghi-quyet-cong-khai").get_data(as_text=True)
+    assert 'src="/public/nghi-quyet-cong-khai/media/so-do.png"' in html
+    image = client.get("/public/nghi-quyet-cong-khai/media/so-do.png")
+    assert image.status_code == 200 and image.data == png and image.mimetype == "image/png"
+    update_course(app, "nghi-quyet-cong-khai", public=False)
+    assert client.get("/public/nghi-quyet-cong-khai/media/so-do.png").status_code == 404
