@@ -1,9 +1,18 @@
-"""Migrations: build the schema from nothing, keep data through every step, match the models."""
+"""Migrations: build the schema from nothing, keep data through every step, match the models.
+
+The step-by-step test knows no table by name: at each revision it writes one row into every table
+that exists then (reading the schema), so a new migration is covered without editing it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -11,8 +20,15 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from learnhub.extensions import db, migrate
+from tests.backup.alembic_logging import logging_kept
 
 NOW = dt.datetime(2026, 1, 5, 8, 0)
+
+
+@pytest.fixture(autouse=True)
+def _logging_kept() -> Iterator[None]:
+    with logging_kept():  # Alembic's env.py would silence the app's loggers for later tests
+        yield
 
 
 def revisions(app: Flask) -> list[str]:
@@ -21,51 +37,138 @@ def revisions(app: Flask) -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions("base", "heads")))]
 
 
-def seed_first_schema(connection: sa.Connection) -> None:
-    """Rows as the first migration's tables hold them (plain SQL: the models may move on)."""
-    connection.execute(sa.text(
-        "INSERT INTO unit (id, name, kind, created_at, updated_at) VALUES (1, 'Đảng bộ Thị trấn', 'committee', :t, :t)"
-    ), {"t": NOW})
-    connection.execute(sa.text(
-        "INSERT INTO user_account (id, username, full_name, category, role, unit_id, active, created_at, updated_at) "
-        "VALUES (1, 'an', 'Nguyễn Văn An', 'party_member', 'member', 1, true, :t, :t)"
-    ), {"t": NOW})
-    connection.execute(sa.text(
-        "INSERT INTO course (id, slug, title, kind, summary, language, tags, public, intro_markdown, intro_html, "
-        "created_at, updated_at) VALUES (1, 'chi-thi', 'Chỉ thị', 'directive', 'Tóm tắt', 'vi', '[]', false, '', '', :t, :t)"
-    ), {"t": NOW})
-    connection.execute(sa.text(
-        "INSERT INTO lesson (id, course_id, slug, position, title, minutes, key_points, body_markdown, body_html, "
-        "created_at, updated_at) VALUES (1, 1, 'bai-1', 1, 'Bài 1', 10, '[]', 'x', '<p>x</p>', :t, :t)"
-    ), {"t": NOW})
-    connection.execute(sa.text(
-        "INSERT INTO lesson_progress (user_id, lesson_id, first_opened_at, last_seen_at, studied_at, seconds_spent) "
-        "VALUES (1, 1, :t, :t, :t, 420)"
-    ), {"t": NOW})
+class Seeded:
+    """The rows this test wrote, by table: their primary keys and the columns that must not change
+    (keys, foreign keys and the free text written), and the last row of each table."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, list[str]] = {}
+        self.rows: dict[str, set[tuple]] = {}
+        self.watched: dict[str, set[str]] = {}
+        self.last: dict[str, dict[str, Any]] = {}
+
+    def add(self, table: sa.Table, row: dict[str, Any], watched: set[str]) -> None:
+        keys = [column.name for column in table.primary_key.columns]
+        self.last[table.name] = row
+        if not keys:
+            return
+        self.keys[table.name] = keys
+        self.rows.setdefault(table.name, set()).add(tuple(row[key] for key in keys))
+        self.watched.setdefault(table.name, set()).update(watched, keys)
 
 
-def counts(connection: sa.Connection) -> dict[str, int]:
-    return {
-        table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
-        for table in ("unit", "user_account", "course", "lesson", "lesson_progress")
-    }
+def reflect(connection: sa.Connection) -> sa.MetaData:
+    metadata = sa.MetaData()
+    metadata.reflect(connection)
+    return metadata
 
 
-def test_upgrade_with_data_from_the_first_migration_to_head(fresh_app: Flask) -> None:
+def sample(table: sa.Table, column: sa.Column, step: int) -> tuple[Any, bool]:
+    """A value for ``column`` as the schema at this step stores it, and whether it is free text.
+
+    The current models only say which strings are enums or JSON, so values stay meaningful."""
+    model = db.metadata.tables.get(table.name)
+    model_type = model.columns[column.name].type if model is not None and column.name in model.columns else None
+    model_type = getattr(model_type, "impl_instance", model_type)
+    if isinstance(model_type, sa.Enum):
+        return model_type.enums[0], False
+    if isinstance(model_type, sa.JSON):
+        return ([] if isinstance(column.type, sa.JSON) else "[]"), False
+    python_type = column.type.python_type
+    if python_type is bool:
+        return True, False
+    if python_type is int:
+        return 10 + step, False
+    if python_type is dt.datetime:
+        return NOW + dt.timedelta(minutes=step), False
+    if python_type is dt.date:
+        return NOW.date(), False
+    if python_type is dt.time:
+        return NOW.time(), False
+    if python_type is bytes:
+        return bytes([step, 0, 255]) * 10, False
+    if python_type in (float, Decimal):
+        return python_type("1.5"), False
+    text = f"{step} {table.name}.{column.name} Nguyễn Văn Ấn"
+    length = getattr(column.type, "length", None)
+    return (text[:length] if length else text), True
+
+
+def insert_rows(connection: sa.Connection, step: int, seeded: Seeded) -> None:
+    """One row in every table of this step's schema, parents first, pointing at this step's rows."""
+    written: dict[str, dict[str, Any]] = {}
+    for table in reflect(connection).sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        primary = list(table.primary_key.columns)
+        generated = len(primary) == 1 and primary[0].type.python_type is int and not primary[0].foreign_keys
+        row: dict[str, Any] = {}
+        text: set[str] = set()
+        for column in table.columns:
+            if generated and column is primary[0]:
+                continue
+            if column.foreign_keys:
+                target = next(iter(column.foreign_keys)).column
+                parent = written.get(target.table.name) if target.table is not table else None
+                parent = parent or (None if column.nullable else seeded.last.get(target.table.name))
+                row[column.name] = parent[target.name] if parent else None
+                text.add(column.name)
+                continue
+            row[column.name], is_text = sample(table, column, step)
+            if is_text:
+                text.add(column.name)
+        insert = table.insert().values(row)
+        if primary:
+            row.update(connection.execute(insert.returning(*primary)).one()._mapping)
+        else:
+            connection.execute(insert)
+        written[table.name] = row
+        seeded.add(table, row, text)
+
+
+def watched_rows(connection: sa.Connection, seeded: Seeded) -> dict[str, dict[tuple, dict[str, Any]]]:
+    """The seeded rows as the database holds them now, with their watched columns that still exist."""
+    metadata = reflect(connection)
+    found: dict[str, dict[tuple, dict[str, Any]]] = {}
+    for name, rows in seeded.rows.items():
+        table = metadata.tables.get(name)
+        if table is None:
+            continue  # a table a migration drops is a decision, not a loss
+        columns = [column for column in table.columns if column.name in seeded.watched[name]]
+        keys = seeded.keys[name]
+        result = connection.execute(sa.select(*columns)).mappings()
+        found[name] = {key: dict(row) for row in result if (key := tuple(row[k] for k in keys)) in rows}
+    return found
+
+
+def checksum(rows: dict[tuple, dict[str, Any]], columns: set[str]) -> str:
+    values = sorted(repr((key, [row[c] for c in sorted(columns)])) for key, row in rows.items())
+    return hashlib.sha256("\n".join(values).encode()).hexdigest()
+
+
+def test_upgrade_one_step_at_a_time_keeps_the_rows_of_every_earlier_step(fresh_app: Flask) -> None:
     with fresh_app.app_context():
+        config = migrate.get_config()
         steps = revisions(fresh_app)
-        upgrade(revision=steps[0])
-        with db.engine.begin() as connection:
-            seed_first_schema(connection)
-            before = counts(connection)
-        for step in steps[1:]:
-            upgrade(revision=step)
-            with db.engine.connect() as connection:
-                assert counts(connection) == before, f"rows lost at {step}"
+        seeded = Seeded()
+        before: dict[str, dict[tuple, dict[str, Any]]] = {}
+        for number, step in enumerate(steps, start=1):
+            command.upgrade(config, step)
+            with db.engine.begin() as connection:
+                after = watched_rows(connection, seeded)
+                for name, rows in before.items():
+                    if name not in after:
+                        continue
+                    assert len(after[name]) == len(rows), f"rows of {name} lost at {step}"
+                    columns = set(next(iter(rows.values()), {})) & set(next(iter(after[name].values()), {}))
+                    assert checksum(after[name], columns) == checksum(rows, columns), f"{name} changed at {step}"
+                insert_rows(connection, number, seeded)
+                before = watched_rows(connection, seeded)
+        assert {table.name for table in db.metadata.sorted_tables} <= set(seeded.rows)
+        assert all(len(rows) >= 1 for rows in seeded.rows.values())
         with db.engine.connect() as connection:
-            name = connection.execute(sa.text("SELECT full_name FROM user_account WHERE id = 1")).scalar_one()
-            spent = connection.execute(sa.text("SELECT seconds_spent FROM lesson_progress")).scalar_one()
-        assert name == "Nguyễn Văn An" and spent == 420
+            first = connection.execute(sa.text("SELECT full_name FROM user_account ORDER BY id")).scalars().first()
+        assert first == "1 user_account.full_name Nguyễn Văn Ấn"
 
 
 def test_models_match_the_migrations(fresh_app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Backups: learnhub backup, restore, rotation and the backup before db upgrade."""
