@@ -6,6 +6,8 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from learnhub.auth.cli import users_cli
+    from learnhub.backup.cli import backup_command, restore_command, with_backup_before_upgrade
+    from learnhub.bench.cli import bench_cli
     from learnhub.courses.cli import courses_cli
     from learnhub.demo.cli import demo_command
     from learnhub.members.cli import members_cli
@@ -25,3 +27,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(report_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(bench_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    # Replaces Flask-Migrate's `db` group (added by migrate.init_app) with one whose `upgrade`
+    # backs up a SQLite database first.
+    app.cli.add_command(with_backup_before_upgrade(app.cli.commands["db"]))

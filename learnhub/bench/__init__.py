@@ -1,0 +1,1 @@
+"""Benchmark data: `learnhub bench generate` builds a province-sized organisation in bulk."""
