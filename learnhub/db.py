@@ -1,7 +1,42 @@
-"""The declarative base, shared column types and SQLite connection settings."""
+"""The declarative base, shared column types and SQLite connection settings.
+
+SQLite transactions
+-------------------
+Several gunicorn workers (or waitress threads) write to one SQLite file, and SQLite has one write
+lock. A transaction that asks for it *before reading anything* waits for it (up to
+``busy_timeout``); one that has already read and then writes while another holds the lock, or after
+another has committed, fails at once with "database is locked" (waiting could deadlock).
+
+pysqlite's own transaction handling (its legacy ``isolation_level=""``) emits BEGIN only just before
+an INSERT/UPDATE/DELETE: writers queue, but a SAVEPOINT that opens the transaction is committed by
+its RELEASE (a later rollback leaves it written) and schema changes commit one by one. So we turn
+it off (``isolation_level = None``, SQLAlchemy's SQLite documentation, "Serializable isolation /
+Savepoints / Transactional DDL") and begin transactions ourselves. When, we decided by measuring
+with tests/load (300 members sign in, study and submit a quiz through three gunicorn workers) and
+the existing suite:
+
+* ``BEGIN`` from the ``begin`` event (the documented recipe): every request reads first (the
+  signed-in user), so its first write upgrades a read transaction: 263 of 1,187 requests answered
+  500 "database is locked". Inside that transaction the migration environment's
+  ``PRAGMA foreign_keys=OFF`` is a no-op, and batch migrations fail on foreign keys.
+* ``BEGIN IMMEDIATE`` from the ``begin`` event: no lock errors under load, but every transaction,
+  page views and the sign-in's password hash included, holds the write lock for the whole request,
+  so requests run one at a time (96 requests/s against 122 for the choice below, on the same
+  machine), a reader waits for any writer, two sessions that read before writing wait the whole
+  busy timeout and fail (tests/quizzes/test_concurrency.py), and migrations break as above.
+* Chosen: reads run in autocommit, each statement seeing the latest commit (as under PostgreSQL's
+  default READ COMMITTED, which the code is written for: conditional UPDATEs, unique constraints);
+  ``BEGIN IMMEDIATE`` is emitted just before the first statement that writes (INSERT, UPDATE,
+  DELETE, REPLACE, SAVEPOINT or DDL) while no transaction is open. Writers queue instead of
+  failing, readers never wait, everything from the first write to COMMIT is one serialised
+  transaction with savepoints inside it, and each migration step is one transaction.
+  tests/load/test_sqlite_transactions.py fails for each alternative; docs/reliability.md has figures.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sqlite3
 from enum import StrEnum
 from typing import Any
 
@@ -62,11 +97,42 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+_BEGIN_IMMEDIATE = "learnhub_begin_immediate"  # marks the connections configure_sqlite set up
+
+
 def configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'database is locked'."""
+    """WAL for concurrent readers, enforced foreign keys, a wait instead of 'database is locked',
+    and pysqlite's own BEGIN turned off: see the module docstring and ``begin_before_first_write``."""
+    dbapi_connection.isolation_level = None
+    _record.info[_BEGIN_IMMEDIATE] = True
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# Statements that need the write lock; anything else (SELECT, PRAGMA, RELEASE, ...) reads.
+_WRITES = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+
+
+@sa.event.listens_for(sa.Engine, "before_cursor_execute")
+def begin_before_first_write(
+    conn: sa.Connection, cursor: Any, statement: str, _parameters: Any, _context: Any, _executemany: bool
+) -> None:
+    """On a SQLite connection set up by ``configure_sqlite``: ``BEGIN IMMEDIATE`` before the first
+    writing statement of a transaction, so it queues for the write lock (``busy_timeout``) before
+    it has read anything. Other engines and unconfigured SQLite connections are left alone."""
+    if conn.dialect.name == "sqlite" and conn.connection.info.get(_BEGIN_IMMEDIATE):
+        dbapi_connection = cursor.connection
+        if (
+            dbapi_connection.isolation_level is None  # SQLAlchemy resets it to "" after an isolation_level option
+            and not dbapi_connection.in_transaction
+            and _WRITES.match(statement)
+            and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
+        ):
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:  # waited busy_timeout in vain
+                raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, error) from error

@@ -149,6 +149,7 @@ REFUSED = {
 
 
 def test_a_refused_form_says_why_and_saves_nothing(app, client, town) -> None:
+    client.set_cookie("lh_lang", "en")  # the messages as written, whatever the catalogue says
     login(client, "capuy")
     for case, (changes, message) in REFUSED.items():
         response = post(client, "/inspections/new", form(town["a"], **changes))
@@ -170,6 +171,7 @@ def test_the_services_refuse_a_follow_up_without_its_due_date(app, town, ctx) ->
 
 def test_marking_a_follow_up_done_keeps_the_note_once(app, client, town) -> None:
     inspection = make(app, town["a"], follow_up="Học bù", follow_up_due=dt.date(2026, 4, 1))
+    client.set_cookie("lh_lang", "en")
     login(client, "bithu1")
     empty = post(client, f"/inspections/{inspection.id}/follow-up", {"note": "  "})
     assert empty.status_code == 400 and "Say briefly what was done" in empty.get_data(as_text=True)
