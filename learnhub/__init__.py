@@ -38,7 +38,7 @@ def _register_extensions(app: Flask) -> None:
 
     from learnhub import models  # noqa: F401  (every model registered before use)
     from learnhub.db import configure_sqlite
-    from learnhub.extensions import csrf, db, login_manager, migrate
+    from learnhub.extensions import csrf, db, limiter, login_manager, migrate
     from learnhub.i18n import init_i18n
 
     db.init_app(app)
@@ -48,6 +48,7 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     init_i18n(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -17,10 +17,29 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "learnhub",
+    "REMEMBER_COOKIE_NAME": "learnhub_remember",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_DURATION": dt.timedelta(days=14),
     "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=12),
+    # Sign-in (docs/security-signin.md): signed out after IDLE_MINUTES without a request, and
+    # SESSION_MAX_HOURS after signing in with the password whatever happens ("Keep me signed in"
+    # waives only the first). REMEMBER_COOKIE_DURATION follows SESSION_MAX_HOURS unless set.
+    "IDLE_MINUTES": 30,
+    "SESSION_MAX_HOURS": 12,
+    "TWO_FACTOR_PENDING_MINUTES": 5,
+    # Failed sign-ins (Flask-Limiter syntax). Storage: memory:// for one process; a shared store
+    # such as redis://127.0.0.1:6379/0 when several workers serve the app.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_KEY_PREFIX": "learnhub",
+    # If the shared store stops answering, each worker counts on its own instead of failing sign-in.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "SIGN_IN_LIMIT_PAIR": "5 per 15 minutes",
+    "SIGN_IN_LIMIT_ACCOUNT": "10 per 15 minutes",
+    "SIGN_IN_LIMIT_ADDRESS": "50 per 15 minutes",
+    "TWO_FACTOR_LIMIT": "3 per 15 minutes",
     "HTTPS": False,
     "PROXY_FIX": False,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
@@ -49,11 +68,29 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
-    if app.config["HTTPS"]:
-        app.config.update(
+    _sign_in_settings(app)
+
+
+def _sign_in_settings(app: Flask) -> None:
+    """Cookie and throttling settings that follow from HTTPS, the session length and testing."""
+    config = app.config
+    config.setdefault("REMEMBER_COOKIE_DURATION", dt.timedelta(hours=config["SESSION_MAX_HOURS"]))
+    # Tests are not throttled, except those that switch throttling on themselves.
+    config.setdefault("SIGN_IN_THROTTLING", not config.get("TESTING", False))
+    if config["HTTPS"]:
+        # "__Host-" cookies are only accepted by browsers when Secure, on path "/" and with no
+        # Domain, so no other site or path can set or shadow them.
+        host = "__Host-"
+        config.update(
             SESSION_COOKIE_SECURE=True,
             REMEMBER_COOKIE_SECURE=True,
             PREFERRED_URL_SCHEME="https",
+            SESSION_COOKIE_NAME=host + config["SESSION_COOKIE_NAME"].removeprefix(host),
+            SESSION_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=None,
+            REMEMBER_COOKIE_NAME=host + config["REMEMBER_COOKIE_NAME"].removeprefix(host),
+            REMEMBER_COOKIE_PATH="/",
+            REMEMBER_COOKIE_DOMAIN=None,
         )
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,3 +16,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Only sign-in routes carry limits (learnhub/auth/throttle.py); the address is the client's, or the
+# proxy's X-Forwarded-For when LEARNHUB_PROXY_FIX is on.
+limiter = Limiter(get_remote_address)

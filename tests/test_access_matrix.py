@@ -70,6 +70,10 @@ CASES: dict[str, Case] = {
     "study.course": Case("GET", lambda o: "/courses/nghi-quyet-thu/", everyone(200)),
     "study.lesson": Case("GET", lambda o: "/courses/nghi-quyet-thu/bai-1", everyone(200)),
     "study.media": Case("GET", lambda o: "/courses/nghi-quyet-thu/media/so-do.png", everyone(200)),
+    "auth.two_factor_code": Case("GET", lambda o: "/login/code", everyone(302, anonymous=302)),
+    "auth.two_factor": Case("GET", lambda o: "/account/two-factor", everyone(200)),
+    "auth.two_factor_setup": Case("GET", lambda o: "/account/two-factor/setup", everyone(200)),
+    "auth.two_factor_admin": Case("GET", lambda o: f"/users/{o['hai'].id}/two-factor", ADMIN_ONLY),
     "auth.login": Case("GET", lambda o: "/login", {**everyone(302), "anonymous": 200}),
     "auth.change_password": Case("GET", lambda o: "/account/password", everyone(200)),
     "auth.forgot_password": Case("GET", lambda o: "/password/forgot", everyone(200, anonymous=200)),
@@ -231,6 +235,9 @@ CASES: dict[str, Case] = {
                                        committee(302, 404), lambda o: {"note": "Đã học bù"}),
     "inspections.delete": Case("POST", lambda o: f"/inspections/{o['inspection']}/delete", committee(302, 404)),
     "outreach.delete_session": Case("POST", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(302, 404)),
+    "auth.two_factor_recovery_codes": Case("POST", lambda o: "/account/two-factor/recovery-codes", everyone(302)),
+    "auth.two_factor_disable": Case("POST", lambda o: "/account/two-factor/disable", everyone(302)),
+    "auth.two_factor_reset": Case("POST", lambda o: f"/users/{o['hai'].id}/two-factor/reset", {**ADMIN_ONLY, "admin": 302}),
     "auth.logout": Case("POST", lambda o: "/logout", everyone(302)),
 }
 NOT_WALKED = {"static"}

@@ -4,14 +4,15 @@ from __future__ import annotations
 import sys
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from learnhub.auth.models import Category, Role
-from learnhub.auth.services import create_user
+from learnhub.auth import twofactor
+from learnhub.auth.models import Category, Role, User
+from learnhub.auth.passwords import MESSAGES, password_problem
+from learnhub.auth.services import create_user, normalise_username
 from learnhub.extensions import db
 from learnhub.orgs.services import UnitNotFound, resolve_unit
-
-MIN_PASSWORD_LENGTH = 8
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -40,8 +41,9 @@ def create_user_command(
     except UnitNotFound as exc:
         raise click.UsageError(str(exc)) from None
     password = _read_password()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password, normalise_username(username))
+    if problem:
+        raise click.UsageError(MESSAGES[problem])
     try:
         user = create_user(
             username=username,
@@ -55,3 +57,18 @@ def create_user_command(
         raise click.UsageError(str(exc)) from None
     db.session.commit()
     click.echo(f"Created {user.username} ({user.role}) in {unit.name}.", err=True)
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("username")
+def reset_two_factor_command(username: str) -> None:
+    """Remove an account's two-step sign-in (a lost phone and no recovery code left); audited."""
+    user = db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise click.UsageError(f"no account named {username!r}")
+    if not user.two_factor_enabled:
+        raise click.UsageError(f"{user.username} does not use two-step sign-in")
+    twofactor.reset(user, actor=None)
+    db.session.commit()
+    click.echo(f"Two-step sign-in removed for {user.username}; they can set it up again after signing in.",
+               err=True)

@@ -6,12 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from learnhub.members.services import MAX_PASSWORD_LENGTH, password_problem
+from learnhub.auth.passwords import MAX_LENGTH, password_problem
 
 PASSWORD_MESSAGES = {
     "too_short": _l("Use at least 8 characters."),
     "too_long": _l("Use at most 128 characters."),
     "same_as_username": _l("The password must not be your username."),
+    "too_simple": _l("Use more than two different characters."),
+    "common": _l("This password is too common or too easy to guess. A short sentence you remember is better."),
 }
 
 
@@ -36,7 +38,7 @@ class NewPasswordMixin:
 
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(message=_l("Enter a new password")), Length(max=MAX_PASSWORD_LENGTH)],
+        validators=[DataRequired(message=_l("Enter a new password")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -69,3 +71,39 @@ class ForgotPasswordForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your e-mail address")), Length(max=254)],
         render_kw={"autocomplete": "email", "type": "email"},
     )
+WRONG_CODE = _l("The code is not correct or was already used. Enter the newest code from the app.")
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(message=_l("Enter the code")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class AppCodeForm(FlaskForm):
+    """A current 6-digit code from the authenticator app."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(message=_l("Enter the 6-digit code from the app")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class SetupForm(AppCodeForm):
+    """Turning two-step sign-in on: the password again (a borrowed session must not be able to lock
+    the owner out with its own app), and a code proving the app holds the secret."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Enter your password")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button with its CSRF token and nothing else."""

@@ -23,15 +23,25 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None (one answer for every failure)."""
+def check_credentials(username: str, password: str) -> tuple[User | None, str]:
+    """The active user with this username and password and "ok", or None and why (for the log
+    only: the visitor gets one answer for every failure, in the same time)."""
     user = db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password)
-        return None
-    if not user.check_password(password) or not user.is_active:
-        return None
-    user.last_login_at = utcnow()
+        return None, "unknown_user" if user is None else "no_password"
+    if not user.check_password(password):
+        return None, "wrong_password"
+    if not user.is_active:
+        return None, "inactive"
+    return user, "ok"
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None; records the sign-in time."""
+    user, _reason = check_credentials(username, password)
+    if user is not None:
+        user.last_login_at = utcnow()
     return user
 
 
