@@ -36,7 +36,7 @@ def test_a_module_written_in_the_browser_is_published_exported_and_studied(
 ) -> None:
     author = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(author, live_server, "tuyentruyen")
-    author.get_by_role("link", name="Các học phần").click()
+    author.get_by_role("link", name="Các học phần", exact=True).click()
     author.get_by_role("link", name="Học phần mới").click()
     assert_accessible(author)
     author.get_by_label("Tên học phần").fill("Học tập Chỉ thị 05 tại chi bộ")
