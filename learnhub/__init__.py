@@ -73,17 +73,17 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.authoring.routes import bp as authoring_bp
     from learnhub.conferences.routes import bp as conferences_bp
     from learnhub.dialogue.routes import bp as dialogue_bp
-    from learnhub.inspections.routes import bp as inspections_bp
-    from learnhub.outreach.routes import bp as outreach_bp
-    from learnhub.reports.routes import bp as reports_bp
     from learnhub.i18n import bp as i18n_bp
+    from learnhub.inspections.routes import bp as inspections_bp
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.outreach.routes import bp as outreach_bp
     from learnhub.plans.notification_routes import bp as notifications_bp
     from learnhub.plans.reflection_routes import bp as reflections_bp
     from learnhub.plans.routes import bp as plans_bp
     from learnhub.quizzes.routes import bp as quizzes_bp
+    from learnhub.reports.routes import bp as reports_bp
     from learnhub.study.routes import bp as study_bp
 
     app.register_blueprint(auth_bp)

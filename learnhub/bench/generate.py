@@ -8,7 +8,6 @@ like the demo town's. Rows go in with executemany in chunks, never one ORM objec
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import secrets
 from collections.abc import Callable, Iterable
@@ -21,7 +20,7 @@ from werkzeug.security import generate_password_hash
 from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference, ConferenceUnit
 from learnhub.courses.importer import import_course
-from learnhub.courses.models import Course, CourseKind, Lesson, LessonProgress
+from learnhub.courses.models import Course, CourseKind, LessonProgress
 from learnhub.db import utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.extensions import db

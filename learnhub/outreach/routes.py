@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.auth.models import Role
-from learnhub.courses.access import assignable_courses
 from learnhub.authoring.preview import with_media_urls
+from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.forms import options

@@ -219,7 +219,7 @@ def _fill_choices(question: Question, values: list[tuple[bool, str]]) -> list[st
     """A single, multiple or true/false question from `- [x]` / `- [ ]` lines."""
     if any(not text for _, text in values):
         return ["a choice needs text after [x] or [ ]"]
-    question.choices = [Choice(_choice_id(index), text, 1.0 if correct else 0.0)
+    question.choices = [Choice(choice_id(index), text, 1.0 if correct else 0.0)
                         for index, (correct, text) in enumerate(values)]
     correct = sum(1 for correct, _ in values if correct)
     if correct == 0:
@@ -233,7 +233,7 @@ def _fill_choices(question: Question, values: list[tuple[bool, str]]) -> list[st
     return []
 
 
-def _choice_id(index: int) -> str:
+def choice_id(index: int) -> str:
     """Choice ids in file order: a, b, ..., z, aa, ab, ..."""
     letters, index = "", index + 1
     while index:

@@ -41,6 +41,7 @@ from learnhub.quizzes.quiz_md import (
     SETTINGS,
     TRUE_FALSE,
     VALID_ID_RE,
+    choice_id,
     parse_quiz_md,
 )
 
@@ -204,7 +205,7 @@ def _choice_problems(q: Question) -> list[str]:
     if not q.choices:
         return ["the question has no choices"]
     problems = _one_line([c.text for c in q.choices], "a choice")
-    if [c.id for c in q.choices] != [_choice_id(i) for i in range(len(q.choices))]:
+    if [c.id for c in q.choices] != [choice_id(i) for i in range(len(q.choices))]:
         problems.append("choice ids other than a, b, c, ... in order cannot be kept in quiz.md")
     weights = [c.weight for c in q.choices]
     if any(weight < 0 for weight in weights):
@@ -308,15 +309,6 @@ def _number_text(number: float) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     return format(Decimal(repr(number)), "f")
-
-
-def _choice_id(index: int) -> str:
-    """Choice ids as the quiz.md parser gives them: a, b, ..., z, aa, ab, ..."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 # --- reading back ------------------------------------------------------------------------------
