@@ -173,4 +173,4 @@ def test_the_roster_page_queries_do_not_grow_with_the_hall(app: Flask, client, t
     with count_queries() as large:
         html = client.get(url).get_data(as_text=True)
     assert len(names_on(html)) == 43
-    assert len(large) == len(small)
+    assert len(large) <= len(small)  # never grows with the roster

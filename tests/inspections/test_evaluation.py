@@ -233,4 +233,4 @@ def test_the_evaluation_queries_do_not_grow_with_members_or_units(app: Flask, cl
     with count_queries() as large:
         html = client.get(url).get_data(as_text=True)
     assert "Chi bộ Mới 3" in html
-    assert len(large) == len(small), (len(small), len(large))
+    assert len(large) <= len(small), (len(small), len(large))  # never more; a once-a-minute refresh may fall in the first

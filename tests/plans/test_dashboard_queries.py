@@ -24,4 +24,4 @@ def test_dashboard_queries_do_not_grow_with_the_organisation(app: Flask, client,
     with count_queries() as large:
         html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "Chi bộ Mới 5" in html
-    assert len(large) == len(small), (len(small), len(large))
+    assert len(large) <= len(small), (len(small), len(large))  # never grows with members or units
