@@ -18,24 +18,11 @@ from learnhub.text import fold, username_base
 
 # No 0/O, 1/l/I: slips are read off paper and typed on phones.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
 
 
 def generate_temporary_password(length: int = 10) -> str:
     """A first password that is easy to type from a printed slip (about 50 bits)."""
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
-
-
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why a new password is not acceptable (English; the form translates), or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return "too_short"
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return "too_long"
-    if username and password.casefold() == username.casefold():
-        return "same_as_username"
-    return None
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ def submit(attempt_id: int):
     except InvalidResponse:
         db.session.rollback()
         abort(400)
-    except OperationalError:  # SQLite: another request wrote first; the attempt is being submitted
+    except OperationalError:  # SQLite: the write lock did not come within the busy timeout
         db.session.rollback()
     return redirect(url_for("quizzes.review", attempt_id=attempt.id))
 
