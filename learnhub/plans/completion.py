@@ -40,13 +40,18 @@ def _earlier(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
 
 
-def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
+def member_progress(plan: StudyPlan, within: int | None = None, member: int | None = None) -> sa.Subquery:
     """One row per roster member: unit, category, lessons studied, quiz passed, completed and when.
 
-    ``within`` limits the roster to a unit and the units below it. A closed plan reads its snapshot.
+    ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
+    own home page reads one row, not the whole roster). A closed plan reads its snapshot.
     """
     if plan.status == PlanStatus.closed:
-        return _snapshot_progress(plan, within)
+        return _snapshot_progress(plan, within, member)
+
+    def only_member(column):  # each aggregate reads only the member's rows when asked for one member
+        return [column == member] if member is not None else []
+
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
     targets = subtree_ids(sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id))
     total_lessons = (
@@ -59,7 +64,7 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
                   sa.func.max(LessonProgress.studied_at).label("last_studied"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(Lesson.course_id == plan.course_id, Lesson.archived_at.is_(None),
-               LessonProgress.studied_at.is_not(None))
+               LessonProgress.studied_at.is_not(None), *only_member(LessonProgress.user_id))
         .group_by(LessonProgress.user_id)
         .subquery()
     )
@@ -67,13 +72,13 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         sa.select(QuizAttempt.user_id, sa.func.min(QuizAttempt.submitted_at).label("passed_at"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
-               QuizAttempt.passed.is_(True))
+               QuizAttempt.passed.is_(True), *only_member(QuizAttempt.user_id))
         .group_by(QuizAttempt.user_id)
         .subquery()
     )
     accepted = (
         sa.select(Reflection.user_id, Reflection.reviewed_at.label("accepted_at"))
-        .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.accepted)
+        .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.accepted, *only_member(Reflection.user_id))
         .subquery()
     )
     # A conference of the plan attended: present at one that was not cancelled, as of its start.
@@ -81,7 +86,7 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         sa.select(Attendance.user_id, sa.func.min(Conference.starts_at).label("attended_at"))
         .join(Conference, Conference.id == Attendance.conference_id)
         .where(Conference.plan_id == plan.id, Conference.cancelled_at.is_(None),
-               Attendance.status == AttendanceStatus.present)
+               Attendance.status == AttendanceStatus.present, *only_member(Attendance.user_id))
         .group_by(Attendance.user_id)
         .subquery()
     )
@@ -112,7 +117,7 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
         .outerjoin(passed, passed.c.user_id == User.id)
         .outerjoin(accepted, accepted.c.user_id == User.id)
         .outerjoin(attended, attended.c.user_id == User.id)
-        .where(User.unit_id.in_(targets), User.category.in_(plan.categories))
+        .where(User.unit_id.in_(targets), User.category.in_(plan.categories), *only_member(User.id))
     )
     if within is not None:
         statement = statement.where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
@@ -128,7 +133,7 @@ def member_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
     )
 
 
-def _snapshot_progress(plan: StudyPlan, within: int | None) -> sa.Subquery:
+def _snapshot_progress(plan: StudyPlan, within: int | None, member: int | None) -> sa.Subquery:
     """The frozen roster of a closed plan, in the same columns as the live one."""
     statement = (
         sa.select(
@@ -139,6 +144,8 @@ def _snapshot_progress(plan: StudyPlan, within: int | None) -> sa.Subquery:
         .join(User, User.id == PlanSnapshot.user_id)
         .where(PlanSnapshot.plan_id == plan.id)
     )
+    if member is not None:
+        statement = statement.where(PlanSnapshot.user_id == member)
     if within is not None:
         statement = statement.where(PlanSnapshot.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
     return statement.subquery("progress")
@@ -216,21 +223,25 @@ def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
     on_time = sa.func.sum(sa.case((progress.c.completed_at <= due, 1), else_=0))
     counts = (sa.func.count(progress.c.user_id), sa.func.coalesce(completed, 0), sa.func.coalesce(on_time, 0))
 
-    required, done, in_time = db.session.execute(sa.select(*counts)).one()
-    report = CompletionReport(plan, unit, Figures(required, done, in_time))
-    for category, *values in db.session.execute(sa.select(progress.c.category, *counts).group_by(progress.c.category)):
-        report.by_category[Category(category)] = Figures(*values)
-
+    # One pass over the roster, grouped by sub-unit and category; the totals are sums of its few rows.
     rollup = rollup_to_children(unit.id)
     rows = db.session.execute(
-        sa.select(rollup.c.top, *counts)
+        sa.select(rollup.c.top, progress.c.category, *counts)
         .select_from(progress.join(rollup, rollup.c.unit_id == progress.c.unit_id))
-        .group_by(rollup.c.top)
+        .group_by(rollup.c.top, progress.c.category)
     ).all()
-    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_([r[0] for r in rows]))).all())
+    by_unit: dict[int, list[int]] = {}
+    by_category: dict[Category, list[int]] = {}
+    for top, category, *values in rows:
+        for bucket in (by_unit.setdefault(top, [0, 0, 0]), by_category.setdefault(Category(category), [0, 0, 0])):
+            for i, value in enumerate(values):
+                bucket[i] += value
+    report = CompletionReport(plan, unit, Figures(*(sum(v[i] for v in by_unit.values()) for i in range(3))))
+    report.by_category = {category: Figures(*values) for category, values in by_category.items()}
+    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).all())
     report.units = sorted(
         (UnitFigures(required=r, completed=c, on_time=t, unit_id=top, name=names.get(top, ""), own_members=top == unit.id)
-         for top, r, c, t in rows),
+         for top, (r, c, t) in by_unit.items()),
         key=lambda u: (u.own_members, u.name),
     )
     return report
@@ -246,13 +257,15 @@ class MissingMember:
     quiz_passed: bool
 
 
-def missing_members(plan: StudyPlan, unit: Unit) -> list[MissingMember]:
-    """Roster members who have not completed yet, with what each still lacks, in name order."""
+def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> list[MissingMember]:
+    """Roster members who have not completed yet, with what each still lacks, in name order
+    (the first ``limit`` of them: a page shows a few hundred, the download has everyone)."""
     progress = member_progress(plan, within=unit.id)
     rows = db.session.execute(
         sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, progress.c.lessons_done,
                   progress.c.lessons_total, progress.c.passed_at)
         .where(progress.c.completed_at.is_(None))
-        .order_by(progress.c.unit_id, progress.c.sort_key)
+        .order_by(progress.c.unit_id, progress.c.sort_key, progress.c.user_id)
+        .limit(limit)
     ).all()
     return [MissingMember(r[0], r[1], r[2], r[3], r[4], r[5] is not None) for r in rows]

@@ -109,7 +109,7 @@ def plans_for_member(user: User, today: dt.date) -> list[MemberPlan]:
     ).all()
     found = []
     for plan in plans:  # few plans are open at once; the roster rule lives in member_progress
-        progress = member_progress(plan)
+        progress = member_progress(plan, member=user.id)
         row = db.session.execute(
             sa.select(progress.c.lessons_done, progress.c.lessons_total, progress.c.passed_at,
                       progress.c.completed_at).where(progress.c.user_id == user.id)

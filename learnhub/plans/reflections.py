@@ -72,7 +72,7 @@ def jaccard(first: set[tuple[str, ...]], second: set[tuple[str, ...]]) -> float:
 
 def on_roster(plan: StudyPlan, user: User) -> bool:
     """Whether ``user`` must study under ``plan`` (the completion roster, frozen once closed)."""
-    progress = member_progress(plan)
+    progress = member_progress(plan, member=user.id)
     return db.session.scalar(sa.select(progress.c.user_id).where(progress.c.user_id == user.id)) is not None
 
 

@@ -25,3 +25,45 @@ def test_dashboard_queries_do_not_grow_with_the_organisation(app: Flask, client,
         html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "Chi bộ Mới 5" in html
     assert len(large) <= len(small), (len(small), len(large))  # never grows with members or units
+
+
+def test_the_dashboard_names_the_first_few_not_completed_and_the_download_has_everyone(
+        app: Flask, client, town, make_quiz, make_user, monkeypatch) -> None:
+    """A province has tens of thousands not yet completed: the page names a few, the list has all."""
+    from learnhub.plans import routes
+
+    make_quiz(count=6)
+    for n in range(4):
+        make_user(unit=town["a"], full_name=f"Người Chưa Học {n}")
+    login(client, "capuy")
+    plan_id = create(client, town)
+    client.set_cookie("lh_lang", "en")
+    full = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "members not yet completed, by unit" not in full  # everyone fits: no note
+    monkeypatch.setattr(routes, "MISSING_ON_PAGE", 2)
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    missing_count = full.count("pass the quiz")
+    assert html.count("pass the quiz") == 2
+    assert f"The first 2 of {missing_count} members not yet completed" in html
+    listed = client.get(f"/plans/{plan_id}/missing.csv").get_data(as_text=True)
+    assert all(f"Người Chưa Học {n}" in listed for n in range(4))
+
+
+def test_one_members_progress_is_their_row_of_the_whole_roster(app: Flask, client, town, make_quiz) -> None:
+    import sqlalchemy as sa
+
+    from learnhub.extensions import db
+    from learnhub.plans.completion import member_progress
+    from learnhub.plans.models import StudyPlan
+
+    make_quiz(count=6)
+    login(client, "capuy")
+    plan_id = create(client, town)
+    with app.app_context():
+        plan = db.session.get(StudyPlan, plan_id)
+        whole = member_progress(plan)
+        rows = {r.user_id: tuple(r) for r in db.session.execute(sa.select(whole))}
+        assert len(rows) > 1
+        for user_id, row in rows.items():
+            one = member_progress(plan, member=user_id)
+            assert [tuple(r) for r in db.session.execute(sa.select(one))] == [row]
