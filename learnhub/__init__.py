@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.authoring.routes import bp as authoring_bp
     from learnhub.conferences.routes import bp as conferences_bp
     from learnhub.dialogue.routes import bp as dialogue_bp
+    from learnhub.health import bp as health_bp
     from learnhub.i18n import bp as i18n_bp
     from learnhub.inspections.routes import bp as inspections_bp
     from learnhub.members.importing_routes import bp as members_import_bp
@@ -103,3 +104,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(inspections_bp)
     app.register_blueprint(study_bp)
+    app.register_blueprint(health_bp)

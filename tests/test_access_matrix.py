@@ -67,6 +67,7 @@ OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee
 # GETs first, then state changes ordered so that none spoils a later one; sign-out last.
 CASES: dict[str, Case] = {
     "study.home": Case("GET", lambda o: "/", everyone(200)),
+    "health.healthz": Case("GET", lambda o: "/healthz", everyone(200, anonymous=200)),
     "study.course": Case("GET", lambda o: "/courses/nghi-quyet-thu/", everyone(200)),
     "study.lesson": Case("GET", lambda o: "/courses/nghi-quyet-thu/bai-1", everyone(200)),
     "study.media": Case("GET", lambda o: "/courses/nghi-quyet-thu/media/so-do.png", everyone(200)),
