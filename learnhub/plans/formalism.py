@@ -52,14 +52,16 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     rollup = rollup_to_children(unit_id)
     roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
 
-    rushed = _by_top(db.session.execute(
-        sa.select(roster.c.top, sa.func.count(LessonProgress.id),
-                  sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1), else_=0)))
-        .join(LessonProgress, LessonProgress.user_id == roster.c.user_id)
+    # Each member's figures first (reading, quiz, reflection), then one pass over the roster that
+    # groups them by sub-unit: the roster is computed once, not once per signal.
+    reading = (
+        sa.select(LessonProgress.user_id, sa.func.count(LessonProgress.id).label("studied"),
+                  sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1),
+                                      else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None))
-        .group_by(roster.c.top)
-    ))
+        .group_by(LessonProgress.user_id).subquery()
+    )
     attempts = (
         sa.select(QuizAttempt.user_id,
                   sa.func.min(sa.case((QuizAttempt.passed.is_(True), QuizAttempt.number))).label("first_pass"),
@@ -69,20 +71,26 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
         .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted)
         .group_by(QuizAttempt.user_id).subquery()
     )
-    quiz = _by_top(db.session.execute(
-        sa.select(roster.c.top, sa.func.avg(attempts.c.first_pass), sa.func.avg(attempts.c.first_ok),
-                  sa.func.avg(attempts.c.best), sa.func.max(Quiz.settings["pass_score"].as_float()))
-        .join(attempts, attempts.c.user_id == roster.c.user_id)
-        .join(Quiz, Quiz.course_id == plan.course_id)
+    reviewed = (
+        sa.select(Reflection.user_id, sa.case((Reflection.status == ReflectionStatus.returned, 1), else_=0).label("returned"))
+        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft).subquery()
+    )
+    rows = db.session.execute(
+        sa.select(roster.c.top,
+                  sa.func.sum(reading.c.studied), sa.func.sum(reading.c.fast),
+                  sa.func.count(attempts.c.user_id), sa.func.avg(attempts.c.first_pass),
+                  sa.func.avg(attempts.c.first_ok), sa.func.avg(attempts.c.best),
+                  sa.func.count(reviewed.c.user_id), sa.func.sum(reviewed.c.returned))
+        .outerjoin(reading, reading.c.user_id == roster.c.user_id)
+        .outerjoin(attempts, attempts.c.user_id == roster.c.user_id)
+        .outerjoin(reviewed, reviewed.c.user_id == roster.c.user_id)
         .group_by(roster.c.top)
-    ))
-    reflections = _by_top(db.session.execute(
-        sa.select(roster.c.top, sa.func.count(Reflection.id),
-                  sa.func.sum(sa.case((Reflection.status == ReflectionStatus.returned, 1), else_=0)))
-        .join(Reflection, Reflection.user_id == roster.c.user_id)
-        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft)
-        .group_by(roster.c.top)
-    ))
+    ).all()
+    pass_score = db.session.scalar(sa.select(sa.func.max(Quiz.settings["pass_score"].as_float()))
+                                   .where(Quiz.course_id == plan.course_id))
+    rushed = {r[0]: (r[1], r[2]) for r in rows if r[1]}
+    quiz = {r[0]: (r[4], r[5], r[6], pass_score) for r in rows if r[3]}
+    reflections = {r[0]: (r[7], r[8]) for r in rows if r[7]}
     copied = _by_top(db.session.execute(
         sa.select(rollup.c.top, sa.func.count(ReflectionSimilarity.id))
         .join(ReflectionSimilarity, ReflectionSimilarity.unit_id == rollup.c.unit_id)

@@ -160,7 +160,7 @@ def dashboard(plan_id: int):
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
     scope = subtree_ids(sa.select(sa.literal(unit.id)))
     comprehension = quiz_analysis.summary(quiz, scope) if quiz else None
-    hardest = quiz_analysis.items(quiz, scope)[:5] if quiz else []
+    hardest = quiz_analysis.hardest(quiz, scope) if quiz else []
     signals = formalism_signals(plan, unit.id)
     flagged = [u for u in report.units if any(sig.flagged for sig in signals.get(u.unit_id, []))]
     return render_template(

@@ -137,6 +137,37 @@ def items(quiz: Quiz, scope: sa.Select | None = None) -> list[ItemRow]:
     return sorted(rows, key=lambda r: (r.facility if r.facility is not None else 2, r.qid))
 
 
+@dataclass(frozen=True)
+class HardQuestion:
+    qid: str
+    stem: str
+    facility: float
+
+
+def hardest(quiz: Quiz, scope: sa.Select | None = None, limit: int = 5) -> list[HardQuestion]:
+    """The ``limit`` questions with the lowest facility (members in ``scope``): the dashboard's
+    short list, one aggregate without the item analysis's discrimination and wrong answers."""
+    from learnhub.auth.models import User
+
+    where = [_submitted(quiz)]
+    if scope is not None:
+        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
+    sat = sa.select(QuizAttempt.id).where(*where).subquery()
+    facility = sa.func.avg(AttemptAnswer.fraction)
+    rows = db.session.execute(
+        sa.select(AttemptAnswer.qid, facility)
+        .join(sat, sat.c.id == AttemptAnswer.attempt_id)
+        .group_by(AttemptAnswer.qid)
+        .order_by(facility, AttemptAnswer.qid)
+        .limit(limit)
+    ).all()
+    stems = dict(db.session.execute(
+        sa.select(QuizQuestion.qid, QuizQuestion.data["stem"].as_string())
+        .where(QuizQuestion.quiz_id == quiz.id, QuizQuestion.qid.in_([r[0] for r in rows]))
+    ).all())
+    return [HardQuestion(qid, stems.get(qid) or qid, float(value)) for qid, value in rows if value is not None]
+
+
 def _answer_text(question: QuizQuestion | None, key: str) -> str:
     """A response key as people read it: choice texts rather than ids."""
     if question is None:
