@@ -327,7 +327,9 @@ def _conferences(rng, member_ids, cells, when, summary, progress) -> None:
     cell_parent = dict(db.session.execute(
         sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_([cell_id for cell_id, _ in cells]))).all())
     members_by_unit: dict[int, list[int]] = {}
-    for user_id, unit_id in db.session.execute(sa.select(User.id, User.unit_id).where(User.id.in_(member_ids))):
+    # The generated members have consecutive ids: a range, not 100,000 bound parameters (PostgreSQL takes 65,535).
+    for user_id, unit_id in db.session.execute(
+            sa.select(User.id, User.unit_id).where(User.id.between(member_ids[0], member_ids[-1]))):
         members_by_unit.setdefault(unit_id, []).append(user_id)
     for cell_id, parent in cell_parent.items():
         by_commune.setdefault(parent, []).extend(members_by_unit.get(cell_id, []))

@@ -49,8 +49,15 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     if plan.status == PlanStatus.closed:
         return _snapshot_progress(plan, within, member)
 
-    def only_member(column):  # each aggregate reads only the member's rows when asked for one member
-        return [column == member] if member is not None else []
+    def only_member(column):
+        """Each aggregate reads only the rows of the members asked for: the databases do not push
+        the roster's conditions into a grouped subquery, so a cell's page would otherwise
+        aggregate the whole province."""
+        if member is not None:
+            return [column == member]
+        if within is not None:
+            return [column.in_(members_within(within))]
+        return []
 
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
     targets = subtree_ids(sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id))
@@ -131,6 +138,11 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
                       sa.and_(members.c.completed_at.is_not(None), members.c.completed_at >= opened)))
         .subquery("progress")
     )
+
+
+def members_within(unit_id: int) -> sa.Select:
+    """The ids of the members of ``unit_id`` and the units below it."""
+    return sa.select(User.id).where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(unit_id)))))
 
 
 def _snapshot_progress(plan: StudyPlan, within: int | None, member: int | None) -> sa.Subquery:

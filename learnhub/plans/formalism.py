@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
-from learnhub.plans.completion import member_progress, rollup_to_children
+from learnhub.plans.completion import member_progress, members_within, rollup_to_children
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 
@@ -59,7 +59,8 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1),
                                       else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None))
+        .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None),
+               LessonProgress.user_id.in_(members_within(unit_id)))
         .group_by(LessonProgress.user_id).subquery()
     )
     attempts = (
@@ -68,7 +69,8 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first_ok"),
                   sa.func.max(QuizAttempt.percent).label("best"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted)
+        .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
+               QuizAttempt.user_id.in_(members_within(unit_id)))
         .group_by(QuizAttempt.user_id).subquery()
     )
     reviewed = (

@@ -178,14 +178,16 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, instance: Path, *, workers: int = 3, threads: int = 1) -> Iterator[Server]:
-    """gunicorn on 127.0.0.1 at a free port (port 0: the log tells which one it got)."""
+def gunicorn(database_url: str, instance: Path, *, workers: int = 3, threads: int = 1,
+             cpus: str | None = None) -> Iterator[Server]:
+    """gunicorn on 127.0.0.1 at a free port (port 0: the log tells which one it got), pinned to
+    ``cpus`` (taskset's list, e.g. "1") when given."""
     log_path = instance / "gunicorn.log"
     state_dir = instance / "workers"
     state_dir.mkdir(exist_ok=True)
     env = server_environment(database_url, instance)
     env["LOAD_STATE_DIR"] = str(state_dir)
-    command = [
+    command = (["taskset", "-c", cpus] if cpus else []) + [
         str(BIN / "gunicorn"), "--config", str(HOOKS), "--bind", "127.0.0.1:0",
         "--workers", str(workers), "--threads", str(threads), "--backlog", "2048",
         "--timeout", "60", "--graceful-timeout", "5", "--error-logfile", "-",

@@ -1,0 +1,86 @@
+"""A 100,000-row member import and the root dashboard's .xlsx exports, each in its own process so
+that its time and peak memory (the child's maximum RSS) are its own."""
+from __future__ import annotations
+
+import csv
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BIN = Path(sys.executable).parent
+
+
+def _timed(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """Run ``command``; its wall time, its own peak RSS in MB (from wait4), exit status and the
+    last line it printed on each stream."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
+        _pid, status, usage = os.wait4(process.pid, 0)  # reaped here, so the rusage is this child's
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        last = {name: (stream.read().strip().splitlines() or [""])[-1] for name, stream in (("stdout", out), ("stderr", err))}
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "exit": process.returncode, **last}
+
+
+def member_file(path: Path, rows: int, cells: list[str], seed: int = 3) -> Path:
+    """A member list in the import format: new members spread over the given cells."""
+    from learnhub.demo.names import random_full_name
+
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Họ và tên", "Chi bộ", "Đối tượng", "Ngày sinh", "Giới tính", "Số điện thoại"])
+        for n in range(rows):
+            name, gender = random_full_name(rng)
+            writer.writerow([name, cells[n % len(cells)], rng.choice(["Đảng viên", "CBCCVC", "Quần chúng"]),
+                             f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2004)}",
+                             "Nam" if gender == "male" else "Nữ", f"09{rng.randrange(10**8):08d}"])
+    return path
+
+
+def import_members(env: dict[str, str], cwd: Path, path: Path) -> dict[str, Any]:
+    """`learnhub members import FILE`, as an administrator runs it."""
+    return _timed([str(BIN / "learnhub"), "members", "import", str(path)], env, cwd)
+
+
+def export(env: dict[str, str], cwd: Path, username: str, password: str, url: str) -> dict[str, Any]:
+    """One signed-in GET of ``url`` in a fresh process (see ``_probe``)."""
+    return _timed([sys.executable, "-m", "benchmarks.files", username, password, url], env, cwd)
+
+
+def _probe(username: str, password: str, url: str) -> None:
+    """Sign in and GET ``url`` once, in-process; print the bytes and the seconds of the request."""
+    from learnhub import create_app
+
+    app = create_app()
+    client = app.test_client()
+    page = client.get("/login")
+    assert page.status_code == 200
+    client.post("/login", data={"username": username, "password": password,
+                                "csrf_token": _csrf(page.get_data(as_text=True))})
+    started = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        sys.exit(f"{url}: {response.status_code}")
+    print(f"{len(response.data)} bytes in {seconds:.2f} s")
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+
+
+if __name__ == "__main__":
+    _probe(*sys.argv[1:4])

@@ -1,0 +1,78 @@
+"""The benchmark runner, at 1,000 members with a handful of requests, keeps working on either
+database. Only the harness is checked here; the figures themselves are never asserted as timings."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from benchmarks.run import main
+
+
+def _databases() -> list[str]:
+    base = os.environ.get("LEARNHUB_TEST_DATABASE_URL")
+    if base:
+        return ["--databases", "postgresql", "--postgres-url", base]
+    return ["--databases", "sqlite"]
+
+
+def test_a_small_run_measures_every_figure_and_loses_nothing(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "bench.json"
+    assert main(["--members", "1000", *_databases(), "--requests", "30", "--sitters", "12", "--concurrency", "4",
+                 "--workers", "2", "--repeat", "1", "--import-rows", "300", "--out", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["machine"]["cores"] >= 1
+    [run] = report["results"]
+    assert run["members"] == 1000 and run["generate_seconds"] > 0
+    pages = {p["page"]: p for p in run["pages"]}
+    assert set(pages) == {"dashboard (root)", "dashboard (cell)", "yearly report (root)"}
+    assert all(p["page_ms"] > 0 and p["sql_ms"] > 0 and p["queries"] > 0 for p in pages.values())
+    # The hand-written SQL computes the same numbers as the page: the ratio compares like with like.
+    for name in ("dashboard (root)", "dashboard (cell)"):
+        assert run["checks"][name]["page"] == run["checks"][name]["sql"], name
+    assert run["checks"]["dashboard (root)"]["page"][0] > run["checks"]["dashboard (cell)"]["page"][0] > 0
+    load = run["load"]
+    targets = {t["target"]: t for t in load["targets"]}
+    assert list(targets) == ["trivial route", "home", "lesson", "quiz page", "quiz submission"]
+    assert all(t["errors"] == 0 and t["throughput_per_s"] > 0 and t["p99_ms"] >= t["p50_ms"] for t in targets.values())
+    assert targets["trivial route"]["ratio_to_trivial"] == 1.0
+    assert load["submissions"]["sent"] == load["submissions"]["accepted"] == 12  # none lost
+    assert len(set(load["submissions"]["attempts"])) == 12  # none duplicated
+    assert load["server_tracebacks"] == 0
+    assert len(load["worker_peak_rss_mb"]) == 2 and all(m and m > 10 for m in load["worker_peak_rss_mb"])
+    assert all(e["exit"] == 0 and e["peak_rss_mb"] > 0 for e in run["exports"].values())
+    assert "bytes" in run["exports"]["not completed .xlsx"]["stdout"]
+    assert run["import"]["exit"] == 0 and "300 new" in run["import"]["stderr"]
+    table = capsys.readouterr().out
+    assert "| database | members |" in table and "| 1,000 |" in table
+
+
+def test_the_generated_database_is_removed_afterwards(tmp_path: Path) -> None:
+    """A run leaves no database behind (a province-sized one takes gigabytes)."""
+    from benchmarks.run import database
+
+    kind = "postgresql" if os.environ.get("LEARNHUB_TEST_DATABASE_URL") else "sqlite"
+    base = os.environ.get("LEARNHUB_TEST_DATABASE_URL", "")
+    with database(kind, tmp_path, 5, base) as url:
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE probe (id INTEGER)"))
+        engine.dispose()
+    if kind == "sqlite":
+        assert list(tmp_path.iterdir()) == []
+    else:
+        admin = sa.create_engine(sa.make_url(base).set(database="postgres"))
+        with admin.connect() as connection:
+            name = sa.make_url(url).database
+            assert connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None
+        admin.dispose()
+
+
+def test_bad_arguments_exit_with_a_one_line_reason(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--members", "ten"])
+    assert exit_info.value.code == 2
+    assert "--members: not a list of numbers" in capsys.readouterr().err
