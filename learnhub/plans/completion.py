@@ -27,7 +27,7 @@ from learnhub.plans.models import (
     StudyPlan,
 )
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
-from learnhub.security import subtree_ids
+from learnhub.security import ancestor_ids, subtree_ids
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -60,7 +60,12 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         return []
 
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
-    targets = subtree_ids(sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id))
+    target_units = sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id)
+    if member is None:
+        on_target = User.unit_id.in_(subtree_ids(target_units))
+    else:  # one member: climb from their unit (a few rows) rather than descend the whole tree
+        member_unit = sa.select(User.unit_id).where(User.id == member).scalar_subquery()
+        on_target = sa.exists(target_units.where(PlanUnit.unit_id.in_(ancestor_ids(sa.select(member_unit)))))
     total_lessons = (
         sa.select(sa.func.count(Lesson.id))
         .where(Lesson.course_id == plan.course_id, Lesson.archived_at.is_(None))
@@ -124,7 +129,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         .outerjoin(passed, passed.c.user_id == User.id)
         .outerjoin(accepted, accepted.c.user_id == User.id)
         .outerjoin(attended, attended.c.user_id == User.id)
-        .where(User.unit_id.in_(targets), User.category.in_(plan.categories), *only_member(User.id))
+        .where(on_target, User.category.in_(plan.categories), *only_member(User.id))
     )
     if within is not None:
         statement = statement.where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))

@@ -67,3 +67,26 @@ def test_one_members_progress_is_their_row_of_the_whole_roster(app: Flask, clien
         for user_id, row in rows.items():
             one = member_progress(plan, member=user_id)
             assert [tuple(r) for r in db.session.execute(sa.select(one))] == [row]
+
+
+def test_a_member_outside_the_target_units_has_no_row_of_their_own(app: Flask, town, make_course) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from learnhub.courses.models import Course
+    from learnhub.extensions import db
+    from learnhub.orgs.models import Unit
+    from learnhub.plans.completion import member_progress
+    from learnhub.plans.services import create_plan
+
+    make_course()
+    with app.app_context():
+        cell_a = db.session.get(Unit, town["a"].id)
+        plan = create_plan(unit=cell_a, course=db.session.scalars(sa.select(Course)).first(), title="Chỉ chi bộ A",
+                           opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[cell_a])
+        db.session.flush()
+        roster = {r.user_id for r in db.session.execute(sa.select(member_progress(plan)))}
+        assert town["member_a"].id in roster and town["member_b"].id not in roster
+        for user_id, expected in ((town["member_a"].id, 1), (town["member_b"].id, 0)):
+            assert len(db.session.execute(sa.select(member_progress(plan, member=user_id))).all()) == expected
