@@ -43,6 +43,13 @@ def subtree_ids(roots: sa.Select[Any]) -> sa.Select[tuple[int]]:
     return sa.select(tree.c.id)
 
 
+def whole_organisation(unit_id: int) -> bool:
+    """Whether ``unit_id`` is the one top unit, so that "at or below it" is everyone and a query
+    may drop that condition (at a province's top it is a list of every member, for nothing)."""
+    roots = db.session.scalars(sa.select(Unit.id).where(Unit.parent_id.is_(None)).limit(2)).all()
+    return roots == [unit_id]
+
+
 def ancestor_ids(unit_ids: sa.Select[Any]) -> sa.Select[tuple[int]]:
     """The ids of the units in ``unit_ids`` and every unit above them (a recursive CTE)."""
     up = sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(unit_ids)).cte(recursive=True)

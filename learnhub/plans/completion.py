@@ -27,7 +27,7 @@ from learnhub.plans.models import (
     StudyPlan,
 )
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
-from learnhub.security import ancestor_ids, subtree_ids
+from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -46,6 +46,8 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
     own home page reads one row, not the whole roster). A closed plan reads its snapshot.
     """
+    if within is not None and whole_organisation(within):
+        within = None
     if plan.status == PlanStatus.closed:
         return _snapshot_progress(plan, within, member)
 

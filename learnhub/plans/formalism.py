@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
+from learnhub.security import whole_organisation
 from learnhub.plans.completion import member_progress, members_within, rollup_to_children
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
@@ -49,6 +50,8 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members)."""
     t = current_thresholds()
     progress = member_progress(plan, within=unit_id)
+    # Each member's figures read only the members below the unit (none dropped at the top).
+    in_scope = [] if whole_organisation(unit_id) else [members_within(unit_id)]
     rollup = rollup_to_children(unit_id)
     roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
 
@@ -60,7 +63,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                                       else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None),
-               LessonProgress.user_id.in_(members_within(unit_id)))
+               *(LessonProgress.user_id.in_(scope) for scope in in_scope))
         .group_by(LessonProgress.user_id).subquery()
     )
     attempts = (
@@ -70,7 +73,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.max(QuizAttempt.percent).label("best"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
-               QuizAttempt.user_id.in_(members_within(unit_id)))
+               *(QuizAttempt.user_id.in_(scope) for scope in in_scope))
         .group_by(QuizAttempt.user_id).subquery()
     )
     reviewed = (

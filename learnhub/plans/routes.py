@@ -29,6 +29,7 @@ from learnhub.security import (
     limit_to_scope,
     roles_required,
     subtree_ids,
+    whole_organisation,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -158,7 +159,7 @@ def dashboard(plan_id: int):
     unit, report = _dashboard_data(plan)
     missing = missing_members(plan, unit, limit=MISSING_ON_PAGE)
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
-    scope = subtree_ids(sa.select(sa.literal(unit.id)))
+    scope = None if whole_organisation(unit.id) else subtree_ids(sa.select(sa.literal(unit.id)))
     comprehension = quiz_analysis.summary(quiz, scope) if quiz else None
     hardest = quiz_analysis.hardest(quiz, scope) if quiz else []
     signals = formalism_signals(plan, unit.id)
