@@ -22,7 +22,7 @@ WITH RECURSIVE targets(id) AS (
     SELECT unit_id FROM plan_unit WHERE plan_id = :plan
     UNION SELECT u.id FROM unit u JOIN targets t ON u.parent_id = t.id),
 inside(id) AS (
-    SELECT :unit UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id),
+    SELECT CAST(:unit AS INTEGER) UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id),
 studied AS (
     SELECT lp.user_id, COUNT(*) AS done, MAX(lp.studied_at) AS last_at
     FROM lesson_progress lp JOIN lesson l ON l.id = lp.lesson_id
@@ -49,7 +49,7 @@ members AS (
 
 BY_UNIT_AND_CATEGORY = ROSTER + """,
 tops(unit_id, top) AS (
-    SELECT :unit, :unit UNION ALL SELECT id, id FROM unit WHERE parent_id = :unit
+    SELECT CAST(:unit AS INTEGER), CAST(:unit AS INTEGER) UNION ALL SELECT id, id FROM unit WHERE parent_id = :unit
     UNION ALL SELECT u.id, t.top FROM unit u JOIN tops t ON u.parent_id = t.unit_id AND t.unit_id <> :unit)
 SELECT t.top, m.category, COUNT(*) AS required,
        SUM(CASE WHEN m.completed_at IS NOT NULL THEN 1 ELSE 0 END) AS completed,
@@ -69,7 +69,7 @@ SELECT COUNT(*), SUM(CASE WHEN completed_at IS NOT NULL THEN 1 ELSE 0 END) FROM 
 
 SCOPE = """
 WITH RECURSIVE inside(id) AS (
-    SELECT :unit UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id),
+    SELECT CAST(:unit AS INTEGER) UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id),
 sat AS MATERIALIZED (
     SELECT a.id, a.user_id, a.percent, a.passed FROM quiz_attempt a
     WHERE a.quiz_id = :quiz AND a.status = 'submitted'
@@ -88,7 +88,7 @@ GROUP BY aa.qid ORDER BY AVG(aa.fraction), aa.qid
 
 RUSHED_READING = ROSTER + """,
 tops(unit_id, top) AS (
-    SELECT :unit, :unit UNION ALL SELECT id, id FROM unit WHERE parent_id = :unit
+    SELECT CAST(:unit AS INTEGER), CAST(:unit AS INTEGER) UNION ALL SELECT id, id FROM unit WHERE parent_id = :unit
     UNION ALL SELECT u.id, t.top FROM unit u JOIN tops t ON u.parent_id = t.unit_id AND t.unit_id <> :unit)
 SELECT t.top, COUNT(*),
        SUM(CASE WHEN lp.seconds_spent < l.minutes * 60 * :fraction THEN 1 ELSE 0 END)
@@ -150,7 +150,7 @@ def snapshot_totals(session: Session, plan_id: int, unit_id: int) -> tuple[int, 
     """A closed plan's frozen roster and completed count for a unit."""
     row = session.execute(sa.text("""
         WITH RECURSIVE inside(id) AS (
-            SELECT :unit UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id)
+            SELECT CAST(:unit AS INTEGER) UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id)
         SELECT COUNT(*), SUM(CASE WHEN completed_at IS NOT NULL THEN 1 ELSE 0 END) FROM plan_snapshot
         WHERE plan_id = :plan AND unit_id IN (SELECT id FROM inside)"""), {"plan": plan_id, "unit": unit_id}).one()
     return int(row[0]), int(row[1] or 0)
@@ -160,7 +160,7 @@ def conference_totals(session: Session, unit_id: int, year: int) -> tuple[int, i
     """Conferences held in the unit's subtree in the year, and members present at them."""
     row = session.execute(sa.text("""
         WITH RECURSIVE inside(id) AS (
-            SELECT :unit UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id)
+            SELECT CAST(:unit AS INTEGER) UNION SELECT u.id FROM unit u JOIN inside i ON u.parent_id = i.id)
         SELECT COUNT(DISTINCT c.id), COUNT(a.id) FROM conference c
         LEFT JOIN attendance a ON a.conference_id = c.id AND a.status = 'present'
         WHERE c.unit_id IN (SELECT id FROM inside) AND c.cancelled_at IS NULL

@@ -111,7 +111,7 @@ def disallowed_changes(before: Snapshot, after: Snapshot, endpoint: str, seen: s
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_get_changes_state_beyond_the_documented_writes(app: Flask, objects: dict, role: str) -> None:
+def test_no_get_changes_state_beyond_the_documented_writes(app: Flask, objects: dict, role: str) -> None:  # noqa: F811  (the fixture imported above)
     client = app.test_client()
     if role != "anonymous":
         assert login(client, LOGIN_AS[role]).status_code == 302
@@ -142,7 +142,7 @@ def acting_user(endpoint: str) -> str:
     return next((LOGIN_AS[role] for role in ROLES[1:] if expect[role] not in (403, 404)), "hai")
 
 
-def test_a_get_with_the_form_in_the_query_string_triggers_no_action(app: Flask, objects: dict) -> None:
+def test_a_get_with_the_form_in_the_query_string_triggers_no_action(app: Flask, objects: dict) -> None:  # noqa: F811
     """``GET /plans/1/status?status=closed`` and the like: 405, or the page that shares the URL, which writes nothing."""
     adapter = app.url_map.bind("localhost")
     failures = []

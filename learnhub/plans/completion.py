@@ -46,10 +46,9 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
     own home page reads one row, not the whole roster). A closed plan reads its snapshot.
     """
-    if within is not None and whole_organisation(within):
-        within = None
+    units = None if within is None or whole_organisation(within) else units_within(within)
     if plan.status == PlanStatus.closed:
-        return _snapshot_progress(plan, within, member)
+        return _snapshot_progress(plan, units, member)
 
     def only_member(column):
         """Each aggregate reads only the rows of the members asked for: the databases do not push
@@ -57,8 +56,8 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         aggregate the whole province."""
         if member is not None:
             return [column == member]
-        if within is not None:
-            return [column.in_(members_within(within))]
+        if units is not None:
+            return [column.in_(sa.select(User.id).where(User.unit_id.in_(units)))]
         return []
 
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
@@ -133,8 +132,8 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         .outerjoin(attended, attended.c.user_id == User.id)
         .where(on_target, User.category.in_(plan.categories), *only_member(User.id))
     )
-    if within is not None:
-        statement = statement.where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
+    if units is not None:
+        statement = statement.where(User.unit_id.in_(units))
     members = statement.subquery("members")
     # A member who is no longer active stays on the roster when they completed during the plan:
     # a completed study is never erased.
@@ -147,12 +146,14 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     )
 
 
-def members_within(unit_id: int) -> sa.Select:
-    """The ids of the members of ``unit_id`` and the units below it."""
-    return sa.select(User.id).where(User.unit_id.in_(subtree_ids(sa.select(sa.literal(unit_id)))))
+def units_within(unit_id: int) -> list[int]:
+    """The ids of ``unit_id`` and the units below it, as values: PostgreSQL cannot estimate how
+    many rows a recursive query returns, and planned a cell's page as if it were half the
+    province; given the ids, it reads the cell's members by index."""
+    return list(db.session.scalars(subtree_ids(sa.select(sa.literal(unit_id)))))
 
 
-def _snapshot_progress(plan: StudyPlan, within: int | None, member: int | None) -> sa.Subquery:
+def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | None) -> sa.Subquery:
     """The frozen roster of a closed plan, in the same columns as the live one."""
     statement = (
         sa.select(
@@ -165,8 +166,8 @@ def _snapshot_progress(plan: StudyPlan, within: int | None, member: int | None) 
     )
     if member is not None:
         statement = statement.where(PlanSnapshot.user_id == member)
-    if within is not None:
-        statement = statement.where(PlanSnapshot.unit_id.in_(subtree_ids(sa.select(sa.literal(within)))))
+    if units is not None:
+        statement = statement.where(PlanSnapshot.unit_id.in_(units))
     return statement.subquery("progress")
 
 

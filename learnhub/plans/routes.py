@@ -18,7 +18,7 @@ from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
-from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.completion import completion_report, missing_members, units_within
 from learnhub.plans.formalism import formalism_signals
 from learnhub.plans.forms import PlanForm
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
@@ -28,7 +28,6 @@ from learnhub.security import (
     get_unit_in_scope_or_404,
     limit_to_scope,
     roles_required,
-    subtree_ids,
     whole_organisation,
 )
 
@@ -159,7 +158,7 @@ def dashboard(plan_id: int):
     unit, report = _dashboard_data(plan)
     missing = missing_members(plan, unit, limit=MISSING_ON_PAGE)
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
-    scope = None if whole_organisation(unit.id) else subtree_ids(sa.select(sa.literal(unit.id)))
+    scope = None if whole_organisation(unit.id) else units_within(unit.id)
     comprehension = quiz_analysis.summary(quiz, scope) if quiz else None
     hardest = quiz_analysis.hardest(quiz, scope) if quiz else []
     signals = formalism_signals(plan, unit.id)

@@ -54,7 +54,7 @@ def _submitted(quiz: Quiz):
     return sa.and_(QuizAttempt.quiz_id == quiz.id, QuizAttempt.status == AttemptStatus.submitted)
 
 
-def summary(quiz: Quiz, scope: sa.Select | None = None) -> QuizSummary:
+def summary(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> QuizSummary:
     """Attempts, mean and median score, pass rate and first-attempt pass rate (members in ``scope``)."""
     from learnhub.auth.models import User
 
@@ -87,7 +87,7 @@ def summary(quiz: Quiz, scope: sa.Select | None = None) -> QuizSummary:
                        (passed or 0) / members, (first or 0) / members, float(best))
 
 
-def items(quiz: Quiz, scope: sa.Select | None = None) -> list[ItemRow]:
+def items(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> list[ItemRow]:
     """Per question: facility, discrimination (thirds of attempts by score), most chosen wrong answer."""
     from learnhub.auth.models import User
 
@@ -144,7 +144,7 @@ class HardQuestion:
     facility: float
 
 
-def hardest(quiz: Quiz, scope: sa.Select | None = None, limit: int = 5) -> list[HardQuestion]:
+def hardest(quiz: Quiz, scope: sa.Select | list[int] | None = None, limit: int = 5) -> list[HardQuestion]:
     """The ``limit`` questions with the lowest facility (members in ``scope``): the dashboard's
     short list, one aggregate without the item analysis's discrimination and wrong answers."""
     from learnhub.auth.models import User
