@@ -136,3 +136,14 @@ def begin_before_first_write(
                 cursor.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:  # waited busy_timeout in vain
                 raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics (``ANALYZE``). SQLite keeps none until asked, and
+    without them it chose an index that made a province's dashboard ten times slower; run after
+    bulk loads and daily (docs/performance.md). PostgreSQL's autovacuum does it too, later."""
+    from learnhub.extensions import db
+
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import click
@@ -126,6 +127,17 @@ def _upgrade_with_backup(directory: str | None, sql: bool, tag: str | None,
     flask_migrate.upgrade(directory, revision, sql, tag, x_arg)
 
 
+@click.command("analyze")
+@with_appcontext
+def analyze_command() -> None:
+    """Refresh the query planner's statistics (after bulk imports, and daily on SQLite)."""
+    from learnhub.db import analyze
+
+    started = time.perf_counter()
+    analyze()
+    click.echo(f"statistics refreshed in {time.perf_counter() - started:.1f} s", err=True)
+
+
 def with_backup_before_upgrade(group: click.Group) -> click.Group:
     """Flask-Migrate's ``db`` group with ``upgrade`` taking the same options but first backing up
     a SQLite database that has migrations pending (``learnhub restore`` undoes a failed upgrade)."""
@@ -134,5 +146,5 @@ def with_backup_before_upgrade(group: click.Group) -> click.Group:
         "upgrade", params=original.params, callback=_upgrade_with_backup,
         help=f"{(original.help or '').rstrip('.')}. A SQLite database is backed up first when migrations are pending.",
     )
-    return click.Group(name=group.name, commands={**group.commands, "upgrade": upgrade},
+    return click.Group(name=group.name, commands={**group.commands, "upgrade": upgrade, "analyze": analyze_command},
                        params=group.params, callback=group.callback, help=group.help)

@@ -21,7 +21,7 @@ from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference, ConferenceUnit
 from learnhub.courses.importer import import_course
 from learnhub.courses.models import Course, CourseKind, LessonProgress
-from learnhub.db import utcnow
+from learnhub.db import analyze, utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
@@ -93,6 +93,8 @@ def generate(
     db.session.commit()
     _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
     db.session.commit()
+    analyze()  # as after any bulk load: the planner needs to know the tables' new sizes
+    progress("statistics refreshed", 1)
     return summary
 
 

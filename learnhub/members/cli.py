@@ -57,6 +57,10 @@ def import_command(file: Path, unit_spec: str | None, dry_run: bool) -> None:
         return
     apply_member_import(plan, actor=None)
     db.session.commit()
+    if plan.created > 1000:  # a bulk load: the planner needs the tables' new sizes
+        from learnhub.db import analyze
+
+        analyze()
     click.echo(f"imported: {summary}", err=True)
 
 
