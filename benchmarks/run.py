@@ -73,7 +73,7 @@ def prepare(app, sitters: int) -> dict[str, Any]:
     from learnhub.auth.models import Category, Role, User
     from learnhub.courses.models import Course, Lesson
     from learnhub.extensions import db
-    from learnhub.orgs.models import Unit
+    from learnhub.orgs.models import Unit, UnitKind
     from learnhub.plans.models import PlanStatus, StudyPlan
     from learnhub.text import fold, name_sort_key
 
@@ -100,8 +100,7 @@ def prepare(app, sitters: int) -> dict[str, Any]:
         db.session.commit()
         return {"plan": plan.id, "course": course.slug, "lesson": lesson.slug, "root": root.id,
                 "cell": members[0].unit_id, "usernames": [m.username for m in members],
-                "cell_names": list(db.session.scalars(sa.select(Unit.name).where(Unit.parent_id.is_not(None))
-                                                     .where(~sa.exists().where(Unit.parent_id == Unit.id))
+                "cell_names": list(db.session.scalars(sa.select(Unit.name).where(Unit.kind == UnitKind.cell)
                                                      .order_by(Unit.id).limit(50)))}
 
 

@@ -18,17 +18,14 @@ from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
-from learnhub.plans.completion import completion_report, missing_members, units_within
-from learnhub.plans.formalism import formalism_signals
+from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.dashboard_figures import FRESH_FOR, dashboard_figures
 from learnhub.plans.forms import PlanForm
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
-from learnhub.quizzes import analysis as quiz_analysis
-from learnhub.quizzes.models import Quiz
 from learnhub.security import (
     get_unit_in_scope_or_404,
     limit_to_scope,
     roles_required,
-    whole_organisation,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -139,10 +136,6 @@ def print_plan(plan_id: int):
                            targets=[paths[t.unit_id] for t in plan.target_units], paths=paths)
 
 
-# A province has tens of thousands not yet completed: the page names the first few hundred and
-# the .xlsx download has everyone.
-MISSING_ON_PAGE = 200
-
 
 def _dashboard_data(plan: StudyPlan):
     unit_id = request.args.get("unit", type=int) or access.default_unit(plan, current_user)
@@ -155,19 +148,15 @@ def _dashboard_data(plan: StudyPlan):
 @roles_required(Role.committee)
 def dashboard(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit, report = _dashboard_data(plan)
-    missing = missing_members(plan, unit, limit=MISSING_ON_PAGE)
-    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
-    scope = None if whole_organisation(unit.id) else units_within(unit.id)
-    comprehension = quiz_analysis.summary(quiz, scope) if quiz else None
-    hardest = quiz_analysis.hardest(quiz, scope) if quiz else []
-    signals = formalism_signals(plan, unit.id)
-    flagged = [u for u in report.units if any(sig.flagged for sig in signals.get(u.unit_id, []))]
+    unit_id = request.args.get("unit", type=int) or access.default_unit(plan, current_user)
+    unit = get_unit_in_scope_or_404(unit_id)
+    figures = dashboard_figures(plan, unit, recompute=request.args.get("recompute") == "1")
     return render_template(
-        "plans/dashboard.html", plan=plan, unit=unit, report=report, missing=missing, paths=unit_paths(),
-        signals=signals, flagged=flagged,
-        course=db.session.get(Course, plan.course_id), comprehension=comprehension, hardest=hardest,
+        "plans/dashboard.html", plan=plan, unit=unit, figures=figures, report=figures.report,
+        missing=figures.missing, paths=unit_paths(), signals=figures.signals, flagged=figures.flagged,
+        course=db.session.get(Course, plan.course_id), comprehension=figures.comprehension, hardest=figures.hardest,
         unit_choices=units_in_scope(current_user), sort=request.args.get("sort", "name"),
+        fresh_minutes=int(FRESH_FOR.total_seconds() // 60),
     )
 
 

@@ -30,7 +30,7 @@ def test_dashboard_queries_do_not_grow_with_the_organisation(app: Flask, client,
 def test_the_dashboard_names_the_first_few_not_completed_and_the_download_has_everyone(
         app: Flask, client, town, make_quiz, make_user, monkeypatch) -> None:
     """A province has tens of thousands not yet completed: the page names a few, the list has all."""
-    from learnhub.plans import routes
+    from learnhub.plans import dashboard_figures
 
     make_quiz(count=6)
     for n in range(4):
@@ -40,7 +40,7 @@ def test_the_dashboard_names_the_first_few_not_completed_and_the_download_has_ev
     client.set_cookie("lh_lang", "en")
     full = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "members not yet completed, by unit" not in full  # everyone fits: no note
-    monkeypatch.setattr(routes, "MISSING_ON_PAGE", 2)
+    monkeypatch.setattr(dashboard_figures, "MISSING_ON_PAGE", 2)
     html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     missing_count = full.count("pass the quiz")
     assert html.count("pass the quiz") == 2
@@ -90,3 +90,70 @@ def test_a_member_outside_the_target_units_has_no_row_of_their_own(app: Flask, t
         assert town["member_a"].id in roster and town["member_b"].id not in roster
         for user_id, expected in ((town["member_a"].id, 1), (town["member_b"].id, 0)):
             assert len(db.session.execute(sa.select(member_progress(plan, member=user_id))).all()) == expected
+
+
+def test_a_large_units_figures_are_kept_a_few_minutes_and_say_when_they_were_computed(
+        app: Flask, client, town, make_quiz, monkeypatch) -> None:
+    """A province's figures take seconds: kept for FRESH_FOR, labelled with their time, recomputed on request."""
+    import datetime as dt
+
+    from learnhub.plans import dashboard_figures
+    from learnhub.plans.completion import LOCAL
+
+    make_quiz(count=6)
+    login(client, "capuy")
+    plan_id = create(client, town)
+    client.set_cookie("lh_lang", "en")
+    client.post(f"/plans/{plan_id}/status", data={"status": "open", "csrf_token": _token(client, plan_id)})
+    url = f"/plans/{plan_id}?unit={town['root'].id}"
+    live = client.get(url).get_data(as_text=True)
+    assert "Figures as of" not in live  # a town is always live
+
+    monkeypatch.setattr(dashboard_figures, "LIVE_UP_TO", 1)
+    dashboard_figures.forget_all()
+    first = client.get(url).get_data(as_text=True)
+    assert "Figures as of" in first and "Recalculate now" in first
+    before = _completed(first)
+    _complete_everything(app, town["member_a"].id, plan_id)
+    assert _completed(client.get(url).get_data(as_text=True)) == before  # kept, and labelled as such
+    assert _completed(client.get(url + "&recompute=1").get_data(as_text=True)) == before + 1
+    later = dashboard_figures.utcnow() + dashboard_figures.FRESH_FOR + dt.timedelta(seconds=1)
+    monkeypatch.setattr(dashboard_figures, "utcnow", lambda: later)
+    page = client.get(url).get_data(as_text=True)
+    assert later.astimezone(LOCAL).strftime("%H:%M") in page  # recomputed once stale
+    dashboard_figures.forget_all()
+
+
+def _token(client, plan_id: int) -> str:
+    from tests.conftest import csrf_token
+
+    return csrf_token(client, f"/plans/{plan_id}")
+
+
+def _completed(html: str) -> int:
+    import re
+
+    return int(re.search(r"(\d+) of \d+ members have completed", html).group(1))
+
+
+def _complete_everything(app: Flask, user_id: int, plan_id: int) -> None:
+    """The member studies every lesson and passes the quiz, as the study pages would record."""
+    import sqlalchemy as sa
+
+    from learnhub.courses.models import Lesson, LessonProgress
+    from learnhub.db import utcnow
+    from learnhub.extensions import db
+    from learnhub.plans.models import StudyPlan
+    from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
+
+    with app.app_context():
+        plan = db.session.get(StudyPlan, plan_id)
+        now = utcnow()
+        for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.course_id == plan.course_id)):
+            db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id, first_opened_at=now, last_seen_at=now,
+                                          studied_at=now, seconds_spent=600))
+        quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
+        db.session.add(QuizAttempt(quiz_id=quiz.id, user_id=user_id, number=1, bank_version=quiz.version, paper=[],
+                                   pass_score=80, review="always", max_score=1.0, score=1.0, percent=100.0,
+                                   passed=True, status=AttemptStatus.submitted, started_at=now, submitted_at=now))
+        db.session.commit()
