@@ -65,6 +65,19 @@ def database(kind: str, workdir: Path, members: int, postgres_url: str) -> Itera
         admin.dispose()
 
 
+def database_mb(url: str) -> float:
+    """The database's size on disk after generation, in MB."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return round(sum(Path(f"{parsed.database}{s}").stat().st_size for s in ("", "-wal")
+                         if Path(f"{parsed.database}{s}").exists()) / 1e6, 1)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        size = connection.scalar(sa.text("SELECT pg_database_size(current_database())"))
+    engine.dispose()
+    return round(size / 1e6, 1)
+
+
 def prepare(app, sitters: int) -> dict[str, Any]:
     """An administrator and ``sitters`` members who can sign in (a cheap hash: the benchmark loads
     pages, not password hashing), and the open plan, its module, the root and a cell."""
@@ -123,6 +136,7 @@ def one_run(kind: str, members: int, args: argparse.Namespace, workdir: Path, fi
         result["generate_seconds"] = round(time.perf_counter() - started, 1)
         log(f"   {generated.stderr.strip().splitlines()[-1]}")
 
+        result["database_mb"] = database_mb(url)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16),
                           "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
         site = prepare(app, args.sitters)
