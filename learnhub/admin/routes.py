@@ -38,7 +38,8 @@ def settings():
         db.session.commit()
         flash(_("The settings were saved."), "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, thresholds_form=_thresholds_form())
+    return render_template("admin/settings.html", form=form, thresholds_form=_thresholds_form()), (
+        400 if form.is_submitted() else 200)
 
 
 def _thresholds_form(formdata=None) -> ThresholdsForm:

@@ -153,7 +153,8 @@ def change_password():
             security_log.event("password.changed", username=current_user.username, user_id=current_user.id)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("study.home"))
-    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password), (
+        400 if form.is_submitted() else 200)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

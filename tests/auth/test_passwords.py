@@ -78,9 +78,12 @@ def test_the_change_form_explains_a_common_password(app: Flask, client, make_use
     token = csrf_token(client, "/account/password")
     for new, message in [("password1", "This password is too common"), ("an123", "Use at least 8 characters."),
                          ("x" * 129, "at most 128"), ("aaaaaaaaaa", "more than two different characters")]:
-        page = client.post("/account/password", data={"csrf_token": token, "current_password": PASSWORD,
-                                                      "new_password": new, "confirm": new}).get_data(as_text=True)
-        assert message in page, new
+        response = client.post("/account/password", data={"csrf_token": token, "current_password": PASSWORD,
+                                                           "new_password": new, "confirm": new})
+        assert response.status_code == 400 and message in response.get_data(as_text=True), new
+    wrong = client.post("/account/password", data={"csrf_token": token, "current_password": "not-the-password",
+                                                   "new_password": "a-good-new-passphrase", "confirm": "a-good-new-passphrase"})
+    assert wrong.status_code == 400 and "The current password is not correct." in wrong.get_data(as_text=True)
     with app.app_context():
         user = db.session.scalars(sa.select(User).where(User.username == "an")).one()
         assert user.check_password(PASSWORD)
