@@ -1,6 +1,7 @@
 """`learnhub members import`"""
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from learnhub.extensions import db
-from learnhub.members.importer import apply_member_import, plan_member_import
+from learnhub.members.importer import ImportPlan, apply_member_import, plan_member_import
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import UnitNotFound, resolve_unit
 
@@ -33,7 +34,10 @@ def _base_unit(spec: str | None) -> Unit:
 @click.option("--unit", "unit_spec", default=None, help="Unit the file's units are under (default: the top unit).")
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
 def import_command(file: Path, unit_spec: str | None, dry_run: bool) -> None:
-    """Import a member list (.xlsx or .csv); a file with any problem imports nothing."""
+    """Import a member list (.xlsx or .csv); a file with any problem imports nothing.
+
+    The file is read in chunks and its planned rows spooled to disk, so memory does not grow with it.
+    """
     if not file.is_file():
         raise click.UsageError(f"{file}: no such file")
     base = _base_unit(unit_spec)
@@ -42,26 +46,38 @@ def import_command(file: Path, unit_spec: str | None, dry_run: bool) -> None:
         click.echo(f"{rows} rows read…", err=True)
 
     with force_locale("en"):
-        plan = plan_member_import(file, filename=file.name, base_unit=base, viewer=None, progress=progress)
+        plan = plan_member_import(file, filename=file.name, base_unit=base, viewer=None, progress=progress,
+                                  keep=not dry_run)
         for problem in plan.problems:
             column = f" {problem.column}:" if problem.column else ""
             click.echo(f"{file}:{problem.row}:{column} {problem.message}", err=True)
-    if plan.problems:
-        raise click.ClickException(f"{len(plan.problems)} problem(s): nothing was imported")
-    if plan.parsed.ignored_columns:
-        click.echo(f"ignored columns: {', '.join(plan.parsed.ignored_columns)}", err=True)
+    with closing(plan):
+        _apply(file, plan, dry_run)
+
+
+def _apply(file: Path, plan: ImportPlan, dry_run: bool) -> None:
+    if plan.unlisted_problems:
+        click.echo(f"{file}: and {plan.unlisted_problems} more problem(s)", err=True)
+    if not plan.ok:
+        raise click.ClickException(f"{plan.problem_count} problem(s): nothing was imported")
+    if plan.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(plan.ignored_columns)}", err=True)
     summary = f"{plan.created} new, {plan.updated} to update, {plan.unchanged} unchanged"
     if dry_run:
         db.session.rollback()
         click.echo(f"dry run: {summary}; nothing was written", err=True)
         return
-    apply_member_import(plan, actor=None)
+    apply_member_import(plan, actor=None, progress=_written)
     db.session.commit()
     if plan.created > 1000:  # a bulk load: the planner needs the tables' new sizes
         from learnhub.db import analyze
 
         analyze()
     click.echo(f"imported: {summary}", err=True)
+
+
+def _written(rows: int) -> None:
+    click.echo(f"{rows} rows written…", err=True)
 
 
 @members_cli.command("anonymise")

@@ -99,22 +99,84 @@ class Invalid(Exception):
 def read_member_file(
     path: Path, filename: str | None = None, progress: Callable[[int], None] | None = None
 ) -> ParsedMemberFile:
-    """Read a member list; the uploaded `filename` (else `path`) decides between .xlsx and .csv."""
-    readers = {".xlsx": xlsx_rows, ".csv": csv_rows}
-    reader = readers.get(Path(filename or path.name).suffix.lower())
-    if reader is None:
-        return failed(_l("only .xlsx and .csv files can be imported"))
+    """Every row of a member list at once; imports stream the file with MemberFileStream instead."""
+    stream = MemberFileStream(path, filename, progress)
+    parsed = ParsedMemberFile()
     try:
-        # Workbooks written by other tools make openpyxl warn about styles it then supplies itself.
-        with warnings.catch_warnings(), closing(reader(path)) as rows:
-            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
-            return parse_rows(rows, progress)
+        with closing(iter(stream)) as items:
+            for item in items:
+                (parsed.rows if isinstance(item, MemberRow) else parsed.problems).append(item)
     except MemberFileError as error:
         return failed(error.args[0])
+    parsed.columns, parsed.ignored_columns = stream.columns, stream.ignored_columns
+    parsed.total_rows = stream.total_rows
+    return parsed
 
 
 def failed(message: str) -> ParsedMemberFile:
     return ParsedMemberFile(problems=[RowProblem(1, None, message)])
+
+
+class MemberFileStream:
+    """A member list read one data row at a time, so a file of any length costs a row's memory.
+
+    Iterating yields, in row order, each data row as a MemberRow or as its problems (ordered by
+    column); the header's problems come first. `columns`, `ignored_columns` and `total_rows` fill in
+    as it goes. A file that cannot be read at all raises MemberFileError, whenever that shows.
+    Only the usernames and party card numbers seen so far are kept, to report duplicates.
+    """
+
+    def __init__(
+        self, path: Path, filename: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.path, self.filename, self.progress = path, filename or path.name, progress
+        self.columns: dict[str, str] = {}
+        self.ignored_columns: list[str] = []
+        self.total_rows = 0
+
+    def __iter__(self) -> Iterator[MemberRow | RowProblem]:
+        readers = {".xlsx": xlsx_rows, ".csv": csv_rows}
+        reader = readers.get(Path(self.filename).suffix.lower())
+        if reader is None:
+            raise MemberFileError(_l("only .xlsx and .csv files can be imported"))
+        self.columns, self.ignored_columns, self.total_rows = {}, [], 0
+        with closing(reader(self.path)) as rows:
+            yield from self._parse(rows)
+
+    def _parse(self, rows: Iterator[tuple[int, Sequence[Any]]]) -> Iterator[MemberRow | RowProblem]:
+        """Find the header row, then convert every data row below it."""
+        header = find_header(rows)
+        if header is None:
+            raise MemberFileError(_l("no 'Họ và tên' (full_name) column found"))
+        header_row, headers = header
+        positions: dict[str, int] = {}
+        clashes: list[RowProblem] = []
+        for index, value in enumerate(headers):
+            written = text(value)
+            if not written:
+                continue
+            name = HEADERS.get(header_key(written))
+            if name is None:
+                self.ignored_columns.append(written)
+            elif name in self.columns:
+                clashes.append(RowProblem(header_row, None, _l(
+                    "the columns '%(first)s' and '%(second)s' both mean %(field)s",
+                    first=self.columns[name], second=written, field=name)))
+            else:
+                self.columns[name], positions[name] = written, index
+        if clashes:  # which of the two columns to trust is the user's call, so read no rows
+            yield from clashes
+            return
+        seen: dict[str, dict[str, int]] = {"username": {}, "party_card": {}}
+        for number, values in rows:
+            cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
+            if not any(text(value) for value in cells.values()):
+                continue  # blank, or only an ignored column such as a pre-numbered STT
+            self.total_rows += 1
+            if self.progress is not None and self.total_rows % PROGRESS_EVERY == 0:
+                self.progress(self.total_rows)
+            yield from convert_row(number, cells, self.columns, seen)
 
 
 def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -123,7 +185,10 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
     with path.open("rb") as handle:
         workbook = None
         try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
+            # Workbooks written by other tools make openpyxl warn about styles it then supplies itself.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+                workbook = load_workbook(handle, read_only=True, data_only=True)
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # some writers record a wrong size, which would cut rows off
             yield from enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -157,46 +222,6 @@ def sniff_delimiter(lines: list[str]) -> str:
     return ","
 
 
-def parse_rows(
-    rows: Iterator[tuple[int, Sequence[Any]]], progress: Callable[[int], None] | None
-) -> ParsedMemberFile:
-    """Find the header row, then convert every data row below it."""
-    header = find_header(rows)
-    if header is None:
-        return failed(_l("no 'Họ và tên' (full_name) column found"))
-    header_row, headers = header
-    parsed = ParsedMemberFile()
-    positions: dict[str, int] = {}
-    for index, value in enumerate(headers):
-        written = text(value)
-        if not written:
-            continue
-        name = HEADERS.get(header_key(written))
-        if name is None:
-            parsed.ignored_columns.append(written)
-        elif name in parsed.columns:
-            parsed.problems.append(RowProblem(header_row, None, _l(
-                "the columns '%(first)s' and '%(second)s' both mean %(field)s",
-                first=parsed.columns[name], second=written, field=name)))
-        else:
-            parsed.columns[name], positions[name] = written, index
-    if parsed.problems:  # which of the two columns to trust is the user's call, so read no rows
-        return parsed
-    seen: dict[str, dict[str, int]] = {"username": {}, "party_card": {}}
-    for number, values in rows:
-        cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
-        if not any(text(value) for value in cells.values()):
-            continue  # blank, or only an ignored column such as a pre-numbered STT
-        parsed.total_rows += 1
-        if progress is not None and parsed.total_rows % PROGRESS_EVERY == 0:
-            progress(parsed.total_rows)
-        member = convert_row(number, cells, parsed, seen)
-        if member is not None:
-            parsed.rows.append(member)
-    parsed.problems.sort(key=lambda problem: (problem.row, problem.column or ""))
-    return parsed
-
-
 def find_header(rows: Iterator[tuple[int, Sequence[Any]]]) -> tuple[int, Sequence[Any]] | None:
     """The first row within the first ten that has a full-name header; rows above it are titles."""
     for number, values in rows:
@@ -212,25 +237,24 @@ def is_header(values: Sequence[Any]) -> bool:
 
 
 def convert_row(
-    number: int, cells: dict[str, Any], parsed: ParsedMemberFile, seen: dict[str, dict[str, int]]
-) -> MemberRow | None:
-    """The row as a MemberRow, or None after adding its problems to `parsed`."""
+    number: int, cells: dict[str, Any], columns: dict[str, str], seen: dict[str, dict[str, int]]
+) -> list[MemberRow] | list[RowProblem]:
+    """The row as a MemberRow, or its problems ordered by column."""
     values: dict[str, Any] = {"category": Category.party_member}
     problems: list[RowProblem] = []
     for name, value in cells.items():
         try:
             values[name] = CONVERTERS[name](value)
         except Invalid as invalid:
-            problems.append(RowProblem(number, parsed.columns[name], invalid.args[0]))
+            problems.append(RowProblem(number, columns[name], invalid.args[0]))
     for name, earlier in seen.items():
         if values.get(name) is not None:
             first = earlier.setdefault(values[name].casefold(), number)
             if first != number:
-                problems.append(RowProblem(number, parsed.columns[name], duplicate(name, first)))
-    parsed.problems.extend(problems)
+                problems.append(RowProblem(number, columns[name], duplicate(name, first)))
     if problems:
-        return None
-    return MemberRow(row=number, **{name: values.get(name) for name in FIELDS})
+        return sorted(problems, key=lambda problem: problem.column or "")
+    return [MemberRow(row=number, **{name: values.get(name) for name in FIELDS})]
 
 
 def duplicate(name: str, first: int) -> str:

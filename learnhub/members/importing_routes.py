@@ -1,7 +1,13 @@
-"""Importing a member list in the browser: upload, preview every row's problems, confirm."""
+"""Importing a member list in the browser: upload, preview every row's problems, confirm.
+
+The preview and the confirmation each plan the kept upload (a streamed read); the preview's form
+carries the plan's digest, so the confirmation applies only the plan that was shown.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from contextlib import closing
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,13 +35,14 @@ def upload():
     return render_template("members/import_upload.html", form=form)
 
 
-def _plan(token: str):
+def _plan(token: str, keep: bool = False):
     found = uploads.load_upload(token, current_user.id)
     if found is None:
         abort(404)
     path, meta = found
     unit = get_unit_in_scope_or_404(meta["unit"])
-    return plan_member_import(path, filename=meta["filename"], base_unit=unit, viewer=current_user), unit
+    plan = plan_member_import(path, filename=meta["filename"], base_unit=unit, viewer=current_user, keep=keep)
+    return plan, unit
 
 
 @bp.get("/<token>")
@@ -48,11 +55,16 @@ def preview(token: str):
 @bp.post("/<token>")
 @roles_required(Role.committee)
 def confirm(token: str):
-    plan, unit = _plan(token)
-    if not plan.ok:
-        flash(_("The file still has problems: nothing was imported."), "error")
-        return render_template("members/import_preview.html", plan=plan, unit=unit, token=token), 400
-    created, updated = apply_member_import(plan, current_user)
+    plan, unit = _plan(token, keep=True)
+    with closing(plan):
+        if not plan.ok:
+            flash(_("The file still has problems: nothing was imported."), "error")
+            return render_template("members/import_preview.html", plan=plan, unit=unit, token=token), 400
+        # The digest of the plan the preview showed (a form without one is taken to agree).
+        if request.form.get("plan", plan.digest) != plan.digest:
+            flash(_("The members changed since the preview: check the new preview and confirm again."), "error")
+            return render_template("members/import_preview.html", plan=plan, unit=unit, token=token), 409
+        created, updated = apply_member_import(plan, current_user)
     db.session.commit()
     uploads.delete_upload(token)
     flash(_("Imported: %(created)d new members, %(updated)d updated.", created=created, updated=updated), "success")

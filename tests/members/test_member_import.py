@@ -204,3 +204,14 @@ def test_other_file_types_are_refused_by_the_form(client, town, tmp_path: Path) 
                                                "unit": town["a"].id}, content_type="multipart/form-data")
     assert html.status_code == 200
     assert "Chỉ nhập được tệp .xlsx và .csv" in html.get_data(as_text=True)
+
+
+def test_a_username_made_for_an_earlier_row_cannot_be_given_to_a_later_one(app: Flask, town, tmp_path: Path) -> None:
+    path = tmp_path / "trung.csv"
+    path.write_text("Họ và tên,Tên đăng nhập\nNguyễn Văn Hải,\nLê Văn Cường,hai.nguyenvan\n", encoding="utf-8")
+    before = counts(app)
+    result = app.test_cli_runner().invoke(args=["members", "import", str(path)])
+    assert result.exit_code == 1
+    assert (f"{path}:3: Tên đăng nhập: the username hai.nguyenvan was given to a new member on an earlier row: "
+            "choose another") in result.stderr.splitlines()
+    assert counts(app) == before
