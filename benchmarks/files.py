@@ -14,22 +14,32 @@ from typing import Any
 BIN = Path(sys.executable).parent
 
 
+TIME = Path("/usr/bin/time")  # GNU time: the child's own peak memory
+MAXRSS = "learnhub-bench-maxrss-kb="
+
+
 def _timed(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]:
-    """Run ``command``; its wall time, its own peak RSS in MB (from wait4), exit status and the
-    last line it printed on each stream."""
+    """Run ``command``; its wall time, its own peak RSS in MB, exit status and the last line it
+    printed on each stream. The peak comes from GNU time, which starts the command from its own
+    small process: a child forked straight from this (large) process would report this process's
+    memory as its own peak, since Linux carries the high-water mark across fork and exec."""
     import tempfile
 
+    measured = [str(TIME), "-f", f"{MAXRSS}%M", *command] if TIME.exists() else command
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
-        _pid, status, usage = os.wait4(process.pid, 0)  # reaped here, so the rusage is this child's
+        process = subprocess.Popen(measured, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
+        _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        last = {name: (stream.read().strip().splitlines() or [""])[-1] for name, stream in (("stdout", out), ("stderr", err))}
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-            "exit": process.returncode, **last}
+        stdout, stderr = out.read().strip().splitlines(), err.read().strip().splitlines()
+    peak_kb = usage.ru_maxrss
+    if stderr and stderr[-1].startswith(MAXRSS):
+        peak_kb = int(stderr.pop()[len(MAXRSS):])
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1), "exit": process.returncode,
+            "stdout": (stdout or [""])[-1], "stderr": (stderr or [""])[-1]}
 
 
 def member_file(path: Path, rows: int, cells: list[str], seed: int = 3) -> Path:
