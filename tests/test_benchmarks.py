@@ -48,6 +48,14 @@ def test_a_small_run_measures_every_figure_and_loses_nothing(tmp_path: Path, cap
     assert run["import"]["exit"] == 0 and "300 new" in run["import"]["stderr"]
     table = capsys.readouterr().out
     assert "| database | members |" in table and "| 1,000 |" in table
+    # The report for docs/performance.md reads the same file: every target is judged, none silently left out.
+    from benchmarks.report import main as report
+
+    assert report([str(out)]) == 0
+    markdown = capsys.readouterr().out
+    assert "<!-- targets -->" in markdown and "| no errors, no lost submission (" in markdown
+    assert "| 100,000-row import < 60 s" not in markdown  # only 300 rows here
+    assert "| queries per dashboard constant in N" in markdown
 
 
 def test_the_generated_database_is_removed_afterwards(tmp_path: Path) -> None:
