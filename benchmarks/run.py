@@ -12,7 +12,6 @@ It prints a table and writes everything as JSON (--out). Progress goes to stderr
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -23,14 +22,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from benchmarks import files, load, pages
-from tests.load.server import BIN, migrate, server_environment
+from tests.load.server import BIN, fresh_database, migrate, server_environment
 
 PASSWORD = "mat-khau-do-hieu-nang"
 ADMIN = "bench-quantri"
@@ -41,28 +39,9 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-@contextlib.contextmanager
-def database(kind: str, workdir: Path, members: int, postgres_url: str) -> Iterator[str]:
-    """A new, empty database for one run, removed afterwards."""
-    if kind == "sqlite":
-        path = workdir / f"bench-{members}.sqlite"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    url = sa.make_url(postgres_url)
-    name = f"learnhub_bench_{members}_{secrets.token_hex(3)}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(kind: str, workdir: Path, members: int, postgres_url: str):
+    """A new, empty database for one run, removed afterwards (a province-sized one takes gigabytes)."""
+    return fresh_database(workdir, base=postgres_url if kind == "postgresql" else "", name=f"bench_{members}")
 
 
 def database_mb(url: str) -> float:

@@ -25,23 +25,29 @@ LESSON = "bai-1"
 
 
 @contextlib.contextmanager
-def fresh_database(tmp_path: Path) -> Iterator[str]:
-    """A new, empty database: a SQLite file, or on the PostgreSQL server of
-    LEARNHUB_TEST_DATABASE_URL a database with a unique name, dropped afterwards."""
-    base = os.environ.get("LEARNHUB_TEST_DATABASE_URL")
+def fresh_database(tmp_path: Path, base: str | None = None, name: str = "load") -> Iterator[str]:
+    """A new, empty database: a SQLite file in ``tmp_path``, removed afterwards, or, on the
+    PostgreSQL server of ``base`` (default LEARNHUB_TEST_DATABASE_URL), a database with a unique
+    name, dropped afterwards."""
+    base = os.environ.get("LEARNHUB_TEST_DATABASE_URL") if base is None else base
     if not base:
-        yield f"sqlite:///{tmp_path / 'load.sqlite'}"
+        path = tmp_path / f"{name}.sqlite"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     url = sa.make_url(base)
-    name = f"learnhub_load_{secrets.token_hex(4)}"
+    database = f"learnhub_{name}_{secrets.token_hex(4)}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{database}"'))
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield url.set(database=database).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
 
 
