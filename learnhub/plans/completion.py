@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
@@ -46,7 +47,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
     own home page reads one row, not the whole roster). A closed plan reads its snapshot.
     """
-    units = None if within is None or whole_organisation(within) else units_within(within)
+    units = None if within is None else unit_scope(within)
     if plan.status == PlanStatus.closed:
         return _snapshot_progress(plan, units, member)
 
@@ -57,7 +58,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         if member is not None:
             return [column == member]
         if units is not None:
-            return [column.in_(sa.select(User.id).where(User.unit_id.in_(units)))]
+            return [column.in_(members_of(units))]
         return []
 
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
@@ -146,11 +147,22 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     )
 
 
-def units_within(unit_id: int) -> list[int]:
-    """The ids of ``unit_id`` and the units below it, as values: PostgreSQL cannot estimate how
-    many rows a recursive query returns, and planned a cell's page as if it were half the
-    province; given the ids, it reads the cell's members by index."""
-    return list(db.session.scalars(subtree_ids(sa.select(sa.literal(unit_id)))))
+def unit_scope(unit_id: int) -> list[int] | None:
+    """The ids of ``unit_id`` and the units below it, as values, or None when that is the whole
+    organisation (the one top unit), so that queries drop the condition. Values, because
+    PostgreSQL cannot estimate how many rows a recursive query returns and planned a cell's page
+    as if it were half the province; given the ids, it reads the cell's members by index.
+    Computed once per request: a dashboard asks for it from several of its figures."""
+    cache = g.setdefault("unit_scopes", {}) if has_request_context() else {}
+    if unit_id not in cache:
+        cache[unit_id] = (None if whole_organisation(unit_id)
+                          else list(db.session.scalars(subtree_ids(sa.select(sa.literal(unit_id))))))
+    return cache[unit_id]
+
+
+def members_of(units: list[int]) -> sa.Select:
+    """The ids of the members of ``units``."""
+    return sa.select(User.id).where(User.unit_id.in_(units))
 
 
 def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | None) -> sa.Subquery:

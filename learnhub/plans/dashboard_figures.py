@@ -24,13 +24,12 @@ from learnhub.plans.completion import (
     MissingMember,
     completion_report,
     missing_members,
-    units_within,
+    unit_scope,
 )
 from learnhub.plans.formalism import Signal, formalism_signals
 from learnhub.plans.models import StudyPlan
 from learnhub.quizzes import analysis as quiz_analysis
 from learnhub.quizzes.models import Quiz
-from learnhub.security import whole_organisation
 
 LIVE_UP_TO = 20_000  # members on the unit's roster; larger units are kept for FRESH_FOR
 FRESH_FOR = dt.timedelta(minutes=5)
@@ -80,7 +79,7 @@ def dashboard_figures(plan: StudyPlan, unit: Unit, *, recompute: bool = False,
 def compute(plan: StudyPlan, unit: Unit, now: dt.datetime) -> DashboardFigures:
     report = completion_report(plan, unit)
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
-    scope = None if whole_organisation(unit.id) else units_within(unit.id)
+    scope = unit_scope(unit.id)
     signals = formalism_signals(plan, unit.id)
     return DashboardFigures(
         report=report, missing=missing_members(plan, unit, limit=MISSING_ON_PAGE),

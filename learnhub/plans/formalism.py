@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from learnhub.auth.models import User
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
-from learnhub.plans.completion import member_progress, rollup_to_children, units_within
+from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
-from learnhub.security import whole_organisation
 
 THRESHOLDS = {
     "rushed_share": 0.30,  # share of lessons studied in under a quarter of their estimated time
@@ -52,7 +50,8 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     t = current_thresholds()
     progress = member_progress(plan, within=unit_id)
     # Each member's figures read only the members below the unit (none dropped at the top).
-    in_scope = [] if whole_organisation(unit_id) else [sa.select(User.id).where(User.unit_id.in_(units_within(unit_id)))]
+    units = unit_scope(unit_id)
+    in_scope = [] if units is None else [members_of(units)]
     rollup = rollup_to_children(unit_id)
     roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
 

@@ -16,6 +16,7 @@ from learnhub.db import utcnow
 from learnhub.exports import FORMATS, table_response
 from learnhub.extensions import db
 from learnhub.forms import options
+from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report, missing_members
@@ -137,19 +138,16 @@ def print_plan(plan_id: int):
 
 
 
-def _dashboard_data(plan: StudyPlan):
-    unit_id = request.args.get("unit", type=int) or access.default_unit(plan, current_user)
-    unit = get_unit_in_scope_or_404(unit_id)
-    report = completion_report(plan, unit)
-    return unit, report
+def _chosen_unit(plan: StudyPlan) -> Unit:
+    """The unit of ``?unit=`` (404 outside the viewer's scope), else the viewer's default for the plan."""
+    return get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
 
 
 @bp.get("/<int:plan_id>")
 @roles_required(Role.committee)
 def dashboard(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit_id = request.args.get("unit", type=int) or access.default_unit(plan, current_user)
-    unit = get_unit_in_scope_or_404(unit_id)
+    unit = _chosen_unit(plan)
     figures = dashboard_figures(plan, unit, recompute=request.args.get("recompute") == "1")
     return render_template(
         "plans/dashboard.html", plan=plan, unit=unit, figures=figures, report=figures.report,
@@ -166,7 +164,8 @@ def export(plan_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit, report = _dashboard_data(plan)
+    unit = _chosen_unit(plan)
+    report = completion_report(plan, unit)
     headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Hoàn thành đúng hạn", "Tỷ lệ", "Đạt chỉ tiêu"]
     rows = [[u.name, u.required, u.completed, u.on_time, u.rate, "Đạt" if report.meets_target(u) else "Chưa đạt"]
             for u in report.units]
@@ -215,7 +214,7 @@ def export_missing(plan_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit, _report = _dashboard_data(plan)
+    unit = _chosen_unit(plan)
     paths = unit_paths()
     rows = []
     for number, m in enumerate(missing_members(plan, unit), start=1):
