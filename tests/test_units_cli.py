@@ -31,3 +31,42 @@ def test_bad_unit_arguments_exit_non_zero_with_one_line(app: Flask) -> None:
     assert slash.exit_code == 2 and "cannot contain '/'" in slash.stderr
     kind = runner.invoke(args=["units", "create", "X", "--kind", "club"])
     assert kind.exit_code == 2
+
+
+def test_create_goes_through_the_unit_service(app: Flask) -> None:
+    """The command names units as the admin pages do (NFC, spaces collapsed) and leaves an audit entry."""
+    import sqlalchemy as sa
+
+    from learnhub.audit import AuditEntry
+    from learnhub.extensions import db
+    from learnhub.orgs.models import Unit
+
+    runner = app.test_cli_runner()
+    decomposed = "Đảng bộ  Thi\u0323 trấn"  # "ị" as i + combining dot below, and a double space
+    assert runner.invoke(args=["units", "create", decomposed, "--kind", "committee"]).exit_code == 0
+    with app.app_context():
+        unit = db.session.scalar(sa.select(Unit))
+        assert unit is not None and unit.name == "Đảng bộ Thị trấn"
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "unit.create"))
+        assert entry is not None and entry.object_id == unit.id and entry.actor_name == "command line"
+    # The same name written the composed way is the same unit.
+    again = runner.invoke(args=["units", "create", "Đảng bộ Thị trấn", "--kind", "committee"])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_create_under_an_archived_parent_is_refused(app: Flask) -> None:
+    import sqlalchemy as sa
+
+    from learnhub.db import utcnow
+    from learnhub.extensions import db
+    from learnhub.orgs.models import Unit
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["units", "create", "Đảng bộ", "--kind", "committee"])
+    with app.app_context():
+        db.session.scalar(sa.select(Unit)).archived_at = utcnow()
+        db.session.commit()
+    refused = runner.invoke(args=["units", "create", "Chi bộ", "--kind", "cell", "--parent", "Đảng bộ"])
+    assert refused.exit_code == 2 and "archived" in refused.stderr
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 1

@@ -9,11 +9,17 @@ from flask.cli import AppGroup
 
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
-from learnhub.orgs.services import UnitNotFound, resolve_unit, unit_path
+from learnhub.orgs.services import UnitChangeRefused, UnitNotFound, create_unit, resolve_unit, unit_path
 
 units_cli = AppGroup("units", help="Manage the organisation tree.")
 KIND_CHOICES = {"committee": UnitKind.committee, "cell": UnitKind.cell,
                 "agency": UnitKind.agency, "mass-org": UnitKind.mass_org}
+# The service's refusal codes, said on the command line.
+REFUSALS = {
+    "name_invalid": "a unit name must be non-empty and cannot contain '/'",
+    "name_taken": "a unit named {name!r} already exists there",
+    "parent_archived": "the parent unit is archived: restore it first",
+}
 
 
 @units_cli.command("create")
@@ -21,26 +27,17 @@ KIND_CHOICES = {"committee": UnitKind.committee, "cell": UnitKind.cell,
 @click.option("--kind", type=click.Choice(list(KIND_CHOICES)), required=True)
 @click.option("--parent", "parent_spec", default=None, help='Parent unit name or path "Parent/Child".')
 def create_unit_command(name: str, kind: str, parent_spec: str | None) -> None:
-    """Add a unit; names are unique among siblings."""
-    name = " ".join(name.split())
-    if not name or "/" in name:
-        raise click.UsageError("a unit name must be non-empty and cannot contain '/'")
+    """Add a unit through the same service as the admin pages (names unique among siblings, audited)."""
     parent = None
     if parent_spec:
         try:
-            parent = resolve_unit(parent_spec)
+            parent = resolve_unit(parent_spec, include_archived=True)
         except UnitNotFound as exc:
             raise click.UsageError(str(exc)) from None
-    exists = db.session.scalar(
-        sa.select(Unit.id).where(
-            Unit.name == name,
-            Unit.parent_id == parent.id if parent else Unit.parent_id.is_(None),
-        )
-    )
-    if exists is not None:
-        raise click.UsageError(f"a unit named {name!r} already exists there")
-    unit = Unit(name=name, kind=KIND_CHOICES[kind], parent=parent)
-    db.session.add(unit)
+    try:
+        unit = create_unit(name=name, kind=KIND_CHOICES[kind], parent=parent)
+    except UnitChangeRefused as refused:
+        raise click.UsageError(REFUSALS[str(refused)].format(name=name)) from None
     db.session.commit()
     click.echo(f"Created {unit_path(unit)} (id {unit.id}).", err=True)
 

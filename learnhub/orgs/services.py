@@ -23,16 +23,19 @@ def unit_path(unit: Unit) -> str:
     return "/".join(reversed(names))
 
 
-def resolve_unit(spec: str) -> Unit:
-    """A unit by its name when unambiguous, or by a "Parent/Child" path (names unique among siblings)."""
-    parts = [part.strip() for part in spec.split("/") if part.strip()]
+def resolve_unit(spec: str, *, include_archived: bool = False) -> Unit:
+    """A unit by its name when unambiguous, or by a "Parent/Child" path (names unique among siblings).
+
+    Archived units are found only when asked for, so that a command can say why it refuses one.
+    """
+    parts = [" ".join(unicodedata.normalize("NFC", part).split()) for part in spec.split("/")]
+    parts = [part for part in parts if part]
     if not parts:
         raise UnitNotFound("no unit name given")
-    candidates = list(
-        db.session.scalars(
-            sa.select(Unit).where(Unit.name == parts[-1], Unit.archived_at.is_(None)).order_by(Unit.id)
-        )
-    )
+    query = sa.select(Unit).where(Unit.name == parts[-1]).order_by(Unit.id)
+    if not include_archived:
+        query = query.where(Unit.archived_at.is_(None))
+    candidates = list(db.session.scalars(query))
     matches = [unit for unit in candidates if unit_path(unit).split("/")[-len(parts) :] == parts]
     if not matches:
         raise UnitNotFound(f"no unit named {spec!r}")
