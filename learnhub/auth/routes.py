@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     g,
@@ -17,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnhub.auth import reset_tokens, security_log, sessions, twofactor
+from learnhub.auth import bp, reset_tokens, security_log, sessions, twofactor
 from learnhub.auth.forms import (
     WRONG_CODE,
     ChangePasswordForm,
@@ -34,8 +33,6 @@ from learnhub.extensions import db, login_manager
 from learnhub.i18n import is_safe_redirect
 from learnhub.mail import mail_configured
 from learnhub.members.services import change_own_password
-
-bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
@@ -186,5 +183,3 @@ def reset_password(token: str):
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
-
-from learnhub.auth import twofactor_routes  # noqa: E402,F401  (the two-step pages, on this blueprint)

@@ -7,10 +7,9 @@ from flask import abort, flash, make_response, redirect, render_template, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnhub.auth import security_log, sessions, twofactor
+from learnhub.auth import bp, security_log, sessions, twofactor
 from learnhub.auth.forms import WRONG_CODE, AppCodeForm, ConfirmForm, SetupForm
 from learnhub.auth.models import Role, User
-from learnhub.auth.routes import bp
 from learnhub.auth.throttle import mark_failed, two_factor_limits
 from learnhub.extensions import db
 from learnhub.security import roles_required
