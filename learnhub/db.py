@@ -38,10 +38,10 @@ import datetime as dt
 import re
 import sqlite3
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,6 +55,11 @@ NAMING_CONVENTION = {
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+def rows_changed(session: Session | scoped_session[Any], statement: sa.Update | sa.Delete) -> int:
+    """How many rows an UPDATE or DELETE changed: conditional writes that claim a row read it."""
+    return cast("sa.CursorResult[Any]", session.execute(statement)).rowcount
 
 
 class UTCDateTime(sa.TypeDecorator[dt.datetime]):

@@ -122,7 +122,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role == Role.admin or self.role in roles
@@ -151,7 +151,7 @@ class RecoveryCode(db.Model):
 
 def _leaves_sign_in(user: User) -> bool:
     """True when the flush switches the account off or moves it out of the statuses that sign in."""
-    state = sa.inspect(user)
+    state: sa.orm.InstanceState[User] = sa.inspect(user)
     active, status = state.attrs.active.history, state.attrs.status.history
     was_active = active.deleted[0] if active.deleted else user.active
     was_status = status.deleted[0] if status.deleted else user.status
@@ -164,7 +164,8 @@ def _end_sessions_on_account_changes(session: Session, _context: object, _instan
     for obj in session.dirty:
         if not isinstance(obj, User):
             continue
-        attrs = sa.inspect(obj).attrs
+        state: sa.orm.InstanceState[User] = sa.inspect(obj)
+        attrs = state.attrs
         changed = any(
             attrs[name].history.has_changes() for name in ("password_hash", "role", "totp_secret")
         )

@@ -38,10 +38,8 @@ def clean(value: object) -> str:
 class UTCFormatter(logging.Formatter):
     """ISO 8601 timestamps in UTC with milliseconds: 2026-11-25T08:30:00.123Z."""
 
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)) + f".{int(record.msecs):03d}Z"
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
 
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"

@@ -24,7 +24,7 @@ from learnhub import audit
 from learnhub.auth import sessions
 from learnhub.auth.models import RecoveryCode, User
 from learnhub.auth.throttle import PENDING
-from learnhub.db import utcnow
+from learnhub.db import rows_changed, utcnow
 from learnhub.extensions import db
 
 ISSUER = "LearnHub"
@@ -82,13 +82,12 @@ def use_totp(user: User, code: str) -> bool:
     step = matching_step(user.totp_secret, code, sessions.now())
     if step is None:
         return False
-    result = db.session.execute(
+    return rows_changed(db.session, (
         sa.update(User)
         .where(User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    )) == 1
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -124,11 +123,11 @@ def use_recovery_code(user: User, code: str) -> bool:
         RecoveryCode.used_at.is_(None)))
     if row is None or not check_password_hash(row.code_hash, code[SELECTOR_LENGTH:]):
         return False
-    result = db.session.execute(
+    claimed = rows_changed(db.session, (
         sa.update(RecoveryCode).where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow()).execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # spent by a request racing this one
+    ))
+    if claimed != 1:  # spent by a request racing this one
         return False
     audit.record("two_factor.recovery_code", object_type="user", object_id=user.id, actor=user,
                  summary=f"{user.username} signed in with a recovery code")

@@ -323,11 +323,13 @@ def _reflections(rng, member_ids, plans, when, summary, progress) -> None:
 
 def _conferences(rng, member_ids, cells, when, summary, progress) -> None:
     """Each commune holds two conferences for its cells; about 80% of their members attend."""
-    communes = sorted(set(db.session.scalars(
-        sa.select(Unit.parent_id).where(Unit.id.in_([cell_id for cell_id, _ in cells])))))
+    cell_parent: dict[int, int] = {
+        cell_id: parent_id for cell_id, parent_id in db.session.execute(
+            sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_([cell_id for cell_id, _ in cells])))
+        if parent_id is not None
+    }
+    communes = sorted(set(cell_parent.values()))
     by_commune: dict[int, list[int]] = {}
-    cell_parent = dict(db.session.execute(
-        sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_([cell_id for cell_id, _ in cells]))).all())
     members_by_unit: dict[int, list[int]] = {}
     # The generated members have consecutive ids: a range, not 100,000 bound parameters (PostgreSQL takes 65,535).
     for user_id, unit_id in db.session.execute(

@@ -27,7 +27,10 @@ def assignable_units(actor: User) -> list[tuple[int, str]]:
     if actor.role == Role.admin:
         return choices
     ids = {unit_id for unit_id, _ in choices}
-    parents = dict(db.session.execute(sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(ids))).all())
+    parents: dict[int, int | None] = {
+        unit_id: parent_id for unit_id, parent_id in db.session.execute(
+            sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(ids)))
+    }
     return [(unit_id, path) for unit_id, path in choices if parents.get(unit_id) in ids]
 
 

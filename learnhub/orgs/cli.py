@@ -55,5 +55,5 @@ def list_units_command(output: str) -> None:
     if output == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for row in sorted(rows, key=lambda r: r["path"]):
+    for row in sorted(rows, key=lambda r: str(r["path"])):
         click.echo(f"{row['id']:>5}  {row['kind']:<10} {row['path']}")

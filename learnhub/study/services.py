@@ -75,7 +75,7 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
     """Published modules of the member's own unit or a unit above it, and for committee members and
     propagandists also those of the units they oversee or write for (drafts are never shown)."""
     owners = ancestor_ids(sa.select(sa.literal(user.unit_id)))
-    allowed = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
+    allowed: list[sa.ColumnElement[bool]] = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
     scope = authoring_unit_ids(user) if user.role == Role.propagandist else scope_unit_ids(user)
     if user.role == Role.admin:
         allowed = [sa.true()]
@@ -184,8 +184,8 @@ def _add_time(progress: LessonProgress, now: dt.datetime, cap: dt.timedelta) -> 
 def has_quiz(course: Course) -> bool:
     from learnhub.quizzes.models import Quiz, QuizQuestion
 
-    return db.session.scalar(
+    return bool(db.session.scalar(
         sa.select(sa.func.count(QuizQuestion.id)).join(Quiz).where(
             Quiz.course_id == course.id, QuizQuestion.archived_at.is_(None)
         )
-    ) > 0
+    ))
