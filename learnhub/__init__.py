@@ -70,7 +70,8 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
     from learnhub.auth import bp as auth_bp
-    from learnhub.auth import routes as _auth_routes, twofactor_routes as _two_step  # noqa: F401  (views on auth_bp)
+    from learnhub.auth import routes as _auth_views  # noqa: F401  (views on auth_bp)
+    from learnhub.auth import twofactor_routes as _two_step_views  # noqa: F401
     from learnhub.authoring.routes import bp as authoring_bp
     from learnhub.conferences.routes import bp as conferences_bp
     from learnhub.dialogue.routes import bp as dialogue_bp

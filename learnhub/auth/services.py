@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnhub.auth.models import Category, Role, User
-from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 
@@ -35,14 +34,6 @@ def check_credentials(username: str, password: str) -> tuple[User | None, str]:
     if not user.is_active:
         return None, "inactive"
     return user, "ok"
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None; records the sign-in time."""
-    user, _reason = check_credentials(username, password)
-    if user is not None:
-        user.last_login_at = utcnow()
-    return user
 
 
 def create_user(

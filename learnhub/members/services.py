@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from learnhub import audit
 from learnhub.auth.models import Category, MemberStatus, Role, User
-from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.members.models import MembershipEvent, MembershipEventKind
 from learnhub.orgs.models import Unit
@@ -130,10 +129,6 @@ def membership_history(member: User) -> list[MembershipEvent]:
         sa.select(MembershipEvent).where(MembershipEvent.user_id == member.id)
         .order_by(MembershipEvent.effective_on.desc(), MembershipEvent.id.desc())
     ))
-
-
-def record_sign_in(user: User) -> None:
-    user.last_login_at = utcnow()
 
 
 def issue_first_passwords(

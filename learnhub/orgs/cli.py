@@ -9,7 +9,13 @@ from flask.cli import AppGroup
 
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
-from learnhub.orgs.services import UnitChangeRefused, UnitNotFound, create_unit, resolve_unit, unit_path
+from learnhub.orgs.services import (
+    UnitChangeRefused,
+    UnitNotFound,
+    create_unit,
+    resolve_unit,
+    unit_path,
+)
 
 units_cli = AppGroup("units", help="Manage the organisation tree.")
 KIND_CHOICES = {"committee": UnitKind.committee, "cell": UnitKind.cell,
