@@ -395,7 +395,7 @@ def relative_problems(report: CourseReport) -> list[Problem]:
     """Problems with paths relative to the course folder, as an author knows the files."""
     base = str(report.folder)
     return [
-        Problem(p.path.removeprefix(base).lstrip("/\\") or report.folder.name, p.line, p.message, p.severity)
+        p.moved(p.path.removeprefix(base).lstrip("/\\") or report.folder.name)
         for p in report.problems
     ]
 

@@ -10,9 +10,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from learnhub.courses.format import CourseReport, Problem
+from learnhub.courses.format import CourseReport
 from learnhub.courses.importer import check_paths
 from learnhub.courses.models import Course
+from learnhub.courses.problems import Problem
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.resources import resource_dir
@@ -37,13 +38,13 @@ def unpacked(paths: tuple[Path, ...]) -> Iterator[tuple[list[Path], list[Problem
                 folders.append(path)
                 continue
             if not path.is_file():
-                problems.append(Problem(str(path), 1, "no such file"))
+                problems.append(Problem(str(path), 1, "no_such_file"))
                 continue
             target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="learnhub-zip-")))
             try:
                 folders.append(safe_extract_course_zip(path.read_bytes(), target))
             except UploadRefused as exc:
-                problems.append(Problem(str(path), 1, exc.message))
+                problems.append(Problem(str(path), 1, "zip", {"message": exc.message}))
             else:
                 names[str(target)] = str(path)
         yield folders, problems, names
@@ -53,7 +54,7 @@ def _named(problem: Problem, names: dict[str, str]) -> Problem:
     """``/tmp/learnhub-zip-x/slug/01-a.md`` → ``module.zip/slug/01-a.md``."""
     for folder, zip_name in names.items():
         if problem.path.startswith(folder):
-            return Problem(zip_name + problem.path[len(folder):], problem.line, problem.message, problem.severity)
+            return problem.moved(zip_name + problem.path[len(folder):])
     return problem
 
 
