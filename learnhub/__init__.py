@@ -70,7 +70,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
     from learnhub.auth.routes import bp as auth_bp
-    from learnhub.authoring.routes import bp as authoring_bp
+    from learnhub.authoring import blueprint as authoring_blueprint
     from learnhub.conferences.routes import bp as conferences_bp
     from learnhub.dialogue.routes import bp as dialogue_bp
     from learnhub.health import bp as health_bp
@@ -97,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reflections_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(authoring_bp)
+    app.register_blueprint(authoring_blueprint())
     app.register_blueprint(conferences_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(dialogue_bp)

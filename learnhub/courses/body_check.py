@@ -50,8 +50,8 @@ def check_body(path: Path | str, body: str, first_line: int, out: Collector) -> 
     lines = prose(body)
     text = "\n".join(lines)
     starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    for prose_line in lines:
+        starts.append(starts[-1] + len(prose_line) + 1)
 
     def line_of(offset: int) -> int:
         low, high = 0, len(starts) - 1
@@ -67,22 +67,22 @@ def check_body(path: Path | str, body: str, first_line: int, out: Collector) -> 
     for match in MARKUP_RE.finditer(text):
         if not text_would_vanish(match):
             continue
-        line = line_of(match.start())
+        number = line_of(match.start())
         closing, name = match.group(1), match.group(2)
         if name is None:
             if match.group(0) == "<!--":
-                out.error(path, line, "unclosed_comment")
-                flagged.add(line)
+                out.error(path, number, "unclosed_comment")
+                flagged.add(number)
             continue
         name = name.lower()
         if closing or name not in SWALLOWING_TAGS:
             continue
         closed = re.search(rf"</{re.escape(name)}\s*>", text[match.end():], re.I)
         if closed is None:
-            out.error(path, line, "unclosed_element", tag=name)
+            out.error(path, number, "unclosed_element", tag=name)
         else:
-            out.warning(path, line, "shown_as_text", tag=name)
-        flagged.add(line)
+            out.warning(path, number, "shown_as_text", tag=name)
+        flagged.add(number)
     for offset, line_text in enumerate(body.split("\n")):
         number = first_line + offset
         if number not in flagged and UNSAFE_HTML_RE.search(lines[offset] if offset < len(lines) else ""):

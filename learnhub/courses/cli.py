@@ -102,7 +102,7 @@ def _owner(unit_spec: str | None) -> int | None:
 @click.option("--force", is_flag=True, help="Replace modules edited in the browser (their texts stay in history).")
 def import_command(paths: tuple[Path, ...], skip_unsupported: bool, unit_spec: str | None, force: bool) -> None:
     """Import course folders or .zip files (default: the shipped courses/); nothing is written on any error."""
-    from learnhub.authoring.drafts import Diverged, import_folder
+    from learnhub.authoring.publishing import Diverged, import_folder
 
     owner = _owner(unit_spec)
     with unpacked(paths or (resource_dir("courses"),)) as (folders, zip_problems, names):
@@ -131,7 +131,7 @@ def import_command(paths: tuple[Path, ...], skip_unsupported: bool, unit_spec: s
 
 
 def _diverged(slug: str) -> bool:
-    from learnhub.authoring.drafts import is_diverged
+    from learnhub.authoring.publishing import is_diverged
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
     return course is not None and is_diverged(course)
@@ -143,7 +143,8 @@ def _diverged(slug: str) -> bool:
               help="The .zip to write (default: SLUG.zip; '-' for stdout).")
 def export_command(slug: str, output: Path | None) -> None:
     """Write a module's draft as a .zip of its course folder (what `courses check` reads)."""
-    from learnhub.authoring.drafts import draft_folder, ensure_draft
+    from learnhub.authoring.drafts import draft_folder
+    from learnhub.authoring.publishing import ensure_draft
     from learnhub.authoring.uploads import course_zip_bytes
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))

@@ -183,7 +183,7 @@ def test_publishing_refuses_a_draft_with_errors_and_says_where(app: Flask, modul
     send(author, f"{M}/quiz", {"body": "---\npass_score: 80\n---\n\n## Không có đáp án\n\n- [ ] Một\n", "base_revision": "0"})
     response = send(author, f"{M}/publish", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "quiz.md:5" in html
+    assert "<strong>Câu hỏi bài kiểm tra</strong> (dòng 5)" in html and "quiz.md:5" not in html
     with app.app_context():
         assert db.session.scalar(sa.select(Course.published_at).where(Course.slug == "hoc-tap-chi-thi")) is None
 
@@ -280,7 +280,9 @@ def test_a_zip_with_errors_imports_nothing_and_lists_each_problem(app: Flask, mo
                     content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "course.md:3" in html and "01-bai.md:1" in html
+    # in the reader's language, naming the file by what it is (the CLI says course.md:3, 01-bai.md:1)
+    assert "<strong>Cài đặt và giới thiệu học phần</strong> (dòng 3): &#39;kind&#39; phải là một trong" in html
+    assert "<strong>Bài “t”</strong> (dòng 1): Cần có &#39;minutes&#39;" in html
     with app.app_context():
         assert db.session.scalar(sa.select(Course).where(Course.slug == "moi")) is None
     traversal = _zip({"moi/../../etc/passwd": b"x"})
