@@ -158,6 +158,11 @@ def test_preview_renders_through_the_sanitiser_and_reports_lines(app: Flask, mod
     problems = {(p["line"], p["message"]) for p in response.json["problems"]}
     assert any("minutes" in message for _, message in problems)
     assert any("media/khong-co.png" in message and line > 3 for line, message in problems)
+    # in the author's language, as the pages show course problems
+    assert any(message == "media/khong-co.png không phải là tệp trong thư mục media/" for _, message in problems)
+    unclosed = send(author, url, lesson_form(body="Đoạn một.\n\nCâu có <textarea> ở giữa.\n\nĐoạn sau.")).json
+    assert "Đoạn sau." in unclosed["html"] and "&lt;textarea&gt;" in unclosed["html"]
+    assert [p["severity"] for p in unclosed["problems"] if "textarea" in p["message"]] == ["error"]
     failures = []
     for payload in load_payloads():
         html = send(author, url, lesson_form(body=payload)).json["html"]
