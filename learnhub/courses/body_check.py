@@ -15,6 +15,11 @@ _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)")
 # Bidirectional controls reorder what is shown (the "Trojan Source" characters); other control
 # characters are invisible or dropped by the browser.
+# Allowed elements that open a raw HTML block at the start of a line: left open, the Markdown after
+# them is shown unformatted (text kept, headings and emphasis not rendered).
+BLOCK_TAGS = frozenset({"div", "details", "table", "dl", "ol", "ul", "blockquote", "figure", "pre", "p",
+                        "h1", "h2", "h3", "h4", "h5", "h6", "ins", "del"})
+_BLOCK_OPEN_RE = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)[\s>/]", re.M)
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
@@ -83,6 +88,12 @@ def check_body(path: Path | str, body: str, first_line: int, out: Collector) -> 
         else:
             out.warning(path, number, "shown_as_text", tag=name)
         flagged.add(number)
+    for match in _BLOCK_OPEN_RE.finditer(text):
+        name = match.group(1).lower()
+        rest = text[match.end():]
+        if name in BLOCK_TAGS and len(re.findall(rf"</{name}\s*>", rest, re.I)) <= len(
+                re.findall(rf"<{name}[\s>/]", rest, re.I)):
+            out.warning(path, line_of(match.start()), "unclosed_block", tag=name)
     for offset, line_text in enumerate(body.split("\n")):
         number = first_line + offset
         if number not in flagged and UNSAFE_HTML_RE.search(lines[offset] if offset < len(lines) else ""):

@@ -62,6 +62,8 @@ MESSAGES: dict[str, str] = {
     "unclosed_element": N_("<%(tag)s> is never closed, so members would lose the text after it: "
                            "close it with </%(tag)s> or remove it"),
     "shown_as_text": N_("<%(tag)s> is not allowed in a lesson: members see it as text"),
+    "unclosed_block": N_("<%(tag)s> opened here is never closed, so the Markdown after it is shown "
+                         "unformatted: close it with </%(tag)s>"),
     "unclosed_comment": N_("the HTML comment opened here with '<!--' is never closed with '-->', "
                            "so members would lose the text after it"),
     "control_character": N_("the line holds the invisible control character %(char)s: remove it"),

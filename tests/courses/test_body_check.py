@@ -56,3 +56,10 @@ def test_course_intro_is_checked_too(tmp_path: Path) -> None:
     course_md = folder / "course.md"
     course_md.write_text(course_md.read_text(encoding="utf-8") + "\n<textarea>\n", encoding="utf-8")
     assert any("course.md:13: <textarea> is never closed" in str(p) for p in read_course(folder).errors)
+
+
+def test_an_unclosed_block_element_is_a_warning_and_a_closed_one_nothing(tmp_path: Path) -> None:
+    folder = lesson_with(tmp_path, "<div>\n\nHộp đã đóng.\n\n</div>\n\n<details>\n\n## Phần sau\n\nHết.\n")
+    found = [str(p) for p in read_course(folder).problems]
+    assert found == [f"{folder}/01-bai-1.md:{BODY_LINE + 6}: warning: <details> opened here is never closed, so the "
+                     "Markdown after it is shown unformatted: close it with </details>"]
