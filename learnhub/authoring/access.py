@@ -31,14 +31,17 @@ def get_draft_file_or_404(course: Course, key: str) -> DraftFile:
 
 
 def get_lesson_file_or_404(course: Course, lesson_slug: str) -> DraftFile:
+    """A lesson of the module's draft, by its slug."""
     return get_draft_file_or_404(course, drafts.lesson_key(lesson_slug))
 
 
 def get_revision_or_404(course: Course, key: str, number: int) -> Revision:
+    """One saved revision of a draft file."""
     return drafts.get_revision(course, key, number) or abort(404)
 
 
 def get_media_or_404(course: Course, name: str) -> CourseMedia:
+    """An image or file of the module, by its name in media/."""
     return media.get_media(course, name) or abort(404)
 
 

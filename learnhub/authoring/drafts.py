@@ -48,6 +48,7 @@ def normalise(text: str) -> str:
 
 
 def lesson_key(slug: str) -> str:
+    """The draft key of a lesson: ``lesson:<slug>``."""
     return LESSON_PREFIX + slug
 
 
@@ -67,6 +68,7 @@ def compose_file(data: dict[str, Any], body: str) -> str:
 
 
 def compose_lesson(title: str, minutes: int, key_points: list[str], body: str) -> str:
+    """A lesson file from its fields."""
     points = [normalise(p).strip() for p in key_points if p.strip()]
     return compose_file({"title": normalise(title).strip(), "minutes": minutes, "key_points": points}, body)
 
@@ -84,6 +86,7 @@ def read_fields(text: str) -> tuple[dict[str, Any], str]:
 
 
 def draft_files(course: Course, *, include_archived: bool = False) -> list[DraftFile]:
+    """The draft's files in folder order (lessons by number)."""
     statement = sa.select(DraftFile).where(DraftFile.course_id == course.id)
     if not include_archived:
         statement = statement.where(DraftFile.archived_at.is_(None))
@@ -91,14 +94,17 @@ def draft_files(course: Course, *, include_archived: bool = False) -> list[Draft
 
 
 def get_file(course: Course, key: str) -> DraftFile | None:
+    """One file of the draft by key, archived or not."""
     return db.session.scalar(sa.select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.key == key))
 
 
 def lesson_files(course: Course, *, include_archived: bool = False) -> list[DraftFile]:
+    """The draft's lessons in their order."""
     return [f for f in draft_files(course, include_archived=include_archived) if f.key.startswith(LESSON_PREFIX)]
 
 
 def quiz_file(course: Course) -> DraftFile | None:
+    """The draft's question bank (quiz.md or quiz.gift), if any."""
     return next((f for f in draft_files(course) if f.key in QUIZ_FILES), None)
 
 
@@ -187,6 +193,7 @@ def _head(course: Course, file: DraftFile) -> Revision | None:
 
 
 def revisions(course: Course, key: str) -> list[Revision]:
+    """Every revision of one file, newest first."""
     return list(db.session.scalars(
         sa.select(Revision).where(Revision.course_id == course.id, Revision.key == key)
         .order_by(Revision.number.desc())
@@ -194,6 +201,7 @@ def revisions(course: Course, key: str) -> list[Revision]:
 
 
 def get_revision(course: Course, key: str, number: int) -> Revision | None:
+    """One revision of one file by number."""
     return db.session.scalar(sa.select(Revision).where(
         Revision.course_id == course.id, Revision.key == key, Revision.number == number))
 
@@ -238,6 +246,7 @@ def _slugify(title: str, fallback: str) -> str:
 
 
 def new_lesson_slug(course: Course, title: str) -> str:
+    """A free lesson slug made from ``title``."""
     base = _slugify(title, "bai")
     if base in ("media", "quiz", "faq"):
         base = f"bai-{base}"
@@ -249,6 +258,7 @@ def new_lesson_slug(course: Course, title: str) -> str:
 
 
 def add_lesson(course: Course, title: str, *, author: User, minutes: int = 10, body: str = "") -> DraftFile:
+    """A new lesson at the end of the module, with the next free number; only flushes."""
     slug = new_lesson_slug(course, title)
     last = max((f.position for f in lesson_files(course)), default=0)
     save_file(course, lesson_key(slug), compose_lesson(title, minutes, [], body), author=author,
@@ -272,6 +282,7 @@ def move_lesson(course: Course, key: str, offset: int) -> None:
 
 
 def set_lesson_archived(course: Course, key: str, archived: bool) -> None:
+    """Archive a lesson, or bring it back at the end with the next free number; only flushes."""
     file = get_file(course, key)
     if file is None or not file.key.startswith(LESSON_PREFIX):
         raise LookupError(key)
@@ -312,11 +323,13 @@ def write_folder(course: Course, parent: Path) -> Path:
 
 @contextmanager
 def draft_folder(course: Course) -> Iterator[Path]:
+    """The draft written as a course folder in a temporary directory, for the ``with`` block."""
     with tempfile.TemporaryDirectory(prefix="learnhub-draft-") as parent:
         yield write_folder(course, Path(parent))
 
 
 def new_module_slug(title: str) -> str:
+    """A free module slug made from ``title``."""
     base = _slugify(title, "hoc-phan")
     slug, n = base, 2
     while db.session.scalar(sa.select(Course.id).where(Course.slug == slug)) is not None:

@@ -60,6 +60,7 @@ def autosave(course: Course, key: str, text: str) -> Any:
 
 
 def conflict_message(conflict: drafts.EditConflict) -> str:
+    """Who saved meanwhile, and where the author's own text was kept."""
     who = conflict.current.updated_by.full_name if conflict.current.updated_by else _("someone")
     return _("%(who)s saved this text while you were editing. Your text was kept as revision %(mine)d; "
              "the text now in the editor is theirs (revision %(theirs)d). Compare them and merge what you need.",
@@ -67,6 +68,7 @@ def conflict_message(conflict: drafts.EditConflict) -> str:
 
 
 def conflict_page(template: str, course: Course, conflict: drafts.EditConflict, form: Any) -> Any:
+    """The editor again with the other person's text, the author's kept text and their diff (409)."""
     file = conflict.current
     fresh = type(form)(formdata=None)
     if file.key == drafts.COURSE_FILE:
@@ -84,6 +86,7 @@ def conflict_page(template: str, course: Course, conflict: drafts.EditConflict, 
 
 def editor_page(template: str, course: Course, file: DraftFile | None, form: Any, key: str | None = None,
                 **extra: Any) -> str:
+    """An editor page for one draft file."""
     assert key is not None or file is not None
     return render_template(template, course=course, file=file, form=form, key=key or file.key,  # type: ignore[union-attr]
                            media_items=media.media_list(course), **extra)

@@ -115,6 +115,7 @@ def relative_problems(report: CourseReport) -> list[Problem]:
 
 
 def check_draft(course: Course) -> tuple[CourseReport, list[Problem]]:
+    """The draft checked as `courses check` checks a folder, with paths relative to it."""
     with draft_folder(course) as folder:
         report = read_course(folder)
     return report, relative_problems(report)
@@ -144,9 +145,11 @@ def publish(course: Course, *, publisher: User, review_required: bool = False) -
 
 
 def has_unpublished_changes(course: Course) -> bool:
+    """Whether the draft differs from what members see."""
     return course.published_at is None or course.published_digest != draft_digest(course)
 
 def request_review(course: Course, author: User) -> None:
+    """Ask another author to publish; refuses a draft with errors. Only flushes."""
     report, problems = check_draft(course)
     if report.source is None:
         raise DraftRefused([p for p in problems if p.severity == "error"])
