@@ -69,10 +69,8 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
-    from learnhub.auth import bp as auth_bp
-    from learnhub.auth import routes as _auth_views  # noqa: F401  (views on auth_bp)
-    from learnhub.auth import twofactor_routes as _two_step_views  # noqa: F401
-    from learnhub.authoring.routes import bp as authoring_bp
+    from learnhub.auth import blueprint as auth_blueprint
+    from learnhub.authoring import blueprint as authoring_blueprint
     from learnhub.conferences.routes import bp as conferences_bp
     from learnhub.dialogue.routes import bp as dialogue_bp
     from learnhub.health import bp as health_bp
@@ -89,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.reports.routes import bp as reports_bp
     from learnhub.study.routes import bp as study_bp
 
-    app.register_blueprint(auth_bp)
+    app.register_blueprint(auth_blueprint())
     app.register_blueprint(i18n_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(members_import_bp)
@@ -99,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reflections_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(authoring_bp)
+    app.register_blueprint(authoring_blueprint())
     app.register_blueprint(conferences_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(dialogue_bp)

@@ -1,8 +1,14 @@
-"""Accounts: signing in and out, and creating users.
+"""Accounts: signing in and out, and creating users."""
+from __future__ import annotations
 
-The blueprint lives here so that its view modules (routes.py, twofactor_routes.py) each import it
-from the package instead of from one another; the app factory imports the view modules.
-"""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
+
+
+def blueprint() -> Blueprint:
+    """The auth blueprint with every page attached (imported here, so that importing the package's
+    models stays light and the view modules never import one another)."""
+    from learnhub.auth import routes, twofactor_routes  # noqa: F401  (each module adds its views to bp)
+
+    return bp

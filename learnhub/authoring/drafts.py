@@ -1,18 +1,16 @@
 """A module's draft is its course folder held in the database, one row per file.
 
 The browser edits these files and the command line imports and exports them, so both are views
-of the same thing: publishing writes the draft out as a folder and runs the very reader and
-importer that `learnhub courses import` uses. Every save adds a revision; nothing is overwritten.
+of the same thing (learnhub.authoring.publishing checks, publishes and imports them). Every save
+adds a revision; nothing is overwritten. A lesson keeps the file name it was imported with.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,8 @@ import yaml
 
 from learnhub.auth.models import User
 from learnhub.authoring.models import DraftFile, Revision, RevisionKind
-from learnhub.courses.format import LESSON_FILE_RE, CourseReport, Problem, read_course
+from learnhub.courses.format import LESSON_FILE_RE
 from learnhub.courses.frontmatter import FrontMatterError, split_front_matter
-from learnhub.courses.importer import ImportSummary, import_course
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.db import utcnow
 from learnhub.extensions import db
@@ -45,32 +42,13 @@ class EditConflict(Exception):
         self.kept = kept
 
 
-class DraftRefused(ValueError):
-    """The draft cannot be published or imported; ``problems`` say where, as `file:line`."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-class ReviewRequired(PermissionError):
-    """The organisation asks for a second person to publish."""
-
-
-class Diverged(ValueError):
-    """A module from a course folder was edited in the browser since it was last imported."""
-
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"{slug}: edited in the browser since the last import; use --force to replace")
-        self.slug = slug
-
-
 def normalise(text: str) -> str:
     """What is stored: Unicode NFC (Telex and VNI keyboards may send decomposed marks), LF lines."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def lesson_key(slug: str) -> str:
+    """The draft key of a lesson: ``lesson:<slug>``."""
     return LESSON_PREFIX + slug
 
 
@@ -90,6 +68,7 @@ def compose_file(data: dict[str, Any], body: str) -> str:
 
 
 def compose_lesson(title: str, minutes: int, key_points: list[str], body: str) -> str:
+    """A lesson file from its fields."""
     points = [normalise(p).strip() for p in key_points if p.strip()]
     return compose_file({"title": normalise(title).strip(), "minutes": minutes, "key_points": points}, body)
 
@@ -107,6 +86,7 @@ def read_fields(text: str) -> tuple[dict[str, Any], str]:
 
 
 def draft_files(course: Course, *, include_archived: bool = False) -> list[DraftFile]:
+    """The draft's files in folder order (lessons by number)."""
     statement = sa.select(DraftFile).where(DraftFile.course_id == course.id)
     if not include_archived:
         statement = statement.where(DraftFile.archived_at.is_(None))
@@ -114,72 +94,18 @@ def draft_files(course: Course, *, include_archived: bool = False) -> list[Draft
 
 
 def get_file(course: Course, key: str) -> DraftFile | None:
+    """One file of the draft by key, archived or not."""
     return db.session.scalar(sa.select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.key == key))
 
 
 def lesson_files(course: Course, *, include_archived: bool = False) -> list[DraftFile]:
+    """The draft's lessons in their order."""
     return [f for f in draft_files(course, include_archived=include_archived) if f.key.startswith(LESSON_PREFIX)]
 
 
 def quiz_file(course: Course) -> DraftFile | None:
+    """The draft's question bank (quiz.md or quiz.gift), if any."""
     return next((f for f in draft_files(course) if f.key in QUIZ_FILES), None)
-
-
-def ensure_draft(course: Course) -> None:
-    """Give a module imported before authoring existed its draft, written from what is live."""
-    if course.id is not None and db.session.scalar(
-        sa.select(sa.func.count()).select_from(DraftFile).where(DraftFile.course_id == course.id)
-    ):
-        return
-    document = {
-        "number": course.document_number,
-        "issued_by": course.document_issued_by,
-        "issued_on": course.document_issued_on,
-    }
-    files = {COURSE_FILE: (0, compose_file(_course_data(course, document), course.intro_markdown))}
-    for lesson in course.active_lessons:
-        files[lesson_key(lesson.slug)] = (
-            lesson.position,
-            compose_lesson(lesson.title, lesson.minutes, list(lesson.key_points), lesson.body_markdown),
-        )
-    if course.quiz_source and course.quiz_format in ("md", "gift"):
-        files[f"quiz.{course.quiz_format}"] = (0, course.quiz_source)
-    replace_draft(course, files, author=None)
-    course.files_digest = draft_digest(course)
-    if course.published_at is not None:
-        course.published_digest = course.files_digest
-
-
-def _course_data(course: Course, document: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "title": course.title,
-        "kind": str(course.kind),
-        "document": {k: v for k, v in document.items() if v} or None,
-        "summary": course.summary,
-        "language": course.language if course.language != "vi" else None,
-        "tags": list(course.tags or []),
-        "public": True if course.public else None,
-    }
-
-
-def draft_digest(course: Course) -> str:
-    """A fingerprint of the draft: its files, their order and its media."""
-    digest = hashlib.sha256()
-    for file in draft_files(course):
-        digest.update(f"{file.key}\0{file.position}\0{file.text}\0".encode())
-    for sha in db.session.scalars(
-        sa.select(CourseMedia.sha256).where(CourseMedia.course_id == course.id).order_by(CourseMedia.path)
-    ):
-        digest.update(sha.encode())
-    return digest.hexdigest()
-
-
-def is_diverged(course: Course) -> bool:
-    """Was the draft changed (in the browser) since the folder was last imported?"""
-    has_draft = db.session.scalar(
-        sa.select(sa.func.count()).select_from(DraftFile).where(DraftFile.course_id == course.id)
-    )
-    return bool(has_draft) and course.files_digest != draft_digest(course)
 
 
 # --- Saving, with revisions and conflicts -----------------------------------------------------
@@ -267,6 +193,7 @@ def _head(course: Course, file: DraftFile) -> Revision | None:
 
 
 def revisions(course: Course, key: str) -> list[Revision]:
+    """Every revision of one file, newest first."""
     return list(db.session.scalars(
         sa.select(Revision).where(Revision.course_id == course.id, Revision.key == key)
         .order_by(Revision.number.desc())
@@ -274,6 +201,7 @@ def revisions(course: Course, key: str) -> list[Revision]:
 
 
 def get_revision(course: Course, key: str, number: int) -> Revision | None:
+    """One revision of one file by number."""
     return db.session.scalar(sa.select(Revision).where(
         Revision.course_id == course.id, Revision.key == key, Revision.number == number))
 
@@ -289,10 +217,10 @@ def restore_revision(course: Course, key: str, number: int, *, author: User) -> 
 
 def replace_draft(
     course: Course, files: dict[str, tuple[int, str]], *, author: User | None,
-    kind: RevisionKind = RevisionKind.imported,
+    kind: RevisionKind = RevisionKind.imported, names: dict[str, str] | None = None,
 ) -> None:
     """Make the draft exactly ``files`` (key → position, text): changed files get a revision and
-    files that are gone are archived (their history stays)."""
+    files that are gone are archived (their history stays). ``names`` keeps lessons' file names."""
     if course.id is None:
         db.session.flush()
     for key, (position, text) in files.items():
@@ -300,6 +228,8 @@ def replace_draft(
         file = get_file(course, key)
         if file is not None:
             file.position = position
+            if names and key in names:
+                file.file_name = names[key]
     now = utcnow()
     for file in draft_files(course):
         if file.key not in files:
@@ -316,6 +246,7 @@ def _slugify(title: str, fallback: str) -> str:
 
 
 def new_lesson_slug(course: Course, title: str) -> str:
+    """A free lesson slug made from ``title``."""
     base = _slugify(title, "bai")
     if base in ("media", "quiz", "faq"):
         base = f"bai-{base}"
@@ -327,6 +258,7 @@ def new_lesson_slug(course: Course, title: str) -> str:
 
 
 def add_lesson(course: Course, title: str, *, author: User, minutes: int = 10, body: str = "") -> DraftFile:
+    """A new lesson at the end of the module, with the next free number; only flushes."""
     slug = new_lesson_slug(course, title)
     last = max((f.position for f in lesson_files(course)), default=0)
     save_file(course, lesson_key(slug), compose_lesson(title, minutes, [], body), author=author,
@@ -337,20 +269,20 @@ def add_lesson(course: Course, title: str, *, author: User, minutes: int = 10, b
 
 
 def move_lesson(course: Course, key: str, offset: int) -> None:
-    """Swap a lesson with its neighbour above (-1) or below (+1), then renumber 1..n."""
+    """Swap a lesson with its neighbour above (-1) or below (+1): the two trade numbers, and every
+    other lesson keeps its number (and so its file name)."""
     lessons = lesson_files(course)
     index = next((i for i, f in enumerate(lessons) if f.key == key), None)
     if index is None:
         raise LookupError(key)  # archived meanwhile, or not a lesson
     other = index + offset
     if 0 <= other < len(lessons):
-        lessons[index], lessons[other] = lessons[other], lessons[index]
-    for position, file in enumerate(lessons, start=1):
-        file.position = position
+        lessons[index].position, lessons[other].position = lessons[other].position, lessons[index].position
     db.session.flush()
 
 
 def set_lesson_archived(course: Course, key: str, archived: bool) -> None:
+    """Archive a lesson, or bring it back at the end with the next free number; only flushes."""
     file = get_file(course, key)
     if file is None or not file.key.startswith(LESSON_PREFIX):
         raise LookupError(key)
@@ -362,20 +294,24 @@ def set_lesson_archived(course: Course, key: str, archived: bool) -> None:
     db.session.flush()
 
 
-# --- The draft as a course folder: checking, publishing, importing -------------------------------
+# --- The draft as a course folder ----------------------------------------------------------------
+
+
+def lesson_file_name(file: DraftFile) -> str:
+    """The lesson's name in the folder: the one it was imported with while its number and slug still
+    hold (``10-tong-ket.md`` stays so), else ``NN-slug.md`` from its place in the module."""
+    match = LESSON_FILE_RE.match(file.file_name or "")
+    if match and int(match.group(1)) == file.position and match.group(2) == file.lesson_slug:
+        return str(file.file_name)
+    return f"{file.position:02d}-{file.lesson_slug}.md"
 
 
 def write_folder(course: Course, parent: Path) -> Path:
     """Write the draft as ``parent/<slug>/``, in the course folder format, and return that path."""
     folder = parent / course.slug
     folder.mkdir(parents=True)
-    lesson_number = 0
     for file in draft_files(course):
-        if file.key.startswith(LESSON_PREFIX):
-            lesson_number += 1
-            name = f"{lesson_number:02d}-{file.lesson_slug}.md"
-        else:
-            name = file.key
+        name = lesson_file_name(file) if file.key.startswith(LESSON_PREFIX) else file.key
         (folder / name).write_text(file.text, encoding="utf-8")
     media = db.session.scalars(sa.select(CourseMedia).where(CourseMedia.course_id == course.id))
     for item in media:
@@ -387,53 +323,13 @@ def write_folder(course: Course, parent: Path) -> Path:
 
 @contextmanager
 def draft_folder(course: Course) -> Iterator[Path]:
+    """The draft written as a course folder in a temporary directory, for the ``with`` block."""
     with tempfile.TemporaryDirectory(prefix="learnhub-draft-") as parent:
         yield write_folder(course, Path(parent))
 
 
-def relative_problems(report: CourseReport) -> list[Problem]:
-    """Problems with paths relative to the course folder, as an author knows the files."""
-    base = str(report.folder)
-    return [
-        Problem(p.path.removeprefix(base).lstrip("/\\") or report.folder.name, p.line, p.message, p.severity)
-        for p in report.problems
-    ]
-
-
-def check_draft(course: Course) -> tuple[CourseReport, list[Problem]]:
-    with draft_folder(course) as folder:
-        report = read_course(folder)
-    return report, relative_problems(report)
-
-
-def file_key_for(path: str) -> str | None:
-    """The draft key of a file named in a problem (``03-slug.md`` → ``lesson:slug``)."""
-    if path in (COURSE_FILE, *QUIZ_FILES):
-        return path
-    match = LESSON_FILE_RE.match(path)
-    return lesson_key(match.group(2)) if match else None
-
-
-def publish(course: Course, *, publisher: User, review_required: bool = False) -> ImportSummary:
-    """Make the draft live for members; refuses a draft with errors. Only flushes."""
-    if review_required:
-        if course.review_requested_by_id is None or course.review_requested_by_id == publisher.id:
-            raise ReviewRequired(course.slug)
-    report, problems = check_draft(course)
-    if report.source is None:
-        raise DraftRefused([p for p in problems if p.severity == "error"])
-    summary = import_course(report.source)
-    course.review_requested_by_id = course.review_requested_at = None
-    db.session.flush()
-    course.published_digest = draft_digest(course)
-    return summary
-
-
-def has_unpublished_changes(course: Course) -> bool:
-    return course.published_at is None or course.published_digest != draft_digest(course)
-
-
 def new_module_slug(title: str) -> str:
+    """A free module slug made from ``title``."""
     base = _slugify(title, "hoc-phan")
     slug, n = base, 2
     while db.session.scalar(sa.select(Course.id).where(Course.slug == slug)) is not None:
@@ -462,83 +358,3 @@ def switch_quiz_file(course: Course, key: str, text: str, *, author: User) -> No
         if other != key and file is not None and file.archived_at is None:
             file.archived_at = utcnow()
     db.session.flush()
-
-
-def request_review(course: Course, author: User) -> None:
-    report, problems = check_draft(course)
-    if report.source is None:
-        raise DraftRefused([p for p in problems if p.severity == "error"])
-    course.review_requested_by_id, course.review_requested_at = author.id, utcnow()
-
-
-def folder_files(folder: Path) -> dict[str, tuple[int, str]]:
-    """The draft files of a checked course folder: key → (position, text)."""
-    files: dict[str, tuple[int, str]] = {}
-    for path in sorted(folder.iterdir()):
-        if not path.is_file():
-            continue
-        text = normalise(path.read_bytes().decode("utf-8-sig"))
-        if path.name == COURSE_FILE or path.name in QUIZ_FILES:
-            files[path.name] = (0, text)
-        elif match := LESSON_FILE_RE.match(path.name):
-            files[lesson_key(match.group(2))] = (int(match.group(1)), text)
-    # positions 1..n in folder order
-    lessons = sorted((pos, key) for key, (pos, _) in files.items() if key.startswith(LESSON_PREFIX))
-    for number, (_, key) in enumerate(lessons, start=1):
-        files[key] = (number, files[key][1])
-    return files
-
-
-def _add_media(course: Course, report: CourseReport) -> None:
-    """Add or replace the folder's media files without touching what members see."""
-    assert report.source is not None
-    existing = {item.path: item for item in course.media}
-    for media in report.source.media:
-        digest = hashlib.sha256(media.data).hexdigest()
-        item = existing.get(media.path)
-        if item is not None and item.sha256 == digest:
-            continue
-        if item is None:
-            item = CourseMedia(path=media.path)
-            course.media.append(item)
-        item.data, item.sha256, item.size = media.data, digest, len(media.data)
-        item.content_type, item.uploaded_at, item.published_at = media.content_type, utcnow(), None
-
-
-@dataclass
-class FolderImport:
-    course: Course
-    summary: ImportSummary
-
-
-def import_folder(
-    report: CourseReport, *, owner_unit_id: int | None, force: bool = False, author: User | None = None,
-    publish_now: bool = True,
-) -> FolderImport:
-    """Import a checked folder: the draft becomes the folder's files, then (by default) it is live.
-
-    A module edited in the browser since its last import is refused (:class:`Diverged`) unless
-    ``force``; even then the browser's texts stay in its history.
-    """
-    assert report.source is not None
-    course = db.session.scalar(sa.select(Course).where(Course.slug == report.source.slug))
-    if course is not None and not force and is_diverged(course):
-        raise Diverged(course.slug)
-    if publish_now or course is None:
-        summary = import_course(report.source)
-        course = db.session.scalar(sa.select(Course).where(Course.slug == report.source.slug))
-        assert course is not None
-        if not publish_now:  # a module new to LearnHub, imported as a draft: hidden until published
-            course.published_at = None
-            for item in course.media:
-                item.published_at = None
-    else:
-        summary = ImportSummary(course.slug, created=False)
-        _add_media(course, report)
-    if owner_unit_id is not None:
-        course.owner_unit_id = owner_unit_id
-    replace_draft(course, folder_files(report.folder), author=author)
-    if publish_now:
-        course.files_digest = course.published_digest = draft_digest(course)
-    db.session.flush()
-    return FolderImport(course, summary)

@@ -40,6 +40,7 @@ def lesson_text(form) -> str:
 
 
 def fill_lesson_form(form, file: DraftFile) -> None:
+    """The lesson editor's fields from the saved file."""
     fields, body = read_fields(file.text)
     form.title.data = str(fields.get("title") or "")
     form.minutes.data = fields.get("minutes") if isinstance(fields.get("minutes"), int) else None
@@ -70,6 +71,7 @@ def settings_text(form) -> str:
 
 
 def fill_settings_form(form, file: DraftFile, course: Course) -> None:
+    """The settings editor's fields from course.md and the module."""
     fields, body = read_fields(file.text)
     document = fields.get("document") if isinstance(fields.get("document"), dict) else {}
     form.title.data = str(fields.get("title") or "")
@@ -89,6 +91,7 @@ def fill_settings_form(form, file: DraftFile, course: Course) -> None:
 
 
 def file_title(file: DraftFile) -> str:
+    """What a draft file is called on pages: its lesson's title, or what the file holds."""
     if file.key == COURSE_FILE:
         return _("Module settings and introduction")
     if file.key.startswith("quiz."):
@@ -114,6 +117,7 @@ class DraftPage:
 
 
 def draft_page(course: Course, lesson_slug: str | None, media_base: str) -> DraftPage | None:
+    """A page of the draft as members will see it; None for a lesson not in the draft."""
     from learnhub.authoring.preview import with_media_urls
 
     files = draft_files(course)

@@ -49,6 +49,7 @@ def refusal_message(exc: UploadRefused) -> str:
 
 
 def get_media(course: Course, name: str) -> CourseMedia | None:
+    """One media file of the module by name, or None."""
     return db.session.scalar(sa.select(CourseMedia).where(CourseMedia.course_id == course.id, CourseMedia.path == name))
 
 
@@ -72,6 +73,7 @@ def _live_texts(course: Course) -> list[str]:
 
 
 def media_list(course: Course) -> list[MediaItem]:
+    """The module's media files, each with where it is used."""
     draft_text = "\n".join(f.text for f in draft_files(course))
     live_text = "\n".join(_live_texts(course)) if course.published_at else ""
     items = db.session.scalars(

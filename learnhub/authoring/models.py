@@ -22,8 +22,9 @@ class RevisionKind(StrEnum):
 class DraftFile(db.Model):
     """One file of a module's draft: ``course.md``, a lesson, or the quiz bank.
 
-    ``key`` is the file name in the course folder, except lessons, whose key is ``lesson:<slug>``
-    and whose ``NN-`` prefix comes from ``position`` when the folder is written out.
+    ``key`` is the file name in the course folder, except lessons, whose key is ``lesson:<slug>``,
+    whose ``position`` is their number and whose ``file_name`` is the name they were imported with
+    (``10-tong-ket.md``), kept when the folder is written out while number and slug still match.
     """
 
     __tablename__ = "draft_file"
@@ -33,6 +34,7 @@ class DraftFile(db.Model):
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
     key: Mapped[str] = mapped_column(sa.String(100))
     position: Mapped[int] = mapped_column(default=0)
+    file_name: Mapped[str | None] = mapped_column(sa.String(100))
     text: Mapped[str] = mapped_column(sa.Text)
     revision: Mapped[int] = mapped_column(default=0)  # the number of the current revision
     archived_at: Mapped[dt.datetime | None]

@@ -33,10 +33,12 @@ def file_name(key: str) -> str:
 
 
 def media_paths(course: Course) -> set[str]:
+    """The names of the module's media files."""
     return set(db.session.scalars(sa.select(CourseMedia.path).where(CourseMedia.course_id == course.id)))
 
 
 def problems_in(course: Course, key: str, text: str) -> list[Problem]:
+    """The problems of one file's text, checked on its own."""
     with tempfile.TemporaryDirectory(prefix="learnhub-check-") as folder:
         path = Path(folder) / file_name(key)
         path.write_text(text, encoding="utf-8")
@@ -49,6 +51,7 @@ def with_media_urls(html: str, media_base: str) -> str:
 
 
 def preview(course: Course, key: str, text: str, media_base: str) -> Preview:
+    """The text rendered as members will see it, and its problems."""
     problems = problems_in(course, key, text)
     if key in ("quiz.md", "quiz.gift"):
         bank, _ = parse_quiz_md(text) if key == "quiz.md" else parse_gift(text, skip_unsupported=True)

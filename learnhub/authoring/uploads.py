@@ -18,7 +18,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from learnhub.courses.format import MAX_MEDIA_BYTES, MEDIA_SIGNATURES, SLUG_RE, sniff_media_type
+from learnhub.courses.format import SLUG_RE
+from learnhub.courses.media_files import MAX_MEDIA_BYTES, MEDIA_SIGNATURES, sniff_media_type
 from learnhub.text import fold
 
 MAX_NAME_CHARS = 80

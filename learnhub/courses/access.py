@@ -1,4 +1,4 @@
-"""Which modules a committee may put in its plans."""
+"""Who may do what with a module: put it in a plan, or write it. Built on learnhub.security's scopes."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from learnhub.auth.models import User
 from learnhub.courses.models import Course
-from learnhub.security import ancestor_ids, scope_unit_ids
+from learnhub.extensions import db
+from learnhub.security import ancestor_ids, authoring_unit_ids, scope_unit_ids
 
 
 def assignable_courses(user: User) -> sa.Select[Any]:
@@ -21,3 +22,21 @@ def assignable_courses(user: User) -> sa.Select[Any]:
         Course.owner_unit_id.in_(scope),
         sa.and_(Course.shared_down.is_(True), Course.owner_unit_id.in_(ancestor_ids(scope))),
     ))
+
+
+def editable_courses(user: User) -> sa.Select[Any]:
+    """The modules ``user`` may write: those owned by a unit they author for (every one for admins)."""
+    statement = sa.select(Course)
+    scope = authoring_unit_ids(user)
+    return statement if scope is None else statement.where(Course.owner_unit_id.in_(scope))
+
+
+def may_edit_course(user: User, course: Course) -> bool:
+    """Whether ``user`` may write ``course``'s draft, publish it and manage its media."""
+    return db.session.scalar(editable_courses(user).with_only_columns(Course.id).where(Course.id == course.id)) is not None
+
+
+def may_take_slug(user: User, slug: str) -> bool:
+    """Whether ``user`` may import a module named ``slug``: new, or one they may already write."""
+    existing = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    return existing is None or may_edit_course(user, existing)

@@ -10,9 +10,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from learnhub.courses.format import CourseReport, Problem
+from learnhub.courses.format import CourseReport
 from learnhub.courses.importer import check_paths
 from learnhub.courses.models import Course
+from learnhub.courses.problems import Problem
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.resources import resource_dir
@@ -37,13 +38,13 @@ def unpacked(paths: tuple[Path, ...]) -> Iterator[tuple[list[Path], list[Problem
                 folders.append(path)
                 continue
             if not path.is_file():
-                problems.append(Problem(str(path), 1, "no such file"))
+                problems.append(Problem(str(path), 1, "no_such_file"))
                 continue
             target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="learnhub-zip-")))
             try:
                 folders.append(safe_extract_course_zip(path.read_bytes(), target))
             except UploadRefused as exc:
-                problems.append(Problem(str(path), 1, exc.message))
+                problems.append(Problem(str(path), 1, "zip", {"message": exc.message}))
             else:
                 names[str(target)] = str(path)
         yield folders, problems, names
@@ -53,7 +54,7 @@ def _named(problem: Problem, names: dict[str, str]) -> Problem:
     """``/tmp/learnhub-zip-x/slug/01-a.md`` → ``module.zip/slug/01-a.md``."""
     for folder, zip_name in names.items():
         if problem.path.startswith(folder):
-            return Problem(zip_name + problem.path[len(folder):], problem.line, problem.message, problem.severity)
+            return problem.moved(zip_name + problem.path[len(folder):])
     return problem
 
 
@@ -101,7 +102,7 @@ def _owner(unit_spec: str | None) -> int | None:
 @click.option("--force", is_flag=True, help="Replace modules edited in the browser (their texts stay in history).")
 def import_command(paths: tuple[Path, ...], skip_unsupported: bool, unit_spec: str | None, force: bool) -> None:
     """Import course folders or .zip files (default: the shipped courses/); nothing is written on any error."""
-    from learnhub.authoring.drafts import Diverged, import_folder
+    from learnhub.authoring.publishing import Diverged, import_folder
 
     owner = _owner(unit_spec)
     with unpacked(paths or (resource_dir("courses"),)) as (folders, zip_problems, names):
@@ -130,7 +131,7 @@ def import_command(paths: tuple[Path, ...], skip_unsupported: bool, unit_spec: s
 
 
 def _diverged(slug: str) -> bool:
-    from learnhub.authoring.drafts import is_diverged
+    from learnhub.authoring.publishing import is_diverged
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
     return course is not None and is_diverged(course)
@@ -142,7 +143,8 @@ def _diverged(slug: str) -> bool:
               help="The .zip to write (default: SLUG.zip; '-' for stdout).")
 def export_command(slug: str, output: Path | None) -> None:
     """Write a module's draft as a .zip of its course folder (what `courses check` reads)."""
-    from learnhub.authoring.drafts import draft_folder, ensure_draft
+    from learnhub.authoring.drafts import draft_folder
+    from learnhub.authoring.publishing import ensure_draft
     from learnhub.authoring.uploads import course_zip_bytes
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))

@@ -8,40 +8,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from learnhub.courses.body_check import check_body, check_media_refs
 from learnhub.courses.frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from learnhub.courses.media_files import MediaSource, read_media
 from learnhub.courses.models import CourseKind
+from learnhub.courses.problems import Collector, Problem
 from learnhub.quizzes.bank import Bank
 from learnhub.quizzes.gift import parse_gift
 from learnhub.quizzes.quiz_md import parse_quiz_md
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
 LESSON_FILE_RE = re.compile(r"^(\d{1,3})-(.+)\.md$")
-MEDIA_REF_RE = re.compile(r"""(?:\]\(\s*<?|src\s*=\s*["']?)(media/[^)\s"'>]+)""")
-UNSAFE_HTML_RE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\bon\w+\s*=|javascript:", re.I)
 RESERVED_LESSON_SLUGS = {"media", "quiz", "faq"}  # module pages use these names
-MAX_MEDIA_BYTES = 10 * 1024 * 1024
-MEDIA_SIGNATURES: list[tuple[bytes, str, tuple[str, ...]]] = [
-    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
-    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
-    (b"GIF87a", "image/gif", (".gif",)),
-    (b"GIF89a", "image/gif", (".gif",)),
-    (b"%PDF-", "application/pdf", (".pdf",)),
-]
 COURSE_KEYS = {"title", "kind", "document", "summary", "language", "tags", "public"}
 LESSON_KEYS = {"title", "minutes", "key_points"}
 DOCUMENT_KEYS = {"number", "issued_by", "issued_on"}
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
 @dataclass
@@ -52,13 +33,7 @@ class LessonSource:
     minutes: int
     key_points: list[str]
     body_markdown: str
-
-
-@dataclass
-class MediaSource:
-    path: str
-    content_type: str
-    data: bytes
+    file_name: str = ""  # as the author named it, e.g. 10-tong-ket.md; kept when exported
 
 
 @dataclass
@@ -94,39 +69,28 @@ class CourseReport:
         return [p for p in self.problems if p.severity == "error"]
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(self, path: Path | str, line: int, message: str) -> None:
-        self.problems.append(Problem(str(path), line, message))
-
-    def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.problems.append(Problem(str(path), line, message, "warning"))
-
-
 def find_course_folders(path: Path) -> tuple[list[Path], list[Problem]]:
     """A PATH is one course folder (it has course.md) or a folder of course folders."""
     if not path.exists():
-        return [], [Problem(str(path), 1, "no such file or folder")]
+        return [], [Problem(str(path), 1, "not_found")]
     if not path.is_dir():
-        return [], [Problem(str(path), 1, "not a course folder")]
+        return [], [Problem(str(path), 1, "not_a_course_folder")]
     if (path / "course.md").is_file():
         return [path], []
     folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     if not folders:
-        return [], [Problem(str(path), 1, "no course.md here and no course folders below")]
+        return [], [Problem(str(path), 1, "no_courses")]
     return folders, []
 
 
-def read_text(path: Path, out: _Collector) -> str | None:
+def read_text(path: Path, out: Collector) -> str | None:
     """Read a UTF-8 file (a BOM is allowed) as NFC text; report another encoding at its line."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        out.error(path, line, "the file is not UTF-8 text (save it as UTF-8)")
+        out.error(path, line, "not_utf8")
         return None
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
 
@@ -136,27 +100,27 @@ def read_course(folder: Path, *, skip_unsupported: bool = False) -> CourseReport
 
     ``skip_unsupported`` skips GIFT items LearnHub cannot grade (essays) with a warning.
     """
-    out = _Collector()
+    out = Collector()
     slug = folder.name
     if not SLUG_RE.match(slug):
-        out.error(folder, 1, "the folder name must be a slug: a-z, 0-9 and '-', 1-80 characters")
+        out.error(folder, 1, "folder_slug")
     course_md = folder / "course.md"
     course: CourseSource | None = None
     if not course_md.is_file():
-        out.error(course_md, 1, "course.md is missing")
+        out.error(course_md, 1, "course_md_missing")
     else:
         course = _read_course_md(course_md, slug, out)
     lessons = _read_lessons(folder, out)
-    media = _read_media(folder, out)
+    media = read_media(folder, out)
     quiz_format, quiz_source, quiz_bank = _read_quiz(folder, out, skip_unsupported)
     media_paths = {m.path for m in media}
     if course is not None:
-        _check_media_refs(course_md, course.intro_markdown, _body_line(course_md), media_paths, out)
+        check_media_refs(course_md, course.intro_markdown, _body_line(course_md), media_paths, out)
     for path, lesson in lessons:
-        _check_media_refs(path, lesson.body_markdown, _body_line(path), media_paths, out)
+        check_media_refs(path, lesson.body_markdown, _body_line(path), media_paths, out)
     _warn_unknown_files(folder, out)
     if not any(LESSON_FILE_RE.match(p.name) for p in folder.glob("*.md")) and course_md.is_file():
-        out.error(course_md, 1, "a course needs at least one lesson file (NN-slug.md)")
+        out.error(course_md, 1, "no_lessons")
     problems = sorted(out.problems)
     if course is None or any(p.severity == "error" for p in problems):
         return CourseReport(folder, None, problems)
@@ -166,60 +130,60 @@ def read_course(folder: Path, *, skip_unsupported: bool = False) -> CourseReport
     return CourseReport(folder, course, problems)
 
 
-def _parse(path: Path, out: _Collector) -> FrontMatter | None:
+def _parse(path: Path, out: Collector) -> FrontMatter | None:
     text = read_text(path, out)
     if text is None:
         return None
     try:
         return split_front_matter(text)
     except FrontMatterError as exc:
-        out.error(path, exc.line, exc.message)
+        out.error(path, exc.line, exc.code, **exc.params)
         return None
 
 
-def _required_text(fm: FrontMatter, key: str, path: Path, out: _Collector) -> str | None:
+def _required_text(fm: FrontMatter, key: str, path: Path, out: Collector) -> str | None:
     value = fm.data.get(key)
     if value is None:
-        out.error(path, fm.line_of(key), f"'{key}' is required")
+        out.error(path, fm.line_of(key), "required", key=key)
         return None
     if not isinstance(value, str) or not value.strip():
-        out.error(path, fm.line_of(key), f"'{key}' must be non-empty text")
+        out.error(path, fm.line_of(key), "non_empty_text", key=key)
         return None
     return value.strip()
 
 
-def _read_course_md(path: Path, slug: str, out: _Collector) -> CourseSource | None:
+def _read_course_md(path: Path, slug: str, out: Collector) -> CourseSource | None:
     fm = _parse(path, out)
     if fm is None:
         return None
     errors_before = len(out.problems)
     for key in sorted(set(fm.data) - COURSE_KEYS, key=fm.line_of):
-        out.warning(path, fm.line_of(key), f"unknown key '{key}' is ignored")
+        out.warning(path, fm.line_of(key), "unknown_key", key=key)
     title = _required_text(fm, "title", path, out)
     summary = _required_text(fm, "summary", path, out)
     kind_value = fm.data.get("kind")
     kind = None
     if kind_value is None:
-        out.error(path, 1, "'kind' is required")
+        out.error(path, 1, "required", key="kind")
     elif kind_value not in CourseKind.__members__:
         allowed = " | ".join(CourseKind.__members__)
-        out.error(path, fm.line_of("kind"), f"'kind' must be one of {allowed}, not {kind_value!r}")
+        out.error(path, fm.line_of("kind"), "kind_choice", allowed=allowed, value=repr(kind_value))
     else:
         kind = CourseKind(kind_value)
     language = fm.data.get("language", "vi")
     if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", language):
-        out.error(path, fm.line_of("language"), "'language' must be a language code such as vi")
+        out.error(path, fm.line_of("language"), "language")
     tags = fm.data.get("tags", [])
     if tags is None:
         tags = []
     if not isinstance(tags, list) or not all(isinstance(t, str | int) for t in tags):
-        out.error(path, fm.line_of("tags"), "'tags' must be a list of short texts")
+        out.error(path, fm.line_of("tags"), "tags")
         tags = []
     public = fm.data.get("public", False)
     if not isinstance(public, bool):
-        out.error(path, fm.line_of("public"), "'public' must be true or false")
+        out.error(path, fm.line_of("public"), "public")
     document = _read_document(fm, path, out)
-    _warn_unsafe_html(path, fm.body, fm.body_line, out)
+    check_body(path, fm.body, fm.body_line, out)
     if len(out.problems) != errors_before and any(
         p.severity == "error" for p in out.problems[errors_before:]
     ):
@@ -238,21 +202,21 @@ def _read_course_md(path: Path, slug: str, out: _Collector) -> CourseSource | No
     )
 
 
-def _read_document(fm: FrontMatter, path: Path, out: _Collector) -> dict[str, Any]:
+def _read_document(fm: FrontMatter, path: Path, out: Collector) -> dict[str, Any]:
     document = fm.data.get("document")
     if document is None:
         return {}
     if not isinstance(document, dict):
-        out.error(path, fm.line_of("document"), "'document' must hold number, issued_by, issued_on")
+        out.error(path, fm.line_of("document"), "document")
         return {}
     lines = fm.nested_lines.get("document", {})
     for key in sorted(set(document) - DOCUMENT_KEYS):
-        out.warning(path, lines.get(key, fm.line_of("document")), f"unknown key 'document.{key}'")
+        out.warning(path, lines.get(key, fm.line_of("document")), "unknown_document_key", key=key)
     result: dict[str, Any] = {}
     for key in ("number", "issued_by"):
         value = document.get(key)
         if value is not None and not isinstance(value, str | int):
-            out.error(path, lines.get(key, 1), f"'document.{key}' must be text")
+            out.error(path, lines.get(key, 1), "document_text", key=key)
         elif value is not None:
             result[f"document_{key}"] = str(value)
     issued_on = document.get("issued_on")
@@ -264,13 +228,13 @@ def _read_document(fm: FrontMatter, path: Path, out: _Collector) -> dict[str, An
         except ValueError:
             issued_on = "invalid"
     if issued_on is not None and not isinstance(issued_on, dt.date):
-        out.error(path, lines.get("issued_on", 1), "'document.issued_on' must be a date YYYY-MM-DD")
+        out.error(path, lines.get("issued_on", 1), "document_date")
     elif issued_on is not None:
         result["document_issued_on"] = issued_on
     return result
 
 
-def _read_lessons(folder: Path, out: _Collector) -> list[tuple[Path, LessonSource]]:
+def _read_lessons(folder: Path, out: Collector) -> list[tuple[Path, LessonSource]]:
     lessons: list[tuple[Path, LessonSource]] = []
     seen_numbers: dict[int, Path] = {}
     seen_slugs: dict[str, Path] = {}
@@ -279,19 +243,19 @@ def _read_lessons(folder: Path, out: _Collector) -> list[tuple[Path, LessonSourc
             continue
         match = LESSON_FILE_RE.match(path.name)
         if not match:
-            out.error(path, 1, "a lesson file is named NN-slug.md (NN: 1-3 digits)")
+            out.error(path, 1, "lesson_file_name")
             continue
         number, slug = int(match.group(1)), match.group(2)
         if not SLUG_RE.match(slug):
-            out.error(path, 1, "the lesson slug must use a-z, 0-9 and '-' only, 1-80 characters")
+            out.error(path, 1, "lesson_slug")
             continue
         if slug in RESERVED_LESSON_SLUGS:
-            out.error(path, 1, f"'{slug}' is reserved and cannot be a lesson slug")
+            out.error(path, 1, "reserved_slug", slug=slug)
             continue
         if number in seen_numbers:
-            out.error(path, 1, f"lesson number {number} is also used by {seen_numbers[number].name}")
+            out.error(path, 1, "number_taken", number=number, other=seen_numbers[number].name)
         if slug in seen_slugs:
-            out.error(path, 1, f"lesson slug '{slug}' is also used by {seen_slugs[slug].name}")
+            out.error(path, 1, "slug_taken", slug=slug, other=seen_slugs[slug].name)
         seen_numbers.setdefault(number, path)
         seen_slugs.setdefault(slug, path)
         lesson = _read_lesson(path, slug, number, out)
@@ -301,19 +265,19 @@ def _read_lessons(folder: Path, out: _Collector) -> list[tuple[Path, LessonSourc
     return lessons
 
 
-def _read_lesson(path: Path, slug: str, number: int, out: _Collector) -> LessonSource | None:
+def _read_lesson(path: Path, slug: str, number: int, out: Collector) -> LessonSource | None:
     fm = _parse(path, out)
     if fm is None:
         return None
     count = len(out.problems)
     for key in sorted(set(fm.data) - LESSON_KEYS, key=fm.line_of):
-        out.warning(path, fm.line_of(key), f"unknown key '{key}' is ignored")
+        out.warning(path, fm.line_of(key), "unknown_key", key=key)
     title = _required_text(fm, "title", path, out)
     minutes = fm.data.get("minutes")
     if minutes is None:
-        out.error(path, 1, "'minutes' is required")
+        out.error(path, 1, "required", key="minutes")
     elif isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240:
-        out.error(path, fm.line_of("minutes"), "'minutes' must be a whole number from 1 to 240")
+        out.error(path, fm.line_of("minutes"), "minutes")
     key_points = fm.data.get("key_points", [])
     if key_points is None:
         key_points = []
@@ -323,11 +287,11 @@ def _read_lesson(path: Path, slug: str, number: int, out: _Collector) -> LessonS
         or len(key_points) > 7
         or ("key_points" in fm.data and not key_points)
     ):
-        out.error(path, fm.line_of("key_points"), "'key_points' must be a list of 1-7 short sentences")
+        out.error(path, fm.line_of("key_points"), "key_points")
         key_points = []
     if not fm.body.strip():
-        out.warning(path, fm.body_line, "the lesson has no text")
-    _warn_unsafe_html(path, fm.body, fm.body_line, out)
+        out.warning(path, fm.body_line, "empty_lesson")
+    check_body(path, fm.body, fm.body_line, out)
     if any(p.severity == "error" for p in out.problems[count:]):
         return None
     assert title is not None and isinstance(minutes, int)
@@ -338,46 +302,17 @@ def _read_lesson(path: Path, slug: str, number: int, out: _Collector) -> LessonS
         minutes=minutes,
         key_points=[p.strip() for p in key_points],
         body_markdown=fm.body.rstrip() + "\n",
+        file_name=path.name,
     )
 
 
-def _read_media(folder: Path, out: _Collector) -> list[MediaSource]:
-    media_dir = folder / "media"
-    if not media_dir.is_dir():
-        return []
-    media: list[MediaSource] = []
-    for path in sorted(p for p in media_dir.rglob("*") if p.is_file()):
-        relative = path.relative_to(media_dir).as_posix()
-        data = path.read_bytes()
-        if len(data) > MAX_MEDIA_BYTES:
-            out.error(path, 1, f"the file is larger than {MAX_MEDIA_BYTES // (1024 * 1024)} MB")
-            continue
-        content_type = sniff_media_type(data, path.suffix.lower())
-        if content_type is None:
-            out.error(path, 1, "only PNG, JPEG, GIF, WebP images and PDF files are accepted "
-                      "(checked by content, matching the extension)")
-            continue
-        media.append(MediaSource(relative, content_type, data))
-    return media
-
-
-def sniff_media_type(data: bytes, suffix: str) -> str | None:
-    """The content type when the bytes are a known image or PDF and the extension agrees."""
-    for signature, content_type, suffixes in MEDIA_SIGNATURES:
-        if data.startswith(signature):
-            return content_type if suffix in suffixes else None
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp" if suffix == ".webp" else None
-    return None
-
-
 def _read_quiz(
-    folder: Path, out: _Collector, skip_unsupported: bool
+    folder: Path, out: Collector, skip_unsupported: bool
 ) -> tuple[str | None, str | None, Bank | None]:
     """The quiz file's format, text and parsed bank; its problems reported at their lines."""
     quiz_md, quiz_gift = folder / "quiz.md", folder / "quiz.gift"
     if quiz_md.is_file() and quiz_gift.is_file():
-        out.error(quiz_gift, 1, "quiz.md and quiz.gift are both present: keep only one")
+        out.error(quiz_gift, 1, "quiz_both")
         return None, None, None
     for path, kind in ((quiz_md, "md"), (quiz_gift, "gift")):
         if not path.is_file():
@@ -391,7 +326,7 @@ def _read_quiz(
             bank, problems = parse_gift(text, skip_unsupported=skip_unsupported)
         for problem in problems:
             report = out.warning if problem.severity == "warning" else out.error
-            report(path, problem.line, problem.message)
+            report(path, problem.line, "quiz", message=problem.message)
         return kind, text, bank
     return None, None, None
 
@@ -403,28 +338,12 @@ def _body_line(path: Path) -> int:
         return 1
 
 
-def _check_media_refs(
-    path: Path, body: str, first_line: int, media: set[str], out: _Collector
-) -> None:
-    for offset, line in enumerate(body.splitlines()):
-        for ref in MEDIA_REF_RE.findall(line):
-            name = ref.removeprefix("media/").split("#")[0].split("?")[0]
-            if ".." in name.split("/") or name not in media:
-                out.error(path, first_line + offset, f"{ref} is not a file in media/")
-
-
-def _warn_unsafe_html(path: Path, body: str, first_line: int, out: _Collector) -> None:
-    for offset, line in enumerate(body.splitlines()):
-        if UNSAFE_HTML_RE.search(line):
-            out.warning(path, first_line + offset, "unsafe HTML will be removed when imported")
-
-
-def _warn_unknown_files(folder: Path, out: _Collector) -> None:
+def _warn_unknown_files(folder: Path, out: Collector) -> None:
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == "media":
             continue
         if path.is_dir() or path.suffix not in (".md", ".gift"):
-            out.warning(path, 1, "not part of the course format; ignored")
+            out.warning(path, 1, "unknown_file")
 
 
 def check_file(path: Path, media: set[str], *, skip_unsupported: bool = False) -> list[Problem]:
@@ -432,7 +351,7 @@ def check_file(path: Path, media: set[str], *, skip_unsupported: bool = False) -
 
     ``media`` holds the module's media paths, so image references are checked too.
     """
-    out = _Collector()
+    out = Collector()
     if path.name == "course.md":
         _read_course_md(path, "module", out)
         _check_body_media(path, media, out)
@@ -442,19 +361,20 @@ def check_file(path: Path, media: set[str], *, skip_unsupported: bool = False) -
             _, problems = parse_quiz_md(text) if path.suffix == ".md" else parse_gift(
                 text, skip_unsupported=skip_unsupported)
             for problem in problems:
-                (out.warning if problem.severity == "warning" else out.error)(path, problem.line, problem.message)
+                (out.warning if problem.severity == "warning" else out.error)(
+                    path, problem.line, "quiz", message=problem.message)
     elif match := LESSON_FILE_RE.match(path.name):
         _read_lesson(path, match.group(2), int(match.group(1)), out)
         _check_body_media(path, media, out)
     else:
-        out.error(path, 1, "not part of the course format")
+        out.error(path, 1, "not_course_format")
     return sorted(out.problems)
 
 
-def _check_body_media(path: Path, media: set[str], out: _Collector) -> None:
+def _check_body_media(path: Path, media: set[str], out: Collector) -> None:
     """Image references of a file's body, checked even when its front matter has errors."""
     try:
         front = split_front_matter(path.read_text(encoding="utf-8-sig"))
     except (FrontMatterError, UnicodeDecodeError):
         return
-    _check_media_refs(path, front.body, front.body_line, media, out)
+    check_media_refs(path, front.body, front.body_line, media, out)

@@ -8,11 +8,17 @@ import yaml
 
 
 class FrontMatterError(ValueError):
-    """A front matter problem at a 1-based line of the file."""
+    """A front matter problem at a 1-based line of the file: ``code`` and ``params`` name it in
+    learnhub.courses.problems.MESSAGES, ``message`` says it in English."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, code: str, **params: Any) -> None:
+        from learnhub.courses.problems import MESSAGES
+
+        message = MESSAGES[code] % params if params else MESSAGES[code]
         super().__init__(message)
         self.line = line
+        self.code = code
+        self.params = params
         self.message = message
 
 
@@ -50,12 +56,12 @@ def split_front_matter(text: str) -> FrontMatter:
     """Split ``---``-fenced YAML from the Markdown body and parse it."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(1, "the file must start with a '---' line opening the front matter")
+        raise FrontMatterError(1, "fm_no_start")
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             break
     else:
-        raise FrontMatterError(1, "the front matter is not closed by a '---' line")
+        raise FrontMatterError(1, "fm_unclosed")
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1 :])
     try:
@@ -64,13 +70,13 @@ def split_front_matter(text: str) -> FrontMatter:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark is not None else 1
-        raise FrontMatterError(line, f"invalid YAML: {exc.problem or exc}") from None
+        raise FrontMatterError(line, "fm_yaml", detail=str(exc.problem or exc)) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(1, f"invalid YAML: {exc}") from None
+        raise FrontMatterError(1, "fm_yaml", detail=str(exc)) from None
     except ValueError as exc:  # a well-formed but impossible value, such as the date 2001-13-45
-        raise FrontMatterError(_bad_value_line(node) + 1, f"invalid value: {exc}") from None
+        raise FrontMatterError(_bad_value_line(node) + 1, "fm_value", detail=str(exc)) from None
     if node is not None and not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError(2, "the front matter must be a mapping of 'key: value' lines")
+        raise FrontMatterError(2, "fm_mapping")
     key_lines: dict[str, int] = {}
     nested: dict[str, dict[str, int]] = {}
     for key_node, value_node in node.value if node is not None else []:

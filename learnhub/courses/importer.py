@@ -7,14 +7,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from learnhub.courses.format import (
-    CourseReport,
-    CourseSource,
-    Problem,
-    find_course_folders,
-    read_course,
-)
+from learnhub.courses.format import CourseReport, CourseSource, find_course_folders, read_course
 from learnhub.courses.models import Course, CourseMedia, Lesson
+from learnhub.courses.problems import Problem
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.markdown import render_markdown
@@ -53,9 +48,7 @@ def check_paths(paths: list[Path], *, skip_unsupported: bool = False) -> tuple[l
         for folder in folders:
             report = read_course(folder, skip_unsupported=skip_unsupported)
             if folder.name in slugs:
-                report.problems.append(
-                    Problem(str(folder), 1, f"the slug is also used by {slugs[folder.name]}")
-                )
+                report.problems.append(Problem(str(folder), 1, "slug_used_by", {"other": str(slugs[folder.name])}))
                 report.source = None
             slugs.setdefault(folder.name, folder)
             reports.append(report)

@@ -155,7 +155,7 @@ def _assign_committee(root: Unit) -> None:
 
 def _import_shipped_courses() -> list[str]:
     """Import the shipped modules, leaving alone any that were edited in the browser."""
-    from learnhub.authoring.drafts import import_folder, is_diverged
+    from learnhub.authoring.publishing import import_folder, is_diverged
 
     reports, problems = check_paths([resource_dir("courses")])
     bad = problems + [p for r in reports for p in r.errors]

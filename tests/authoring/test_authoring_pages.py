@@ -158,6 +158,11 @@ def test_preview_renders_through_the_sanitiser_and_reports_lines(app: Flask, mod
     problems = {(p["line"], p["message"]) for p in response.json["problems"]}
     assert any("minutes" in message for _, message in problems)
     assert any("media/khong-co.png" in message and line > 3 for line, message in problems)
+    # in the author's language, as the pages show course problems
+    assert any(message == "media/khong-co.png không phải là tệp trong thư mục media/" for _, message in problems)
+    unclosed = send(author, url, lesson_form(body="Đoạn một.\n\nCâu có <textarea> ở giữa.\n\nĐoạn sau.")).json
+    assert "Đoạn sau." in unclosed["html"] and "&lt;textarea&gt;" in unclosed["html"]
+    assert [p["severity"] for p in unclosed["problems"] if "textarea" in p["message"]] == ["error"]
     failures = []
     for payload in load_payloads():
         html = send(author, url, lesson_form(body=payload)).json["html"]
@@ -183,7 +188,7 @@ def test_publishing_refuses_a_draft_with_errors_and_says_where(app: Flask, modul
     send(author, f"{M}/quiz", {"body": "---\npass_score: 80\n---\n\n## Không có đáp án\n\n- [ ] Một\n", "base_revision": "0"})
     response = send(author, f"{M}/publish", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "quiz.md:5" in html
+    assert "<strong>Câu hỏi bài kiểm tra</strong> (dòng 5)" in html and "quiz.md:5" not in html
     with app.app_context():
         assert db.session.scalar(sa.select(Course.published_at).where(Course.slug == "hoc-tap-chi-thi")) is None
 
@@ -280,7 +285,9 @@ def test_a_zip_with_errors_imports_nothing_and_lists_each_problem(app: Flask, mo
                     content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "course.md:3" in html and "01-bai.md:1" in html
+    # in the reader's language, naming the file by what it is (the CLI says course.md:3, 01-bai.md:1)
+    assert "<strong>Cài đặt và giới thiệu học phần</strong> (dòng 3): &#39;kind&#39; phải là một trong" in html
+    assert "<strong>Bài “t”</strong> (dòng 1): Cần có &#39;minutes&#39;" in html
     with app.app_context():
         assert db.session.scalar(sa.select(Course).where(Course.slug == "moi")) is None
     traversal = _zip({"moi/../../etc/passwd": b"x"})

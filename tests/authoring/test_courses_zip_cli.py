@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from learnhub.auth.models import User
-from learnhub.authoring import drafts
+from learnhub.authoring import drafts, publishing
 from learnhub.authoring.models import DraftFile, Revision
 from learnhub.courses.models import Course, CourseKind, Lesson
 from learnhub.extensions import db
@@ -69,7 +69,7 @@ def browser_edit(app: Flask, slug: str, key: str, text: str) -> None:
     """Save a file of the draft as a propagandist does in the editor."""
     with app.app_context():
         course = db.session.scalars(sa.select(Course).where(Course.slug == slug)).one()
-        drafts.ensure_draft(course)
+        publishing.ensure_draft(course)
         author = db.session.scalars(sa.select(User)).first()
         drafts.save_file(course, key, text, author=author, base_revision=drafts.get_file(course, key).revision)
         db.session.commit()
@@ -206,7 +206,7 @@ def test_import_refuses_a_module_edited_in_the_browser_unless_forced(app: Flask,
         assert db.session.scalars(sa.select(Lesson.title).where(Lesson.slug == "bai-1")).one() == "Bài 1 từ thư mục"
         course = db.session.scalars(sa.select(Course)).one()
         assert browser_text in [r.text for r in drafts.revisions(course, "lesson:bai-1")]
-        assert not drafts.is_diverged(course)
+        assert not publishing.is_diverged(course)
 
 
 # --- Owners, and what is not there -------------------------------------------------------------------
@@ -258,4 +258,4 @@ def test_demo_leaves_a_shipped_module_edited_in_the_browser_alone(fresh_app: Fla
     assert draft_text(fresh_app, slug, key) == browser_text
     with fresh_app.app_context():
         course = db.session.scalars(sa.select(Course).where(Course.slug == slug)).one()
-        assert drafts.is_diverged(course)
+        assert publishing.is_diverged(course)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
 from learnhub.auth.models import User
-from learnhub.authoring import drafts
+from learnhub.authoring import drafts, publishing
 from learnhub.authoring.models import DraftFile, Revision, RevisionKind
 from learnhub.courses.format import read_course
 from learnhub.courses.models import Course, CourseKind, Lesson, LessonProgress
@@ -121,24 +121,24 @@ def test_a_browser_module_is_hidden_until_published_and_later_edits_wait_for_the
     with pytest.raises(NotFound):
         get_course_or_404(course.slug, member)
 
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     assert [p.course.slug for p in open_courses_for(member)] == [course.slug]
     assert get_course_or_404(course.slug, member).id == course.id
     assert "<strong>Bài một</strong>" in lesson(course, "bai-mot").body_html
-    assert not drafts.has_unpublished_changes(course)
+    assert not publishing.has_unpublished_changes(course)
 
     edit(course, "lesson:bai-mot", drafts.compose_lesson("Bài một", 10, [], "Đoạn **đã sửa**."), author)
     db.session.commit()
     db.session.expire_all()
     assert "<strong>Bài một</strong>" in lesson(course, "bai-mot").body_html  # members still see the old text
-    assert drafts.has_unpublished_changes(course)
+    assert publishing.has_unpublished_changes(course)
 
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     db.session.expire_all()
     assert "<strong>đã sửa</strong>" in lesson(course, "bai-mot").body_html
-    assert not drafts.has_unpublished_changes(course)
+    assert not publishing.has_unpublished_changes(course)
 
 
 # --- Revisions ----------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_lessons_get_unique_slugs_from_vietnamese_titles_and_can_be_reordered(pe
     db.session.commit()
     assert [f.lesson_slug for f in drafts.lesson_files(course)] == [
         "duong-loi-doi-moi", "boi-canh-ban-hanh-nghi-quyet", "boi-canh-ban-hanh-nghi-quyet-2", "bai-quiz"]
-    report, problems = drafts.check_draft(course)
+    report, problems = publishing.check_draft(course)
     assert report.source is not None, problems
     assert [(x.position, x.slug) for x in report.source.lessons] == [
         (1, "duong-loi-doi-moi"), (2, "boi-canh-ban-hanh-nghi-quyet"),
@@ -288,7 +288,7 @@ def test_lessons_get_unique_slugs_from_vietnamese_titles_and_can_be_reordered(pe
 def test_an_archived_lesson_leaves_after_publish_keeping_progress_and_can_come_back(people, town):
     author, member = people["propagandist"], people["member_a"]
     course = new_module(author, town["root"].id, "Bài một", "Bài hai")
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     first = lesson(course, "bai-mot")
     mark_lesson_studied(member, first)
@@ -299,7 +299,7 @@ def test_an_archived_lesson_leaves_after_publish_keeping_progress_and_can_come_b
     assert [f.lesson_slug for f in drafts.lesson_files(course)] == ["bai-hai"]
     assert lesson(course, "bai-mot").archived_at is None  # members see it until the next publish
 
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     db.session.expire_all()
     assert lesson(course, "bai-mot").archived_at is not None
@@ -308,11 +308,12 @@ def test_an_archived_lesson_leaves_after_publish_keeping_progress_and_can_come_b
 
     drafts.set_lesson_archived(course, "lesson:bai-mot", False)
     assert [f.lesson_slug for f in drafts.lesson_files(course)] == ["bai-hai", "bai-mot"]
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     db.session.expire_all()
     back = lesson(course, "bai-mot")
-    assert back.id == first.id and back.archived_at is None and back.position == 2
+    # back with the next free number, after bai-hai (2): its old number may have gone to another lesson
+    assert back.id == first.id and back.archived_at is None and back.position == 3
     assert [(p.total, p.studied) for p in open_courses_for(member)] == [(2, 1)]
     with pytest.raises(LookupError):
         drafts.set_lesson_archived(course, "course.md", True)
@@ -350,7 +351,7 @@ def test_publish_refuses_a_draft_with_errors_naming_file_and_line_and_changes_no
     author = people["propagandist"]
     course = new_module(author, town["root"].id, "Bài một")
     drafts.save_file(course, "quiz.md", QUIZ_MD, author=author, base_revision=None)
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     published_at = course.published_at
     quiz_version = db.session.scalars(sa.select(Quiz)).one().version
@@ -358,8 +359,8 @@ def test_publish_refuses_a_draft_with_errors_naming_file_and_line_and_changes_no
     edit(course, "lesson:bai-mot", drafts.compose_lesson("Bài một đã sửa", 0, [], "Mới."), author)
     edit(course, "quiz.md", QUIZ_MD.replace("- [x] Người đứng đầu", "- [ ] Người đứng đầu"), author)
     db.session.commit()
-    with pytest.raises(drafts.DraftRefused) as refused:
-        drafts.publish(course, publisher=author)
+    with pytest.raises(publishing.DraftRefused) as refused:
+        publishing.publish(course, publisher=author)
     db.session.commit()  # whatever publish did before refusing would be kept now
 
     found = {(p.path, p.line, p.message) for p in refused.value.problems}
@@ -373,7 +374,7 @@ def test_publish_refuses_a_draft_with_errors_naming_file_and_line_and_changes_no
     assert (live.title, live.minutes) == ("Bài một", 10)
     assert course.published_at == published_at
     assert db.session.scalars(sa.select(Quiz)).one().version == quiz_version
-    assert drafts.has_unpublished_changes(course)
+    assert publishing.has_unpublished_changes(course)
 
 
 def test_a_broken_only_lesson_is_reported_once(people, town):
@@ -381,8 +382,8 @@ def test_a_broken_only_lesson_is_reported_once(people, town):
     author = people["propagandist"]
     course = new_module(author, town["root"].id, "Bài một")
     edit(course, "lesson:bai-mot", drafts.compose_lesson("Bài một", 0, [], "Mới."), author)
-    with pytest.raises(drafts.DraftRefused) as refused:
-        drafts.publish(course, publisher=author)
+    with pytest.raises(publishing.DraftRefused) as refused:
+        publishing.publish(course, publisher=author)
     assert [str(p) for p in refused.value.problems] == [
         "01-bai-mot.md:3: 'minutes' must be a whole number from 1 to 240"]
 
@@ -392,20 +393,20 @@ def test_with_review_another_author_publishes_what_the_requester_asked_for(peopl
     course = new_module(author, town["root"].id, "Bài một")
 
     for who in (author, reviewer):  # nobody publishes without a request
-        with pytest.raises(drafts.ReviewRequired):
-            drafts.publish(course, publisher=who, review_required=True)
+        with pytest.raises(publishing.ReviewRequired):
+            publishing.publish(course, publisher=who, review_required=True)
 
-    drafts.request_review(course, author)
+    publishing.request_review(course, author)
     db.session.commit()
-    with pytest.raises(drafts.ReviewRequired):
-        drafts.publish(course, publisher=author, review_required=True)
+    with pytest.raises(publishing.ReviewRequired):
+        publishing.publish(course, publisher=author, review_required=True)
 
     edit(course, "lesson:bai-mot", drafts.compose_lesson("Bài một", 12, [], "Sửa sau khi xin duyệt."), author)
-    with pytest.raises(drafts.ReviewRequired):  # a later save withdraws the request
-        drafts.publish(course, publisher=reviewer, review_required=True)
+    with pytest.raises(publishing.ReviewRequired):  # a later save withdraws the request
+        publishing.publish(course, publisher=reviewer, review_required=True)
 
-    drafts.request_review(course, author)
-    drafts.publish(course, publisher=reviewer, review_required=True)
+    publishing.request_review(course, author)
+    publishing.publish(course, publisher=reviewer, review_required=True)
     db.session.commit()
     assert course.published_at is not None and course.review_requested_by_id is None
     assert lesson(course, "bai-mot").minutes == 12
@@ -415,7 +416,7 @@ def test_members_in_the_middle_of_the_quiz_keep_their_paper_after_a_publish(peop
     author, member, latecomer = people["propagandist"], people["member_a"], people["member_b"]
     course = new_module(author, town["root"].id, "Bài một")
     drafts.save_file(course, "quiz.md", QUIZ_MD, author=author, base_revision=None)
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     quiz = db.session.scalars(sa.select(Quiz)).one()
     attempt = attempts.start_attempt(member, quiz, rng=random.Random(1))
@@ -424,7 +425,7 @@ def test_members_in_the_middle_of_the_quiz_keep_their_paper_after_a_publish(peop
     assert {e["qid"] for e in paper} == {"nam", "neu-guong", "bo-di"}
 
     edit(course, "quiz.md", QUIZ_MD_V2, author)
-    drafts.publish(course, publisher=author)
+    publishing.publish(course, publisher=author)
     db.session.commit()
     db.session.expire_all()
     assert {q.qid for q in quiz.active_questions} == {"nam", "neu-guong", "moi"}
@@ -453,40 +454,40 @@ def test_write_folder_of_an_imported_module_reproduces_the_folder_byte_for_byte(
             "quiz.md": QUIZ_MD, "media__so-do.png": "x",
         })
     (folder / "media" / "so-do.png").write_bytes(PNG)
-    result = drafts.import_folder(read_course(folder), owner_unit_id=town["root"].id)
+    result = publishing.import_folder(read_course(folder), owner_unit_id=town["root"].id)
     db.session.commit()
 
     written = drafts.write_folder(result.course, tmp_path / "out")
     assert written.name == "vong-tron"
     assert folder_bytes(written) == folder_bytes(folder)
-    assert not drafts.is_diverged(result.course) and not drafts.has_unpublished_changes(result.course)
+    assert not publishing.is_diverged(result.course) and not publishing.has_unpublished_changes(result.course)
 
 
 def test_a_browser_edit_diverges_from_the_folder_and_only_force_replaces_it(people, town, tmp_path):
     author = people["propagandist"]
     folder = write_course(tmp_path, "tu-thu-muc")
-    result = drafts.import_folder(read_course(folder), owner_unit_id=town["root"].id)
+    result = publishing.import_folder(read_course(folder), owner_unit_id=town["root"].id)
     db.session.commit()
     course = result.course
-    assert not drafts.is_diverged(course)
+    assert not publishing.is_diverged(course)
 
     browser_text = drafts.compose_lesson("Bài 1 sửa trên web", 10, [], "Viết trên trình duyệt.")
     edit(course, "lesson:bai-1", browser_text, author)
     db.session.commit()
-    assert drafts.is_diverged(course)
+    assert publishing.is_diverged(course)
 
-    with pytest.raises(drafts.Diverged) as diverged:
-        drafts.import_folder(read_course(folder), owner_unit_id=None)
+    with pytest.raises(publishing.Diverged) as diverged:
+        publishing.import_folder(read_course(folder), owner_unit_id=None)
     assert diverged.value.slug == "tu-thu-muc" and "--force" in str(diverged.value)
     db.session.rollback()
     assert drafts.get_file(course, "lesson:bai-1").text == browser_text
 
-    drafts.import_folder(read_course(folder), owner_unit_id=None, force=True)
+    publishing.import_folder(read_course(folder), owner_unit_id=None, force=True)
     db.session.commit()
     assert drafts.get_file(course, "lesson:bai-1").text == (folder / "01-bai-1.md").read_text(encoding="utf-8")
     assert browser_text in revision_texts(course, "lesson:bai-1")  # the browser's words stay in history
     assert lesson(course, "bai-1").title == "Bài 1"
-    assert not drafts.is_diverged(course)
+    assert not publishing.is_diverged(course)
 
 
 def test_switching_the_quiz_file_archives_the_other_one(people, town, tmp_path):
@@ -499,7 +500,7 @@ def test_switching_the_quiz_file_archives_the_other_one(people, town, tmp_path):
     assert drafts.quiz_file(course).key == "quiz.gift"
     assert drafts.get_file(course, "quiz.md").archived_at is not None
     assert "quiz.md" not in folder_bytes(drafts.write_folder(course, tmp_path / "gift"))
-    drafts.publish(course, publisher=author)  # not refused for holding both files
+    publishing.publish(course, publisher=author)  # not refused for holding both files
     db.session.commit()
     assert course.quiz_format == "gift"
     assert [q.qid for q in db.session.scalars(sa.select(Quiz)).one().active_questions] == ["thu-do"]

@@ -15,7 +15,7 @@ from learnhub.authoring.uploads import (
     safe_extract_course_zip,
     unique_name,
 )
-from learnhub.courses.format import MAX_MEDIA_BYTES
+from learnhub.courses.media_files import MAX_MEDIA_BYTES
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

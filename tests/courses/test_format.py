@@ -155,10 +155,12 @@ def test_media_is_checked_by_content_and_references_must_exist(tmp_path: Path) -
 
 
 def test_unsafe_html_is_a_warning_not_an_error(tmp_path: Path) -> None:
-    folder = write_course(tmp_path, **{"01-bai-1.md": LESSON_MD.format(title="x") + "<script>alert(1)</script>\n"})
+    folder = write_course(tmp_path, **{"01-bai-1.md": LESSON_MD.format(title="x")
+                                       + "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n"})
     report = read_course(folder)
     assert report.errors == []
-    assert f"{folder}/01-bai-1.md:11: warning: unsafe HTML will be removed when imported" in messages(folder)
+    assert f"{folder}/01-bai-1.md:11: warning: <script> is not allowed in a lesson: members see it as text" in messages(folder)
+    assert f"{folder}/01-bai-1.md:13: warning: unsafe HTML will be removed when imported" in messages(folder)
     assert report.source is not None
 
 
