@@ -19,6 +19,7 @@ from learnhub.orgs.models import Unit
 from learnhub.plans.completion import LOCAL, member_progress
 from learnhub.plans.member_plans import local_today
 from learnhub.plans.models import PlanStatus, StudyPlan
+from learnhub.plans.steps import members_turn, remaining_steps, step_columns
 from learnhub.settings import get_setting
 
 log = logging.getLogger(__name__)
@@ -40,19 +41,20 @@ def _day_start(today: dt.date) -> dt.datetime:
 
 
 def _to_remind(plan: StudyPlan, unit: Unit, today: dt.date) -> list[tuple[int, str | None]]:
-    """(user id, e-mail) of the unit's roster members not completed and not yet reminded today."""
+    """(user id, e-mail) of the unit's roster members not completed, with a step that is theirs to
+    do (not only a reflection awaiting review), and not yet reminded today."""
     progress = member_progress(plan, within=unit.id)
     reminded_today = sa.select(Notification.user_id).where(
         Notification.kind == KIND, Notification.link == reminder_link(plan),
         Notification.created_at >= _day_start(today),
     )
     rows = db.session.execute(
-        sa.select(progress.c.user_id, User.email)
+        sa.select(progress.c.user_id, User.email, *step_columns(progress))
         .join(User, User.id == progress.c.user_id)
         .where(progress.c.completed_at.is_(None), progress.c.user_id.not_in(reminded_today))
         .order_by(progress.c.user_id)
     ).all()
-    return [(user_id, email) for user_id, email in rows]
+    return [(row.user_id, row.email) for row in rows if members_turn(remaining_steps(plan, row))]
 
 
 def _send_emails(addresses: list[str], subject: str, body: str) -> int:
