@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -35,9 +34,9 @@ from learnhub.plans.formalism import formalism_signals
 from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids
+from learnhub.settings import local_midnight
 from learnhub.text import fold
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 TERM_YEARS = 5
 
 
@@ -253,7 +252,7 @@ def _add_signals(grid, plans: list[StudyPlan], unit_id: int) -> None:
 
 
 def _local_new_year(year: int) -> dt.datetime:
-    return dt.datetime(year, 1, 1, tzinfo=LOCAL).astimezone(dt.UTC)
+    return local_midnight(dt.date(year, 1, 1))
 
 
 def _year_of(column, years: list[int], start: Callable[[int], object]) -> sa.Case:

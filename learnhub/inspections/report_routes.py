@@ -7,7 +7,6 @@ from flask_login import current_user
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, table_response
 from learnhub.inspections.evaluation import (
-    LOCAL,
     Mark,
     UnitEvaluation,
     evaluate_units,
@@ -21,7 +20,7 @@ from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
-from learnhub.settings import get_setting
+from learnhub.settings import get_setting, local_zone
 
 # Downloads are filed as they are: Vietnamese headers, as in the plans' downloads.
 MARKS_VI = {Mark.praise: "Biểu dương", Mark.criticise: "Phê bình", Mark.neither: "", Mark.no_plan: "Không có kế hoạch"}
@@ -107,7 +106,7 @@ def propagandists_export(fmt: str):
     headers = ["STT", "Họ và tên", "Đơn vị", "Vai trò", "Học phần tập huấn đã hoàn thành", "Số hội nghị đã trình bày",
                "Hội nghị đã trình bày", "Số câu trả lời", "Được chọn là câu trả lời"]
     rows = [[number, m.full_name, paths[m.unit_id], ROLES_VI[m.role], "; ".join(m.trainings), len(m.presented),
-             "; ".join(f"{p.title} ({p.starts_at.astimezone(LOCAL):%d/%m/%Y})" for p in m.presented),
+             "; ".join(f"{p.title} ({p.starts_at.astimezone(local_zone()):%d/%m/%Y})" for p in m.presented),
              m.answers, m.accepted]
             for number, m in enumerate(propagandist_roster(current_user), start=1)]
     return table_response(fmt, "doi-ngu-tuyen-truyen-vien", headers, rows,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -31,9 +30,7 @@ from learnhub.plans.models import (
 from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-
+from learnhub.settings import local_midnight
 
 def _later(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
@@ -143,7 +140,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     members = statement.subquery("members")
     # A member who is no longer active stays on the roster when they completed during the plan:
     # a completed study is never erased.
-    opened = dt.datetime.combine(plan.opens_on, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    opened = local_midnight(plan.opens_on)
     return (
         sa.select(*[c for c in members.c if c.name != "status"])
         .where(sa.or_(members.c.status.in_(statuses),
@@ -250,8 +247,8 @@ class CompletionReport:
 
 
 def _due_end(plan: StudyPlan) -> dt.datetime:
-    """The end of the due date in Hanoi time, as UTC (completions up to then are on time)."""
-    return dt.datetime.combine(plan.due_on + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    """The end of the due date in local time, as UTC (completions up to then are on time)."""
+    return local_midnight(plan.due_on + dt.timedelta(days=1))
 
 
 def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:

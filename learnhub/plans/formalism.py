@@ -49,7 +49,8 @@ class Signal:
         if self.name in ("rushed", "returned"):
             return f"{percent(self.value)} > {percent(self.threshold)}"
         if self.name == "guessing":
-            return f"{_('first-attempt pass rate')} {percent(self.value)}; {_('threshold')} {percent(self.threshold)}"
+            rate, threshold = _("first-attempt pass rate"), _("threshold")
+            return f"{rate} {percent(self.value)}; {threshold} {percent(self.threshold)}"
         if self.name == "shallow":
             return _("%(m)s points above the pass score; threshold %(t)s", m=number(self.value),
                      t=number(self.threshold, "#,##0"))

@@ -10,17 +10,13 @@ from flask import url_for
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
-from learnhub.plans.completion import LOCAL, member_progress
+from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import Quiz, QuizAttempt, QuizQuestion
+from learnhub.settings import local_today  # noqa: F401  (its callers import it from here)
 
 DUE_SOON_DAYS = 7
-
-
-def local_today() -> dt.date:
-    """Today in Hanoi time, the calendar that due dates are written in."""
-    return dt.datetime.now(LOCAL).date()
 
 
 @dataclass(frozen=True)

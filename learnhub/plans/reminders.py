@@ -16,11 +16,10 @@ from learnhub.extensions import db
 from learnhub.mail import mail_configured, send_mail
 from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import LOCAL, member_progress
-from learnhub.plans.member_plans import local_today
+from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.steps import members_turn, remaining_steps, step_columns
-from learnhub.settings import get_setting
+from learnhub.settings import get_setting, local_midnight, local_today
 
 log = logging.getLogger(__name__)
 KIND = "reminder"
@@ -36,8 +35,8 @@ def reminder_link(plan: StudyPlan) -> str:
 
 
 def _day_start(today: dt.date) -> dt.datetime:
-    """Midnight of ``today`` in Hanoi time, as UTC: "the same day" is the members' calendar day."""
-    return dt.datetime.combine(today, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    """Midnight of ``today`` in local time, as UTC: "the same day" is the members' calendar day."""
+    return local_midnight(today)
 
 
 def _to_remind(plan: StudyPlan, unit: Unit, today: dt.date) -> list[tuple[int, str | None]]:
