@@ -14,6 +14,8 @@ from babel.numbers import format_decimal as babel_decimal
 from babel.numbers import format_percent as babel_percent
 from flask_babel import get_locale
 
+from learnhub.exports import Percent
+
 EPSILON = 1e-9  # a rate equal to its target meets it, whatever the floating-point rounding
 PERCENT_PATTERN = "#,##0.#%"  # one decimal at most, as the dashboards have always rounded
 NO_RATE = "–"
@@ -60,9 +62,10 @@ def pool(rates: Iterable[Rate]) -> Rate:
     rates = [rate for rate in rates if rate.roster]
     roster = sum(rate.roster for rate in rates)
     completed = sum(rate.completed for rate in rates)
-    if not roster or any(rate.target is None for rate in rates):
+    targets = [rate.target for rate in rates]
+    if not roster or None in targets:
         return Rate(completed, roster, None)
-    return Rate(completed, roster, sum(rate.target * rate.roster for rate in rates) / roster)  # type: ignore[operator]
+    return Rate(completed, roster, sum((t or 0.0) * rate.roster for t, rate in zip(targets, rates, strict=True)) / roster)
 
 
 def _locale(locale: str | None) -> str:
@@ -83,3 +86,9 @@ def number(value: float | None, pattern: str = "#,##0.#", locale: str | None = N
         return NO_RATE
     return babel_decimal(value, pattern, locale=_locale(locale))
 
+
+
+def percent_cell(value: Rate | float | None) -> Percent | None:
+    """A rate as a spreadsheet cell: a number the spreadsheet shows as a percentage; empty for none."""
+    fraction = value.fraction if isinstance(value, Rate) else value
+    return None if fraction is None else Percent(fraction)

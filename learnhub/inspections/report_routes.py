@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, table_response
+from learnhub.figures import percent_cell
 from learnhub.inspections.evaluation import (
     Mark,
     UnitEvaluation,
@@ -55,8 +56,9 @@ def evaluation():
 
 def _evaluation_row(row: UnitEvaluation) -> list[object]:
     return [
-        row.name, row.completed, row.required, row.rate, row.target, row.mean_best, row.first_attempt_pass_rate,
-        row.conferences_held, row.invited, row.present, row.attendance_rate,
+        row.name, row.completed, row.required, percent_cell(row.rate), percent_cell(row.target), row.mean_best,
+        percent_cell(row.first_attempt_pass_rate), row.conferences_held, row.invited, row.present,
+        percent_cell(row.attendance_rate),
         "; ".join(f"{SIGNALS_VI.get(s.name, s.name)} ({s.plan_title})" for s in row.signals),
         *[row.inspections.get(c, 0) for c in Conclusion], MARKS_VI[row.mark],
     ]

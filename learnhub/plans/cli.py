@@ -83,8 +83,9 @@ def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: 
         output_file.write_bytes(to_xlsx(sheet.headers, sheet.rows, title=sheet.title))
         click.echo(f"wrote {output_file}", err=True)
     else:
-        lines = [f"{name:<40} {number(done):>6}/{number(required):<6} {percent(rate):>7} {number(on_time):>6}  {verdict}\n"
-                 for name, required, done, on_time, rate, verdict in sheet.rows]
+        figures = [*report.units, report.total]  # the sheet's rows, in order
+        lines = [f"{row[0]!s:<40} {number(f.completed):>6}/{number(f.required):<6} {percent(f):>7} "
+                 f"{number(f.on_time):>6}  {row[-1]}\n" for row, f in zip(sheet.rows, figures, strict=True)]
         _write("".join(lines), output_file)
 
 

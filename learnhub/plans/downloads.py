@@ -12,8 +12,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from learnhub.exports import Percent, Sheet
-from learnhub.figures import Rate, percent
+from learnhub.exports import Sheet
+from learnhub.figures import percent, percent_cell
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import CompletionReport, MissingMember
 from learnhub.plans.models import StudyPlan
@@ -23,11 +23,6 @@ from learnhub.plans.steps import describe
 def site_language() -> AbstractContextManager[None]:
     """Write in the site's language (what is filed or stored is read later by someone else)."""
     return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
-def rate_cell(rate: Rate) -> Percent | None:
-    """A rate as a spreadsheet number (a fraction shown as a percentage); empty without a roster."""
-    return None if rate.fraction is None else Percent(rate.fraction)
 
 
 def completion_sheet(report: CompletionReport) -> Sheet:
@@ -43,7 +38,7 @@ def completion_sheet(report: CompletionReport) -> Sheet:
                                  date=f"{plan.due_on:%d/%m/%Y}", target=percent(plan.target_rate))],
         )
         for name, figures in [*((u.name, u) for u in report.units), (_("Total"), report.total)]:
-            sheet.rows.append([name, figures.required, figures.completed, figures.on_time, rate_cell(figures),
+            sheet.rows.append([name, figures.required, figures.completed, figures.on_time, percent_cell(figures),
                                verdict[figures.meets_target]])
     return sheet
 
