@@ -65,7 +65,8 @@ def pool(rates: Iterable[Rate]) -> Rate:
     targets = [rate.target for rate in rates]
     if not roster or None in targets:
         return Rate(completed, roster, None)
-    return Rate(completed, roster, sum((t or 0.0) * rate.roster for t, rate in zip(targets, rates, strict=True)) / roster)
+    at_target = sum((target or 0.0) * rate.roster for target, rate in zip(targets, rates, strict=True))
+    return Rate(completed, roster, at_target / roster)
 
 
 def _locale(locale: str | None) -> str:

@@ -92,7 +92,8 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     )
     reflected = (  # the member's one reflection for the plan, in whatever state it is
         sa.select(Reflection.user_id, Reflection.status,
-                  sa.case((Reflection.status == ReflectionStatus.accepted, Reflection.reviewed_at)).label("accepted_at"))
+                  sa.case((Reflection.status == ReflectionStatus.accepted, Reflection.reviewed_at))
+                  .label("accepted_at"))
         .where(Reflection.plan_id == plan.id, *only_member(Reflection.user_id))
         .subquery()
     )

@@ -108,13 +108,14 @@ def _paragraph(report: YearlyReport) -> str:
     if report.conferences and report.outreach:
         done = _("%(conferences)s, and %(outreach)s", conferences=_conferences(report), outreach=_outreach(report))
     elif report.conferences:
-        done = _("%(conferences)s, and %(no_outreach)s", conferences=_conferences(report), no_outreach=_outreach(report))
+        done = _("%(conferences)s, and %(no_outreach)s", conferences=_conferences(report),
+                 no_outreach=_outreach(report))
     elif report.outreach:
         done = _("held no study conference, but %(outreach)s", outreach=_outreach(report))
     else:
         done = _("held no study conference, and %(outreach)s", outreach=_outreach(report))
-    return _("In %(year)s, %(unit)s %(done)s", year=report.year, unit=report.unit_name, done=done) + _study(report) \
-        + _units(report)
+    opening = _("In %(year)s, %(unit)s %(done)s", year=report.year, unit=report.unit_name, done=done)
+    return opening + _study(report) + _units(report)
 
 
 def summary(report: YearlyReport, lang: str = "vi") -> str:

@@ -21,8 +21,8 @@ from learnhub.plans.services import set_status
 from learnhub.plans.steps import StepKind, members_turn, remaining_steps
 from tests.conftest import login
 from tests.plans import test_completion
-from tests.plans.test_conference_criterion import conference
 from tests.plans.test_completion import BEFORE_DUE
+from tests.plans.test_conference_criterion import conference
 
 org = test_completion.org  # the hand-built organisation of test_completion, as a fixture here
 EVERY_CRITERION = [c.value for c in (Criterion.lessons, Criterion.quiz, Criterion.conference, Criterion.reflection)]
@@ -84,7 +84,8 @@ def test_the_dashboard_and_the_download_list_the_same_steps(app: Flask, client, 
     page = client.get(f"/plans/{org['plan']}?unit={org['b'].id}").get_data(as_text=True)
     expected = "còn 3 bài chưa học; làm bài kiểm tra đạt; dự một hội nghị của kế hoạch; viết và nộp bài thu hoạch"
     assert expected in page and "bài thu hoạch đang chờ duyệt" in page
-    listing = openpyxl.load_workbook(io.BytesIO(client.get(f"/plans/{org['plan']}/missing.xlsx?unit={org['b'].id}").data))
+    download = client.get(f"/plans/{org['plan']}/missing.xlsx?unit={org['b'].id}")
+    listing = openpyxl.load_workbook(io.BytesIO(download.data))
     cells = {r[1]: r[3] for r in listing.active.iter_rows(values_only=True) if r and isinstance(r[0], int)}
     assert cells["Hoàng Văn Chưa"] == expected
     assert cells[org["people"]["b_done"].full_name] == "bài thu hoạch đang chờ duyệt"
