@@ -51,9 +51,6 @@ class Rate:
         """For sorting by rate, lowest first; rates without a roster last."""
         return self.fraction if self.fraction is not None else 2.0
 
-    def __add__(self, other: Rate) -> Rate:
-        return pool([self, other])
-
 
 def pool(rates: Iterable[Rate]) -> Rate:
     """Several rates as one: Σ completed ÷ Σ roster, against the targets weighted by their rosters

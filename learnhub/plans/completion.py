@@ -32,6 +32,7 @@ from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
 from learnhub.settings import local_midnight
 
+
 def _later(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
 
@@ -228,11 +229,6 @@ class UnitFigures(Figures):
     name: str = ""
     own_members: bool = False  # the row for members who belong to the unit itself
 
-    @property
-    def rate_sort(self) -> float:
-        """For sorting by rate, lowest first; units without a rate last."""
-        return self.sort_key
-
 
 @dataclass
 class CompletionReport:
@@ -273,6 +269,7 @@ def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
         for bucket in (by_unit.setdefault(top, [0, 0, 0]), by_category.setdefault(Category(category), [0, 0, 0])):
             for i, value in enumerate(values):
                 bucket[i] += value
+
     def figures(required: int, completed: int, on_time: int) -> Figures:
         return Figures(completed=completed, roster=required, target=plan.target_rate, on_time=on_time)
 

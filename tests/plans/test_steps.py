@@ -64,7 +64,7 @@ def reflect(org: dict, key: str, status: ReflectionStatus) -> None:
                               learned="…", submitted_at=BEFORE_DUE))
 
 
-def test_the_dashboard_and_the_download_list_the_same_steps(app: Flask, client, org: dict, make_user) -> None:
+def test_the_home_page_the_dashboard_and_the_download_list_the_same_steps(app: Flask, client, org: dict, make_user) -> None:
     """Chi bộ B: b_none has done nothing; b_done studied and passed, attended, and awaits the review."""
     with app.app_context():
         plan = db.session.get(StudyPlan, org["plan"])
@@ -89,6 +89,10 @@ def test_the_dashboard_and_the_download_list_the_same_steps(app: Flask, client, 
     cells = {r[1]: r[3] for r in listing.active.iter_rows(values_only=True) if r and isinstance(r[0], int)}
     assert cells["Hoàng Văn Chưa"] == expected
     assert cells[org["people"]["b_done"].full_name] == "bài thu hoạch đang chờ duyệt"
+    member = app.test_client()
+    login(member, org["people"]["b_none"].username)
+    home = member.get("/").get_data(as_text=True)
+    assert f"Còn phải làm: {expected}" in home  # the member's own home page lists the same steps
 
 
 def test_reminders_skip_members_who_only_await_a_review(app: Flask, org: dict) -> None:
