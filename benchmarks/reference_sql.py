@@ -107,7 +107,7 @@ def _run(session: Session, sql: str, **params: Any) -> list[tuple]:
 
 def plan_parameters(session: Session, plan_id: int, unit_id: int) -> dict[str, Any]:
     """The values the statements need: the plan's course, lessons, quiz, opening and due time (UTC)."""
-    from learnhub.plans.completion import LOCAL
+    from learnhub.settings import local_midnight
 
     course, opens_on, due_on = session.execute(sa.text(
         "SELECT course_id, opens_on, due_on FROM study_plan WHERE id = :plan"), {"plan": plan_id}).one()
@@ -117,8 +117,8 @@ def plan_parameters(session: Session, plan_id: int, unit_id: int) -> dict[str, A
     quiz = session.scalar(sa.text("SELECT id FROM quiz WHERE course_id = :c"), {"c": course})
     return {
         "plan": plan_id, "unit": unit_id, "course": course, "lessons": lessons, "quiz": quiz,
-        "opened": dt.datetime.combine(opens_on, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC),
-        "due": dt.datetime.combine(due_on + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL).astimezone(dt.UTC),
+        "opened": local_midnight(opens_on),
+        "due": local_midnight(due_on + dt.timedelta(days=1)),
     }
 
 

@@ -44,7 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX": False,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "vi",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    # The calendar of due dates, "today", years and printed times (learnhub.settings.local_zone);
+    # Babel prints times in it too unless BABEL_DEFAULT_TIMEZONE says otherwise.
+    "TIMEZONE": "Asia/Ho_Chi_Minh",
     "LANGUAGES": ("vi", "en"),
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,
@@ -62,6 +64,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["DATABASE_URL"] or f"sqlite:///{instance / 'learnhub.sqlite'}"

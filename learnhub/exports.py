@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from flask import Response
 from openpyxl import Workbook
@@ -13,6 +14,20 @@ from openpyxl.styles import Font
 
 FORMATS = {"xlsx", "csv"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Percent(float):
+    """A fraction 0..1 written as a percentage."""
+
+
+@dataclass
+class Sheet:
+    """A download's table: its file name (without extension), title lines, headers and rows."""
+
+    filename: str
+    headers: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
 
 
 def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: Sequence[str] = (),
@@ -26,7 +41,7 @@ def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: 
         sheet.append([])
     sheet.append([_cell(sheet, header, bold=True) for header in headers])
     for row in rows:
-        sheet.append([_cell(sheet, value) if isinstance(value, dt.date) else value for value in row])
+        sheet.append([_cell(sheet, value) if isinstance(value, dt.date | Percent) else value for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -38,6 +53,8 @@ def _cell(sheet, value: object, bold: bool = False) -> WriteOnlyCell:
         cell.font = Font(bold=True)
     if isinstance(value, dt.date):
         cell.number_format = "DD/MM/YYYY"
+    if isinstance(value, Percent):
+        cell.number_format = "0.0%"
     return cell
 
 
@@ -53,6 +70,11 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: S
     for row in rows:
         writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def sheet_response(fmt: str, sheet: Sheet) -> Response:
+    """The sheet as a download in ``fmt`` ("xlsx" or "csv")."""
+    return table_response(fmt, sheet.filename, sheet.headers, sheet.rows, title=sheet.title)
 
 
 def table_response(fmt: str, filename: str, headers: Sequence[str], rows: Sequence[Sequence[object]],

@@ -67,7 +67,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["duration"] = minutes_filter
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["LOCAL_TZ"] = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    app.jinja_env.globals["LOCAL_TZ"] = ZoneInfo(app.config["TIMEZONE"])
 
 
 @bp.post("/language")

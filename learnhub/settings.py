@@ -1,12 +1,16 @@
 """Organisation settings stored in the database and changed on the admin settings page."""
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
+from learnhub.config import DEFAULTS
 from learnhub.extensions import db
 
 
@@ -49,3 +53,25 @@ def set_setting(key: str, value: Any) -> None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """The organisation's time zone (config ``TIMEZONE``, Asia/Ho_Chi_Minh by default): the calendar
+    that due dates, "today", years and printed times are written in. Outside the application (an
+    import-time constant, a script) the default."""
+    return _zone(current_app.config["TIMEZONE"] if has_app_context() else DEFAULTS["TIMEZONE"])
+
+
+def local_today() -> dt.date:
+    """Today in the organisation's time zone."""
+    return dt.datetime.now(local_zone()).date()
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the organisation's time zone, as UTC (for comparing stored timestamps)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=local_zone()).astimezone(dt.UTC)

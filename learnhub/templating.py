@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
+from learnhub.figures import number, percent
+
 
 def url_with(endpoint: str | None = None, **changes: Any) -> str:
     """The current page's address (or ``endpoint``'s) keeping its query, with ``changes`` applied."""
@@ -25,3 +27,6 @@ def json_text(value: Any) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.filters["json_text"] = json_text
+    # Every figure on a page is printed by Babel in the reader's language (learnhub.figures).
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["number"] = number

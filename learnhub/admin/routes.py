@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,10 +15,9 @@ from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.plans.formalism import current_thresholds
 from learnhub.security import roles_required
-from learnhub.settings import all_settings, set_setting
+from learnhub.settings import all_settings, local_midnight, set_setting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -77,13 +75,9 @@ def audit():
         if form.actor.data:
             statement = statement.where(AuditEntry.actor_name == form.actor.data.strip().lower())
         if form.since.data:
-            statement = statement.where(AuditEntry.at >= _local_midnight(form.since.data))
+            statement = statement.where(AuditEntry.at >= local_midnight(form.since.data))
         if form.until.data:
-            statement = statement.where(AuditEntry.at < _local_midnight(form.until.data + dt.timedelta(days=1)))
+            statement = statement.where(AuditEntry.at < local_midnight(form.until.data + dt.timedelta(days=1)))
     page = db.paginate(statement, per_page=50, max_per_page=50)
     return render_template("admin/audit.html", form=form, page=page)
 
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """The start of a day in Hanoi time, as UTC (the log stores UTC)."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)

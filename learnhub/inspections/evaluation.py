@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -27,6 +26,7 @@ from learnhub.auth.models import SIGN_IN_STATUSES, User
 from learnhub.conferences.figures import held_conferences
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference, ConferenceUnit
 from learnhub.extensions import db
+from learnhub.figures import Rate, pool
 from learnhub.inspections.models import Conclusion, Inspection
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress, rollup_to_children
@@ -34,9 +34,9 @@ from learnhub.plans.formalism import formalism_signals
 from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids
+from learnhub.settings import local_midnight
 from learnhub.text import fold
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 TERM_YEARS = 5
 
 
@@ -58,12 +58,16 @@ class PlanResult:
     completed: int
 
     @property
+    def figures(self) -> Rate:
+        return Rate(self.completed, self.required, self.target)
+
+    @property
     def rate(self) -> float | None:
-        return self.completed / self.required if self.required else None
+        return self.figures.fraction
 
     @property
     def meets(self) -> bool:
-        return self.rate is not None and self.rate >= self.target
+        return bool(self.figures.meets_target)
 
 
 @dataclass(frozen=True)
@@ -92,37 +96,43 @@ class UnitEvaluation:
     inspections: dict[Conclusion, int] = field(default_factory=dict)
 
     @property
+    def pooled(self) -> Rate:
+        """The year's plans pooled (``learnhub.figures.pool``): Σ completed ÷ Σ roster against the
+        plans' targets weighted by their rosters in the unit."""
+        return pool(p.figures for p in self.plans)
+
+    @property
     def required(self) -> int:
-        return sum(p.required for p in self.plans)
+        return self.pooled.roster
 
     @property
     def completed(self) -> int:
-        return sum(p.completed for p in self.plans)
+        return self.pooled.completed
 
     @property
     def rate(self) -> float | None:
         """Σ completed ÷ Σ roster over the year's plans; None without a roster."""
-        return self.completed / self.required if self.required else None
+        return self.pooled.fraction
 
     @property
     def target(self) -> float | None:
         """The plans' targets weighted by their rosters in the unit."""
-        return sum(p.target * p.required for p in self.plans) / self.required if self.required else None
+        return self.pooled.target
 
     @property
     def first_attempt_pass_rate(self) -> float | None:
-        return self.first_attempt_passed / self.attempted if self.attempted else None
+        return Rate(self.first_attempt_passed, self.attempted).fraction
 
     @property
     def attendance_rate(self) -> float | None:
-        return self.present / self.invited if self.invited else None
+        return Rate(self.present, self.invited).fraction
 
     @property
     def mark(self) -> Mark:
-        if not self.required:
+        pooled = self.pooled
+        if not pooled.roster:
             return Mark.no_plan
-        below = self.completed < sum(p.target * p.required for p in self.plans) - 1e-9
-        if self.signals or below:
+        if self.signals or pooled.meets_target is False:
             return Mark.criticise
         if all(p.meets for p in self.plans):
             return Mark.praise
@@ -242,7 +252,7 @@ def _add_signals(grid, plans: list[StudyPlan], unit_id: int) -> None:
 
 
 def _local_new_year(year: int) -> dt.datetime:
-    return dt.datetime(year, 1, 1, tzinfo=LOCAL).astimezone(dt.UTC)
+    return local_midnight(dt.date(year, 1, 1))
 
 
 def _year_of(column, years: list[int], start: Callable[[int], object]) -> sa.Case:

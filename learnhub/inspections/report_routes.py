@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, table_response
+from learnhub.figures import percent_cell
 from learnhub.inspections.evaluation import (
-    LOCAL,
     Mark,
     UnitEvaluation,
     evaluate_units,
@@ -21,7 +21,7 @@ from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
-from learnhub.settings import get_setting
+from learnhub.settings import get_setting, local_zone
 
 # Downloads are filed as they are: Vietnamese headers, as in the plans' downloads.
 MARKS_VI = {Mark.praise: "Biểu dương", Mark.criticise: "Phê bình", Mark.neither: "", Mark.no_plan: "Không có kế hoạch"}
@@ -56,8 +56,9 @@ def evaluation():
 
 def _evaluation_row(row: UnitEvaluation) -> list[object]:
     return [
-        row.name, row.completed, row.required, row.rate, row.target, row.mean_best, row.first_attempt_pass_rate,
-        row.conferences_held, row.invited, row.present, row.attendance_rate,
+        row.name, row.completed, row.required, percent_cell(row.rate), percent_cell(row.target), row.mean_best,
+        percent_cell(row.first_attempt_pass_rate), row.conferences_held, row.invited, row.present,
+        percent_cell(row.attendance_rate),
         "; ".join(f"{SIGNALS_VI.get(s.name, s.name)} ({s.plan_title})" for s in row.signals),
         *[row.inspections.get(c, 0) for c in Conclusion], MARKS_VI[row.mark],
     ]
@@ -107,7 +108,7 @@ def propagandists_export(fmt: str):
     headers = ["STT", "Họ và tên", "Đơn vị", "Vai trò", "Học phần tập huấn đã hoàn thành", "Số hội nghị đã trình bày",
                "Hội nghị đã trình bày", "Số câu trả lời", "Được chọn là câu trả lời"]
     rows = [[number, m.full_name, paths[m.unit_id], ROLES_VI[m.role], "; ".join(m.trainings), len(m.presented),
-             "; ".join(f"{p.title} ({p.starts_at.astimezone(LOCAL):%d/%m/%Y})" for p in m.presented),
+             "; ".join(f"{p.title} ({p.starts_at.astimezone(local_zone()):%d/%m/%Y})" for p in m.presented),
              m.answers, m.accepted]
             for number, m in enumerate(propagandist_roster(current_user), start=1)]
     return table_response(fmt, "doi-ngu-tuyen-truyen-vien", headers, rows,

@@ -1,8 +1,6 @@
 """`learnhub plans list` and `learnhub report completion`."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -11,11 +9,13 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from learnhub.exports import to_xlsx
+from learnhub.exports import to_csv, to_xlsx
 from learnhub.extensions import db
+from learnhub.figures import number, percent
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import UnitNotFound, resolve_unit
 from learnhub.plans.completion import completion_report
+from learnhub.plans.downloads import completion_sheet
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.services import find_plan
 
@@ -65,25 +65,28 @@ def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: 
         unit = resolve_unit(unit_spec) if unit_spec else _top_unit()
     except UnitNotFound as exc:
         raise click.UsageError(str(exc)) from None
-    data = _report_dict(completion_report(plan, unit))
-    headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Đúng hạn", "Tỷ lệ"]
-    rows = [[u["unit"], u["required"], u["completed"], u["on_time"], u["rate"]] for u in data["units"]]
-    rows.append(["Tổng", data["required"], data["completed"], data["on_time"], data["rate"]])
+    report = completion_report(plan, unit)
     if output == "json":
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output_file)
-    elif output == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows([headers, *rows])
-        _write(buffer.getvalue(), output_file)
+        _write(json.dumps(_report_dict(report), ensure_ascii=False, indent=2) + "\n", output_file)
+        return
+    sheet = completion_sheet(report)  # the dashboard's download, headers and all
+    if output == "csv":
+        data = to_csv(sheet.headers, sheet.rows, title=sheet.title)
+        if output_file is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            output_file.write_bytes(data)
     elif output == "xlsx":
         if output_file is None:
             raise click.UsageError("--format xlsx needs -o FILE")
-        output_file.write_bytes(to_xlsx(headers, rows, title=[plan.title, f"Hạn: {plan.due_on:%d/%m/%Y}"]))
+        output_file.write_bytes(to_xlsx(sheet.headers, sheet.rows, title=sheet.title))
         click.echo(f"wrote {output_file}", err=True)
     else:
-        for name, required, done, on_time, rate in rows:
-            shown = "–" if rate is None else f"{100 * rate:.1f}%"
-            _write(f"{name:<40} {done:>6}/{required:<6} {shown:>7}  on time: {on_time}\n", output_file, append=True)
+        figures = [*report.units, report.total]  # the sheet's rows, in order
+        lines = [f"{row[0]!s:<40} {number(f.completed):>6}/{number(f.required):<6} {percent(f):>7} "
+                 f"{number(f.on_time):>6}  {row[-1]}\n" for row, f in zip(sheet.rows, figures, strict=True)]
+        _write("".join(lines), output_file)
 
 
 def _top_unit() -> Unit:
@@ -93,9 +96,9 @@ def _top_unit() -> Unit:
     return roots[0]
 
 
-def _write(text: str, path: Path | None, append: bool = False) -> None:
+def _write(text: str, path: Path | None) -> None:
     if path is None:
         sys.stdout.write(text)
     else:
-        with path.open("a" if append else "w", encoding="utf-8") as handle:
+        with path.open("w", encoding="utf-8") as handle:
             handle.write(text)

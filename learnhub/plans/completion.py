@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -17,6 +16,7 @@ from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
+from learnhub.figures import Rate
 from learnhub.orgs.models import Unit
 from learnhub.plans.models import (
     Criterion,
@@ -27,10 +27,10 @@ from learnhub.plans.models import (
     ReflectionStatus,
     StudyPlan,
 )
+from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+from learnhub.settings import local_midnight
 
 
 def _later(a, b):
@@ -42,7 +42,8 @@ def _earlier(a, b):
 
 
 def member_progress(plan: StudyPlan, within: int | None = None, member: int | None = None) -> sa.Subquery:
-    """One row per roster member: unit, category, lessons studied, quiz passed, completed and when.
+    """One row per roster member: unit, category, lessons studied, quiz passed, conference attended,
+    the reflection's state, completed and when (``learnhub.plans.steps`` reads what is left from it).
 
     ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
     own home page reads one row, not the whole roster). A closed plan reads its snapshot.
@@ -90,9 +91,11 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         .group_by(QuizAttempt.user_id)
         .subquery()
     )
-    accepted = (
-        sa.select(Reflection.user_id, Reflection.reviewed_at.label("accepted_at"))
-        .where(Reflection.plan_id == plan.id, Reflection.status == ReflectionStatus.accepted, *only_member(Reflection.user_id))
+    reflected = (  # the member's one reflection for the plan, in whatever state it is
+        sa.select(Reflection.user_id, Reflection.status,
+                  sa.case((Reflection.status == ReflectionStatus.accepted, Reflection.reviewed_at))
+                  .label("accepted_at"))
+        .where(Reflection.plan_id == plan.id, *only_member(Reflection.user_id))
         .subquery()
     )
     # A conference of the plan attended: present at one that was not cancelled, as of its start.
@@ -107,7 +110,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     done = sa.func.coalesce(studied.c.done, 0)
     lessons_at = sa.case((sa.and_(total_lessons > 0, done >= total_lessons), studied.c.last_studied))
     quiz_at = passed.c.passed_at
-    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: accepted.c.accepted_at,
+    parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: reflected.c.accepted_at,
              Criterion.conference: attended.c.attended_at}
     used = [parts[Criterion(c)] for c in plan.criteria if Criterion(c) in parts]
     if not used or len(used) != len(plan.criteria) and plan.all_required:
@@ -125,11 +128,12 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         sa.select(
             User.id.label("user_id"), User.full_name, User.sort_key, User.unit_id, User.category,
             done.label("lessons_done"), total_lessons.label("lessons_total"),
-            quiz_at.label("passed_at"), completed_at.label("completed_at"), User.status,
+            quiz_at.label("passed_at"), attended.c.attended_at, reflected.c.status.label("reflection_status"),
+            completed_at.label("completed_at"), User.status,
         )
         .outerjoin(studied, studied.c.user_id == User.id)
         .outerjoin(passed, passed.c.user_id == User.id)
-        .outerjoin(accepted, accepted.c.user_id == User.id)
+        .outerjoin(reflected, reflected.c.user_id == User.id)
         .outerjoin(attended, attended.c.user_id == User.id)
         .where(on_target, User.category.in_(plan.categories), *only_member(User.id))
     )
@@ -138,7 +142,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     members = statement.subquery("members")
     # A member who is no longer active stays on the roster when they completed during the plan:
     # a completed study is never erased.
-    opened = dt.datetime.combine(plan.opens_on, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    opened = local_midnight(plan.opens_on)
     return (
         sa.select(*[c for c in members.c if c.name != "status"])
         .where(sa.or_(members.c.status.in_(statuses),
@@ -171,7 +175,8 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | N
         sa.select(
             PlanSnapshot.user_id, PlanSnapshot.full_name, User.sort_key, PlanSnapshot.unit_id,
             PlanSnapshot.category, sa.literal(0).label("lessons_done"), sa.literal(0).label("lessons_total"),
-            sa.null().label("passed_at"), PlanSnapshot.completed_at,
+            sa.null().label("passed_at"), sa.null().label("attended_at"), sa.null().label("reflection_status"),
+            PlanSnapshot.completed_at,
         )
         .join(User, User.id == PlanSnapshot.user_id)
         .where(PlanSnapshot.plan_id == plan.id)
@@ -206,28 +211,23 @@ def rollup_to_children(unit_id: int) -> sa.Subquery:
     return sa.union_all(sa.select(tree.c.unit_id, tree.c.top), own).subquery("rollup")
 
 
-@dataclass(frozen=True)
-class Figures:
-    required: int
-    completed: int
-    on_time: int
+@dataclass(frozen=True, kw_only=True)
+class Figures(Rate):
+    """A plan's rate for a roster (``learnhub.figures.Rate``) and how many completed by the due date."""
+
+    on_time: int = 0
 
     @property
-    def rate(self) -> float | None:
-        """Completed ÷ roster; None for an empty roster (not 0%, not 100%)."""
-        return self.completed / self.required if self.required else None
+    def required(self) -> int:
+        """The roster: the members who must study."""
+        return self.roster
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UnitFigures(Figures):
     unit_id: int = 0
     name: str = ""
     own_members: bool = False  # the row for members who belong to the unit itself
-
-    @property
-    def rate_sort(self) -> float:
-        """For sorting by rate, lowest first; units without a rate last."""
-        return self.rate if self.rate is not None else 2.0
 
 
 @dataclass
@@ -238,13 +238,14 @@ class CompletionReport:
     by_category: dict[Category, Figures] = field(default_factory=dict)
     units: list[UnitFigures] = field(default_factory=list)
 
-    def meets_target(self, figures: Figures) -> bool:
-        return figures.rate is not None and figures.rate >= self.plan.target_rate
+    def meets_target(self, figures: Rate) -> bool:
+        """Whether ``figures`` reach the plan's target (never for an empty roster)."""
+        return bool(figures.meets_target)
 
 
 def _due_end(plan: StudyPlan) -> dt.datetime:
-    """The end of the due date in Hanoi time, as UTC (completions up to then are on time)."""
-    return dt.datetime.combine(plan.due_on + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    """The end of the due date in local time, as UTC (completions up to then are on time)."""
+    return local_midnight(plan.due_on + dt.timedelta(days=1))
 
 
 def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
@@ -268,11 +269,16 @@ def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
         for bucket in (by_unit.setdefault(top, [0, 0, 0]), by_category.setdefault(Category(category), [0, 0, 0])):
             for i, value in enumerate(values):
                 bucket[i] += value
-    report = CompletionReport(plan, unit, Figures(*(sum(v[i] for v in by_unit.values()) for i in range(3))))
-    report.by_category = {category: Figures(*values) for category, values in by_category.items()}
+
+    def figures(required: int, completed: int, on_time: int) -> Figures:
+        return Figures(completed=completed, roster=required, target=plan.target_rate, on_time=on_time)
+
+    report = CompletionReport(plan, unit, figures(*(sum(v[i] for v in by_unit.values()) for i in range(3))))
+    report.by_category = {category: figures(*values) for category, values in by_category.items()}
     names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).all())
     report.units = sorted(
-        (UnitFigures(required=r, completed=c, on_time=t, unit_id=top, name=names.get(top, ""), own_members=top == unit.id)
+        (UnitFigures(completed=c, roster=r, target=plan.target_rate, on_time=t, unit_id=top,
+                     name=names.get(top, ""), own_members=top == unit.id)
          for top, (r, c, t) in by_unit.items()),
         key=lambda u: (u.own_members, u.name),
     )
@@ -287,6 +293,7 @@ class MissingMember:
     lessons_done: int
     lessons_total: int
     quiz_passed: bool
+    steps: tuple[Step, ...]  # what the member still has to do (learnhub.plans.steps)
 
 
 def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> list[MissingMember]:
@@ -294,10 +301,10 @@ def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> li
     (the first ``limit`` of them: a page shows a few hundred, the download has everyone)."""
     progress = member_progress(plan, within=unit.id)
     rows = db.session.execute(
-        sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, progress.c.lessons_done,
-                  progress.c.lessons_total, progress.c.passed_at)
+        sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, *step_columns(progress))
         .where(progress.c.completed_at.is_(None))
         .order_by(progress.c.unit_id, progress.c.sort_key, progress.c.user_id)
         .limit(limit)
     ).all()
-    return [MissingMember(r[0], r[1], r[2], r[3], r[4], r[5] is not None) for r in rows]
+    return [MissingMember(r.user_id, r.full_name, r.unit_id, r.lessons_done, r.lessons_total, r.passed_at is not None,
+                          remaining_steps(plan, r)) for r in rows]

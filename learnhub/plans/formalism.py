@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
+from learnhub.figures import number, percent
 from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
@@ -39,6 +41,20 @@ class Signal:
     value: float | None
     threshold: float
     flagged: bool
+
+    @property
+    def shown(self) -> str:
+        """The figure against its threshold, as the dashboard prints it in the reader's language:
+        shares as percentages, the quiz margin in points, copied reflections as a count of pairs."""
+        if self.name in ("rushed", "returned"):
+            return f"{percent(self.value)} > {percent(self.threshold)}"
+        if self.name == "guessing":
+            rate, threshold = _("first-attempt pass rate"), _("threshold")
+            return f"{rate} {percent(self.value)}; {threshold} {percent(self.threshold)}"
+        if self.name == "shallow":
+            return _("%(m)s points above the pass score; threshold %(t)s", m=number(self.value),
+                     t=number(self.threshold, "#,##0"))
+        return number(self.value, "#,##0")
 
 
 def _by_top(rows) -> dict[int, tuple]:

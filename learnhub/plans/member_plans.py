@@ -10,16 +10,13 @@ from flask import url_for
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
-from learnhub.plans.completion import LOCAL, member_progress
+from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
+from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import Quiz, QuizAttempt, QuizQuestion
+from learnhub.settings import local_today  # noqa: F401  (its callers import it from here)
 
 DUE_SOON_DAYS = 7
-
-
-def local_today() -> dt.date:
-    """Today in Hanoi time, the calendar that due dates are written in."""
-    return dt.datetime.now(LOCAL).date()
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,7 @@ class MemberPlan:
     today: dt.date
     next_lesson: Lesson | None
     has_quiz: bool
+    steps: tuple[Step, ...] = ()  # what is left to do (learnhub.plans.steps), as every page lists it
 
     @property
     def due_on(self) -> dt.date:
@@ -111,16 +109,16 @@ def plans_for_member(user: User, today: dt.date) -> list[MemberPlan]:
     for plan in plans:  # few plans are open at once; the roster rule lives in member_progress
         progress = member_progress(plan, member=user.id)
         row = db.session.execute(
-            sa.select(progress.c.lessons_done, progress.c.lessons_total, progress.c.passed_at,
-                      progress.c.completed_at).where(progress.c.user_id == user.id)
+            sa.select(*step_columns(progress)).where(progress.c.user_id == user.id)
         ).one_or_none()
         if row is None:
             continue
-        done, total, passed_at, completed_at = row
         has_quiz, attempted = _quiz_facts(user, plan.course_id)
         found.append(MemberPlan(
-            plan=plan, course=db.session.get_one(Course, plan.course_id), lessons_done=done, lessons_total=total,
-            quiz_passed=passed_at is not None, attempted=attempted, completed=completed_at is not None,
-            today=today, next_lesson=_first_unstudied_lesson(user, plan.course_id), has_quiz=has_quiz,
+            plan=plan, course=db.session.get_one(Course, plan.course_id), lessons_done=row.lessons_done,
+            lessons_total=row.lessons_total, quiz_passed=row.passed_at is not None, attempted=attempted,
+            completed=row.completed_at is not None, today=today,
+            next_lesson=_first_unstudied_lesson(user, plan.course_id), has_quiz=has_quiz,
+            steps=remaining_steps(plan, row),
         ))
     return found

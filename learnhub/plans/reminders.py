@@ -16,10 +16,10 @@ from learnhub.extensions import db
 from learnhub.mail import mail_configured, send_mail
 from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import LOCAL, member_progress
-from learnhub.plans.member_plans import local_today
+from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
-from learnhub.settings import get_setting
+from learnhub.plans.steps import members_turn, remaining_steps, step_columns
+from learnhub.settings import get_setting, local_midnight, local_today
 
 log = logging.getLogger(__name__)
 KIND = "reminder"
@@ -35,24 +35,25 @@ def reminder_link(plan: StudyPlan) -> str:
 
 
 def _day_start(today: dt.date) -> dt.datetime:
-    """Midnight of ``today`` in Hanoi time, as UTC: "the same day" is the members' calendar day."""
-    return dt.datetime.combine(today, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
+    """Midnight of ``today`` in local time, as UTC: "the same day" is the members' calendar day."""
+    return local_midnight(today)
 
 
 def _to_remind(plan: StudyPlan, unit: Unit, today: dt.date) -> list[tuple[int, str | None]]:
-    """(user id, e-mail) of the unit's roster members not completed and not yet reminded today."""
+    """(user id, e-mail) of the unit's roster members not completed, with a step that is theirs to
+    do (not only a reflection awaiting review), and not yet reminded today."""
     progress = member_progress(plan, within=unit.id)
     reminded_today = sa.select(Notification.user_id).where(
         Notification.kind == KIND, Notification.link == reminder_link(plan),
         Notification.created_at >= _day_start(today),
     )
     rows = db.session.execute(
-        sa.select(progress.c.user_id, User.email)
+        sa.select(progress.c.user_id, User.email, *step_columns(progress))
         .join(User, User.id == progress.c.user_id)
         .where(progress.c.completed_at.is_(None), progress.c.user_id.not_in(reminded_today))
         .order_by(progress.c.user_id)
     ).all()
-    return [(user_id, email) for user_id, email in rows]
+    return [(row.user_id, row.email) for row in rows if members_turn(remaining_steps(plan, row))]
 
 
 def _send_emails(addresses: list[str], subject: str, body: str) -> int:

@@ -13,14 +13,16 @@ from learnhub.auth.models import Category, Role, User
 from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course
 from learnhub.db import utcnow
-from learnhub.exports import FORMATS, table_response
+from learnhub.exports import FORMATS, sheet_response
 from learnhub.extensions import db
+from learnhub.figures import pool
 from learnhub.forms import options
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report, missing_members
 from learnhub.plans.dashboard_figures import FRESH_FOR, dashboard_figures
+from learnhub.plans.downloads import completion_sheet, missing_sheet
 from learnhub.plans.forms import PlanForm
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
 from learnhub.security import (
@@ -165,16 +167,7 @@ def export(plan_id: int, fmt: str):
         abort(404)
     plan = access.get_plan_or_404(plan_id, current_user)
     unit = _chosen_unit(plan)
-    report = completion_report(plan, unit)
-    headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Hoàn thành đúng hạn", "Tỷ lệ", "Đạt chỉ tiêu"]
-    rows = [[u.name, u.required, u.completed, u.on_time, u.rate, "Đạt" if report.meets_target(u) else "Chưa đạt"]
-            for u in report.units]
-    rows.append(["Tổng cộng", report.total.required, report.total.completed, report.total.on_time, report.total.rate,
-                 "Đạt" if report.meets_target(report.total) else "Chưa đạt"])
-    title = [plan.title, f"{unit.name} · hạn {plan.due_on:%d/%m/%Y} · chỉ tiêu {plan.target_rate:.0%}"]
-    return table_response(fmt, f"ke-hoach-{plan.id}", headers, rows, title=title)
-
-
+    return sheet_response(fmt, completion_sheet(completion_report(plan, unit)))
 
 
 @bp.get("/overview")
@@ -193,8 +186,7 @@ def overview():
     reports = [completion_report(plan, unit) for plan in plans]
     names = {u.unit_id: u.name for report in reports for u in report.units}
     grid = {(u.unit_id, i): u for i, report in enumerate(reports) for u in report.units}
-    required = sum(r.total.required for r in reports)
-    pooled = sum(r.total.completed for r in reports) / required if required else None
+    pooled = pool(r.total for r in reports)
     return render_template("plans/overview.html", unit=unit, year=year, reports=reports, names=names, grid=grid,
                            pooled=pooled, unit_choices=units_in_scope(current_user))
 
@@ -215,17 +207,4 @@ def export_missing(plan_id: int, fmt: str):
         abort(404)
     plan = access.get_plan_or_404(plan_id, current_user)
     unit = _chosen_unit(plan)
-    paths = unit_paths()
-    rows = []
-    for number, m in enumerate(missing_members(plan, unit), start=1):
-        lacks = []
-        if Criterion.lessons.value in plan.criteria and m.lessons_done < m.lessons_total:
-            lacks.append(f"còn {m.lessons_total - m.lessons_done} bài chưa học")
-        if Criterion.quiz.value in plan.criteria and not m.quiz_passed:
-            lacks.append("làm bài kiểm tra đạt")
-        if Criterion.reflection.value in plan.criteria:
-            lacks.append("bài thu hoạch được duyệt (nếu chưa)")
-        rows.append([number, m.full_name, paths[m.unit_id], "; ".join(lacks)])
-    title = [plan.title, f"Danh sách chưa hoàn thành · {unit.name} · hạn {plan.due_on:%d/%m/%Y}"]
-    return table_response(fmt, f"chua-hoan-thanh-{plan.id}", ["STT", "Họ và tên", "Đơn vị", "Còn phải làm"], rows,
-                          title=title)
+    return sheet_response(fmt, missing_sheet(plan, unit, missing_members(plan, unit), unit_paths()))

@@ -2,8 +2,6 @@
 and the item analysis for propagandists and committees."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import (
     Blueprint,
     Response,
@@ -26,13 +24,12 @@ from learnhub.exports import FORMATS, table_response
 from learnhub.extensions import db
 from learnhub.quizzes import analysis as quiz_analysis
 from learnhub.quizzes import attempts, kinds
+from learnhub.quizzes.analysis_export import analysis_sheet
 from learnhub.quizzes.bank import InvalidResponse
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt
 from learnhub.quizzes.responses import describe, form_answers
 from learnhub.security import roles_required, scope_unit_ids
 from learnhub.study.services import get_course_or_404
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 bp = Blueprint("quizzes", __name__)
 
@@ -202,16 +199,5 @@ def analysis_export(slug: str, fmt: str):
     quiz = get_quiz_or_404(slug)
     course = get_course_or_404(slug)
     scope = scope_unit_ids(current_user) if current_user.role == Role.committee else None
-    rows = [
-        [r.position, r.qid, r.stem, r.answered, _rounded(r.facility), _rounded(r.discrimination),
-         r.top_wrong or "", r.top_wrong_count, ", ".join(r.flags)]
-        for r in quiz_analysis.items(quiz, scope)
-    ]
-    headers = ["Câu", "Mã câu hỏi", "Nội dung", "Số lượt trả lời", "Độ dễ", "Độ phân biệt",
-               "Phương án sai chọn nhiều nhất", "Số lượt chọn", "Cảnh báo"]
-    title = [f"Phân tích câu hỏi: {course.title}", f"Ngày xuất: {utcnow().astimezone(LOCAL):%d/%m/%Y %H:%M}"]
-    return table_response(fmt, f"phan-tich-{slug}", headers, rows, title=title)
-
-
-def _rounded(value: float | None) -> float | None:
-    return round(value, 3) if value is not None else None
+    sheet = analysis_sheet(course.title, slug, quiz_analysis.items(quiz, scope), utcnow())
+    return table_response(fmt, sheet.filename, sheet.headers, sheet.rows, title=sheet.title)

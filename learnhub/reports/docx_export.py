@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -14,9 +13,9 @@ from docx.shared import Cm, Pt
 from learnhub.reports.document import Table, header, tables
 from learnhub.reports.sentences import summary
 from learnhub.reports.yearly import YearlyReport
+from learnhub.settings import local_today
 from learnhub.text import fold
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 FONT = "Times New Roman"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -73,7 +72,7 @@ def _table(document, table: Table) -> None:
 
 def build_docx(report: YearlyReport, today: dt.date | None = None) -> bytes:
     """The report as .docx bytes: header, title, the opening paragraph, then the tables."""
-    today = today or dt.datetime.now(LOCAL).date()
+    today = today or local_today()
     document = Document()
     style = document.styles["Normal"]
     style.font.name = FONT

@@ -1,9 +1,7 @@
 """The yearly report pages: printable HTML, the .docx as filed, and the JSON of the same figures."""
 from __future__ import annotations
 
-import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from flask_babel import get_locale
@@ -18,13 +16,9 @@ from learnhub.reports.forms import YearReportForm
 from learnhub.reports.sentences import summary
 from learnhub.reports.yearly import YearlyReport, as_json, yearly_report
 from learnhub.security import get_unit_in_scope_or_404, roles_required
+from learnhub.settings import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(LOCAL).date()
 
 
 def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
@@ -38,7 +32,7 @@ def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
             abort(404)
         form.unit.data = choices[0][0]
     if "year" not in request.args:
-        form.year.data = _today().year
+        form.year.data = local_today().year
     valid = form.validate()
     if form.unit.errors or form.unit.data is None:
         return form, None
@@ -55,7 +49,7 @@ def year():
         return render_template("reports/year.html", form=form, report=None), 400
     lang = "en" if str(get_locale()) == "en" else "vi"
     return render_template("reports/year.html", form=form, report=report, summary=summary(report, lang),
-                           header=header(report, _today(), lang), tables=tables(report, lang))
+                           header=header(report, local_today(), lang), tables=tables(report, lang))
 
 
 @bp.get("/year.docx")
@@ -65,7 +59,7 @@ def year_docx():
     _form, report = _chosen()
     if report is None:
         abort(400)
-    return send_file(io.BytesIO(build_docx(report, _today())), mimetype=DOCX_TYPE, as_attachment=True,
+    return send_file(io.BytesIO(build_docx(report, local_today())), mimetype=DOCX_TYPE, as_attachment=True,
                      download_name=docx_filename(report))
 
 

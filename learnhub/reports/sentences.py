@@ -1,91 +1,88 @@
 """The yearly report's opening paragraph, written like the seed's sentences, in Vietnamese (as filed)
-or English (for the English interface), and the number formats both languages use."""
+or English (for the English interface): gettext messages written under ``force_locale``, with
+numbers and percentages printed by ``learnhub.figures``."""
 from __future__ import annotations
 
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from learnhub.figures import number as _number
+from learnhub.figures import percent as _percent
 from learnhub.reports.yearly import FORMS, YearlyReport
 
-FORM_NAMES = {
-    "vi": {"in_person": "trực tiếp", "online": "trực tuyến", "hybrid": "kết hợp"},
-    "en": {"in_person": "in person", "online": "online", "hybrid": "hybrid"},
-}
+
+def number(value: int, lang: str | None = None) -> str:
+    """2.438 in Vietnamese, 2,438 in English (the current language when ``lang`` is None)."""
+    return _number(value, locale=lang)
 
 
-def number(value: int, lang: str = "vi") -> str:
-    """2.438 in Vietnamese, 2,438 in English."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if lang == "vi" else text
-
-
-def count(value: int, lang: str = "vi") -> str:
+def count(value: int, lang: str | None = None) -> str:
     """A count in running text: the Vietnamese write counts below ten on two digits ("08")."""
-    if lang == "vi" and 0 <= value < 10:
+    if (lang or str(get_locale() or "vi")) == "vi" and 0 <= value < 10:
         return f"{value:02d}"
     return number(value, lang)
 
 
-def percent(rate: float | None, lang: str = "vi") -> str:
+def percent(rate: float | None, lang: str | None = None) -> str:
     """98% or 97,5% (97.5% in English), one decimal at most, as the dashboards round; "–" for no rate."""
-    if rate is None:
-        return "–"
-    text = f"{100 * rate:.1f}".removesuffix(".0")
-    return (text.replace(".", ",") if lang == "vi" else text) + "%"
+    return _percent(rate, lang)
 
 
-def _forms(report: YearlyReport, lang: str) -> str:
-    """"trực tiếp" when every conference had one form, else the split by form in brackets."""
+def form_name(form: str) -> str:
+    """A conference form in running text ("trực tiếp" / "in person")."""
+    return {"in_person": _("in person"), "online": _("online"), "hybrid": _("hybrid")}[form]
+
+
+def _conferences(report: YearlyReport) -> str:
+    """"đã tổ chức được 03 hội nghị trực tiếp", or the split by form in brackets, with who took part."""
     held = [(form, report.conferences_by_form.get(form, 0)) for form in FORMS]
     held = [(form, n) for form, n in held if n]
-    names = FORM_NAMES[lang]
+    n = count(report.conferences)
     if len(held) == 1 and held[0][1] == report.conferences:
-        return names[held[0][0]]
-    parts = ", ".join(f"{count(n, lang)} {names[form]}" for form, n in held)
-    return f"học tập, quán triệt ({parts})" if lang == "vi" else f"({parts})"
+        text = ngettext("held %(n)s %(form)s study conference", "held %(n)s %(form)s study conferences",
+                        report.conferences, n=n, form=form_name(held[0][0]))
+    else:
+        parts = ", ".join(f"{count(k)} {form_name(form)}" for form, k in held)
+        text = _("held %(n)s study conferences (%(parts)s)", n=n, parts=parts)
+    if report.participants:
+        return _("%(conferences)s, attended by %(n)s party members and non-party civil servants",
+                 conferences=text, n=count(report.participants))
+    return _("%(conferences)s (no party member or civil servant recorded as present)", conferences=text)
 
 
-def _outreach_parts(report: YearlyReport, lang: str) -> str:
-    labels = {
-        "vi": ("lượt dự hội nghị", "lượt dự các buổi tuyên truyền của Mặt trận Tổ quốc và các đoàn thể",
-               "lượt truy cập trang tuyên truyền trực tuyến"),
-        "en": ("at conferences", "at outreach sessions of the Fatherland Front and mass organisations",
-               "visits to the public study pages"),
-    }[lang]
+def _outreach(report: YearlyReport) -> str:
+    if not report.outreach:
+        return _("recorded no outreach to citizens")
     values = (report.conference_citizens, report.outreach_sessions, report.public_visits)
-    parts = [f"{number(n, lang)} {label}" for n, label in zip(values, labels, strict=True) if n]
+    labels = (_("%(n)s at conferences"), _("%(n)s at outreach sessions of the Fatherland Front and mass organisations"),
+              _("%(n)s visits to the public study pages"))
+    parts = [label % {"n": number(n)} for n, label in zip(values, labels, strict=True) if n]
     if len(parts) < 2:
-        return ""
-    return f" (gồm {', '.join(parts)})" if lang == "vi" else f" ({', '.join(parts)})"
+        return _("reached %(n)s citizen attendances and visits in its area", n=count(report.outreach))
+    return _("reached %(n)s citizen attendances and visits in its area (%(parts)s)", n=count(report.outreach),
+             parts=", ".join(parts))
 
 
-def _vi(report: YearlyReport) -> str:
-    text = f"Trong năm {report.year}, {report.unit_name} "
-    if report.conferences:
-        text += f"đã tổ chức được {count(report.conferences)} hội nghị {_forms(report, 'vi')}"
-        if report.participants:
-            text += (f" với {count(report.participants)} đảng viên, cán bộ công chức không phải là đảng viên "
-                     "tham gia học tập")
-        else:
-            text += " (chưa ghi nhận đảng viên, cán bộ công chức tham dự)"
-        text += " và " if report.outreach else ", "
-    else:
-        text += "chưa tổ chức hội nghị học tập, quán triệt nào; " + ("đã " if report.outreach else "")
-    if report.outreach:
-        text += (f"tuyên truyền đến {count(report.outreach)} lượt quần chúng Nhân dân trên địa bàn"
-                 + _outreach_parts(report, "vi"))
-    else:
-        text += "chưa ghi nhận lượt quần chúng Nhân dân nào được tuyên truyền"
+def _study(report: YearlyReport) -> str:
     plans = len(report.plans)
     if report.headline.roster:
-        text += ("; tỷ lệ học tập, quán triệt chỉ thị, nghị quyết trong cán bộ, đảng viên và cán bộ công chức, "
-                 f"viên chức đạt {percent(report.headline_rate)} ({number(report.headline.completed)} trên "
-                 f"{number(report.headline.roster)} lượt phải học của {count(plans)} kế hoạch đến hạn trong năm).")
+        text = ngettext(
+            "; the study rate among cadres, party members, civil servants and public employees was %(rate)s "
+            "(%(completed)s of %(roster)s required, over %(plans)s plan due in the year).",
+            "; the study rate among cadres, party members, civil servants and public employees was %(rate)s "
+            "(%(completed)s of %(roster)s required, over %(plans)s plans due in the year).",
+            plans, rate=percent(report.headline_rate), completed=number(report.headline.completed),
+            roster=number(report.headline.roster), plans=count(plans))
     elif plans:
-        text += "; các kế hoạch đến hạn trong năm không có cán bộ, đảng viên, công chức, viên chức phải học."
+        text = _("; the plans due in the year required no party member or civil servant to study.")
     else:
-        text += "; trong năm không có kế hoạch học tập, quán triệt nào đến hạn."
+        text = _("; no study plan fell due in the year.")
     if report.citizens.roster:
-        text += (f" Tỷ lệ quần chúng Nhân dân học tập theo kế hoạch đạt {percent(report.citizens.rate)} "
-                 f"({number(report.citizens.completed)} trên {number(report.citizens.roster)} lượt phải học).")
-    return text + _vi_units(report)
+        text += " " + _("The study rate among citizens under the plans was %(rate)s (%(completed)s of %(roster)s).",
+                        rate=percent(report.citizens.rate), completed=number(report.citizens.completed),
+                        roster=number(report.citizens.roster))
+    return text
 
 
 def _uniform_target(report: YearlyReport) -> float | None:
@@ -93,62 +90,35 @@ def _uniform_target(report: YearlyReport) -> float | None:
     return targets.pop() if len(targets) == 1 else None
 
 
-def _vi_units(report: YearlyReport) -> str:
+def _units(report: YearlyReport) -> str:
     lagging = report.lagging_units
     target = _uniform_target(report)
-    goal = f"chỉ tiêu {percent(target)}" if target is not None else "chỉ tiêu"
     if lagging:
         names = ", ".join(f"{u.name} ({percent(u.rate)})" for u in lagging)
-        return f" Còn {count(len(lagging))} đơn vị chưa đạt {goal}: {names}."
+        goal = _("the %(target)s target", target=percent(target)) if target is not None else _("target")
+        return " " + ngettext("%(n)s unit below %(goal)s: %(names)s.", "%(n)s units below %(goal)s: %(names)s.",
+                              len(lagging), n=count(len(lagging)), goal=goal, names=names)
     if any(u.rate is not None for u in report.units if not u.own_members):
-        return f" Tất cả các đơn vị trực thuộc có người phải học đều đạt {goal}."
+        goal = _("the %(target)s target", target=percent(target)) if target is not None else _("its target")
+        return " " + _("Every sub-unit with members to study met %(goal)s.", goal=goal)
     return ""
 
 
-def _en(report: YearlyReport) -> str:
-    text = f"In {report.year}, {report.unit_name} "
-    if report.conferences:
-        noun = "study conference" if report.conferences == 1 else "study conferences"
-        forms = _forms(report, "en")
-        text += (f"held {count(report.conferences, 'en')} {noun} {forms}" if forms.startswith("(")
-                 else f"held {count(report.conferences, 'en')} {forms} {noun}")
-        if report.participants:
-            text += (f", attended by {count(report.participants, 'en')} party members and non-party civil "
-                     "servants")
-        else:
-            text += " (no party member or civil servant recorded as present)"
-        text += ", and " if report.outreach else ", "
+def _paragraph(report: YearlyReport) -> str:
+    if report.conferences and report.outreach:
+        done = _("%(conferences)s, and %(outreach)s", conferences=_conferences(report), outreach=_outreach(report))
+    elif report.conferences:
+        done = _("%(conferences)s, and %(no_outreach)s", conferences=_conferences(report),
+                 no_outreach=_outreach(report))
+    elif report.outreach:
+        done = _("held no study conference, but %(outreach)s", outreach=_outreach(report))
     else:
-        text += "held no study conference, " + ("but " if report.outreach else "")
-    if report.outreach:
-        text += (f"reached {count(report.outreach, 'en')} citizen attendances and visits in its area"
-                 + _outreach_parts(report, "en"))
-    else:
-        text += "and recorded no outreach to citizens"
-    plans = len(report.plans)
-    if report.headline.roster:
-        text += ("; the study rate among cadres, party members, civil servants and public employees was "
-                 f"{percent(report.headline_rate, 'en')} ({number(report.headline.completed, 'en')} of "
-                 f"{number(report.headline.roster, 'en')} required, over {plans} "
-                 f"plan{'s' if plans != 1 else ''} due in the year).")
-    elif plans:
-        text += "; the plans due in the year required no party member or civil servant to study."
-    else:
-        text += "; no study plan fell due in the year."
-    if report.citizens.roster:
-        text += (f" The study rate among citizens under the plans was {percent(report.citizens.rate, 'en')} "
-                 f"({number(report.citizens.completed, 'en')} of {number(report.citizens.roster, 'en')}).")
-    lagging = report.lagging_units
-    target = _uniform_target(report)
-    goal = f"the {percent(target, 'en')} target" if target is not None else "target"
-    if lagging:
-        names = ", ".join(f"{u.name} ({percent(u.rate, 'en')})" for u in lagging)
-        text += f" Units below {goal}: {names}."
-    elif any(u.rate is not None for u in report.units if not u.own_members):
-        text += f" Every sub-unit with members to study met {goal if target is not None else 'its target'}."
-    return text
+        done = _("held no study conference, and %(outreach)s", outreach=_outreach(report))
+    opening = _("In %(year)s, %(unit)s %(done)s", year=report.year, unit=report.unit_name, done=done)
+    return opening + _study(report) + _units(report)
 
 
 def summary(report: YearlyReport, lang: str = "vi") -> str:
     """The opening paragraph: conferences, participants, outreach, the study rate and the lagging units."""
-    return _en(report) if lang == "en" else _vi(report)
+    with force_locale(lang):
+        return _paragraph(report)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from learnhub.auth.models import Category
 from learnhub.conferences.figures import conference_figures
 from learnhub.extensions import db
+from learnhub.figures import Rate, pool
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_path
 from learnhub.outreach.sessions import outreach_session_heads
@@ -25,37 +26,18 @@ from learnhub.security import ancestor_ids, subtree_ids
 
 HEADLINE = (Category.party_member, Category.civil_servant)  # "cán bộ, đảng viên và CBCCVC"
 FORMS = ("in_person", "online", "hybrid")  # StudyForm values, in the order reports list them
-EPSILON = 1e-9
 
 
-@dataclass(frozen=True)
-class Count:
-    """Completed out of a roster; the rate is None for an empty roster (not 0%, not 100%)."""
-
-    roster: int = 0
-    completed: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return self.completed / self.roster if self.roster else None
-
-    def __add__(self, other: Count) -> Count:
-        return Count(self.roster + other.roster, self.completed + other.completed)
-
-
-@dataclass(frozen=True)
-class LaggingUnit:
+@dataclass(frozen=True, kw_only=True)
+class LaggingUnit(Rate):
     """A direct sub-unit below a plan's target."""
 
     id: int
     name: str
-    roster: int
-    completed: int
-    rate: float
 
 
-@dataclass(frozen=True)
-class PlanLine:
+@dataclass(frozen=True, kw_only=True)
+class PlanLine(Rate):
     """One plan of the year: its own figures for the unit and the sub-units below its target."""
 
     id: int
@@ -63,50 +45,19 @@ class PlanLine:
     number: str
     due_on: dt.date
     status: str
-    roster: int
-    completed: int
     on_time: int
-    target: float
     lagging_units: list[LaggingUnit]
 
-    @property
-    def rate(self) -> float | None:
-        return self.completed / self.roster if self.roster else None
 
-    @property
-    def meets_target(self) -> bool:
-        return self.rate is not None and self.rate >= self.target
-
-
-@dataclass(frozen=True)
-class UnitLine:
-    """A direct sub-unit (or the unit's own members) pooled over the year's plans.
-
-    ``at_target`` is Σ target × roster over the plans: the unit meets the year's target when it
-    completed at least that many, so a unit that met every plan's target meets the year's.
-    """
+@dataclass(frozen=True, kw_only=True)
+class UnitLine(Rate):
+    """A direct sub-unit (or the unit's own members) pooled over the year's plans (``learnhub.figures.pool``):
+    its target is the plans' targets weighted by their rosters, so a unit that met every plan's
+    target meets the year's."""
 
     id: int
     name: str
-    roster: int
-    completed: int
-    at_target: float
     own_members: bool = False
-
-    @property
-    def rate(self) -> float | None:
-        return self.completed / self.roster if self.roster else None
-
-    @property
-    def target(self) -> float | None:
-        return self.at_target / self.roster if self.roster else None
-
-    @property
-    def meets_target(self) -> bool | None:
-        """None when the unit had nobody to study (no rate to judge)."""
-        if not self.roster:
-            return None
-        return self.completed + EPSILON >= self.at_target
 
 
 @dataclass
@@ -123,10 +74,9 @@ class YearlyReport:
     conference_citizens: int = 0
     outreach_sessions: int = 0
     public_visits: int = 0
-    total: Count = field(default_factory=Count)  # the plans' own target categories
-    headline: Count = field(default_factory=Count)  # party members and civil servants only
-    citizens: Count = field(default_factory=Count)  # reported separately, never in the headline
-    at_target: float = 0.0  # Σ target × roster over the plans (own categories)
+    total: Rate = field(default_factory=Rate)  # the plans' own target categories, pooled
+    headline: Rate = field(default_factory=Rate)  # party members and civil servants only
+    citizens: Rate = field(default_factory=Rate)  # reported separately, never in the headline
     plans: list[PlanLine] = field(default_factory=list)
     units: list[UnitLine] = field(default_factory=list)
 
@@ -151,14 +101,13 @@ class YearlyReport:
 
     @property
     def target(self) -> float | None:
-        return self.at_target / self.total.roster if self.total.roster else None
+        """The plans' targets weighted by their rosters."""
+        return self.total.target
 
     @property
     def meets_target(self) -> bool | None:
-        """Whether the year's pooled figures reach Σ target × roster (None without a roster)."""
-        if not self.total.roster:
-            return None
-        return self.total.completed + EPSILON >= self.at_target
+        """Whether the year's pooled figures reach the pooled target (None without a roster)."""
+        return self.total.meets_target
 
     @property
     def lagging_units(self) -> list[UnitLine]:
@@ -190,9 +139,8 @@ def plans_of_the_year(unit_id: int, year: int) -> list[StudyPlan]:
     ))
 
 
-def _category(report, categories: tuple[Category, ...]) -> Count:
-    figures = [report.by_category[c] for c in categories if c in report.by_category]
-    return Count(sum(f.required for f in figures), sum(f.completed for f in figures))
+def _category(report, categories: tuple[Category, ...]) -> Rate:
+    return pool(report.by_category[c] for c in categories if c in report.by_category)
 
 
 def _add_plans(report: YearlyReport, unit: Unit) -> None:
@@ -203,29 +151,27 @@ def _add_plans(report: YearlyReport, unit: Unit) -> None:
         if not figures.total.required:
             continue  # the plan has nobody to study in this unit: it does not target it
         lagging = [
-            LaggingUnit(u.unit_id, u.name, u.required, u.completed, u.rate)
-            for u in figures.units
-            if not u.own_members and u.rate is not None and not figures.meets_target(u)
+            LaggingUnit(id=u.unit_id, name=u.name, roster=u.roster, completed=u.completed, target=u.target)
+            for u in figures.units if not u.own_members and u.meets_target is False
         ]
         report.plans.append(PlanLine(
             id=plan.id, title=plan.title, number=plan.number, due_on=plan.due_on, status=plan.status.value,
-            roster=figures.total.required, completed=figures.total.completed, on_time=figures.total.on_time,
-            target=plan.target_rate, lagging_units=sorted(lagging, key=lambda u: (u.rate, u.name)),
+            roster=figures.total.roster, completed=figures.total.completed, on_time=figures.total.on_time,
+            target=plan.target_rate, lagging_units=sorted(lagging, key=lambda u: (u.sort_key, u.name)),
         ))
-        report.total += Count(figures.total.required, figures.total.completed)
-        report.headline += _category(figures, HEADLINE)
-        report.citizens += _category(figures, (Category.citizen,))
-        report.at_target += plan.target_rate * figures.total.required
+        report.total = pool([report.total, figures.total])
+        report.headline = pool([report.headline, _category(figures, HEADLINE)])
+        report.citizens = pool([report.citizens, _category(figures, (Category.citizen,))])
         for row in figures.units:
-            line = units.get(row.unit_id) or UnitLine(row.unit_id, row.name, 0, 0, 0.0, row.own_members)
-            units[row.unit_id] = UnitLine(line.id, line.name, line.roster + row.required,
-                                          line.completed + row.completed,
-                                          line.at_target + plan.target_rate * row.required, line.own_members)
+            line = units.get(row.unit_id) or UnitLine(id=row.unit_id, name=row.name, own_members=row.own_members)
+            pooled = pool([line, row])
+            units[row.unit_id] = UnitLine(id=line.id, name=line.name, own_members=line.own_members,
+                                          roster=pooled.roster, completed=pooled.completed, target=pooled.target)
     children = db.session.execute(
         sa.select(Unit.id, Unit.name).where(Unit.parent_id == unit.id, Unit.archived_at.is_(None))
     ).all()
     for child_id, name in children:
-        units.setdefault(child_id, UnitLine(child_id, name, 0, 0, 0.0))
+        units.setdefault(child_id, UnitLine(id=child_id, name=name))
     report.units = sorted(units.values(), key=lambda u: (u.own_members, u.name))
 
 
@@ -257,7 +203,7 @@ def yearly_report(unit_id: int, year: int) -> YearlyReport:
     return report
 
 
-def _count(count: Count) -> dict:
+def _count(count: Rate) -> dict:
     return {"roster": count.roster, "completed": count.completed, "rate": count.rate}
 
 

@@ -163,7 +163,7 @@ def test_the_evaluation_page_lists_the_units_to_praise_and_to_criticise(app: Fla
     assert praise[:praise.index("</dd>")].endswith("Chi bộ X")
     criticise = html[html.index('data-testid="to-criticise"'):]
     assert criticise[:criticise.index("</dd>")].endswith("Chi bộ Y, Chi bộ Z")
-    assert f'<tr data-unit="{year["Y"].id}">' in html and "90.0%" in html
+    assert f'<tr data-unit="{year["Y"].id}">' in html and "90%" in html
 
     secretary = app.test_client()
     login(secretary, "bithu1")
@@ -204,7 +204,7 @@ def test_the_term_view_shows_each_year_of_the_term_so_far(app: Flask, client, ye
     row = html[html.index(f'<tr data-unit="{year["X"].id}">'):]
     row = row[:row.index("</tr>")]
     cell = row[row.index(f'data-year="{YEAR}"'):]
-    assert "100.0%" in cell[:cell.index("</td>")] and 'data-mark="praise"' in cell[:cell.index("</td>")]
+    assert "100%" in cell[:cell.index("</td>")] and 'data-mark="praise"' in cell[:cell.index("</td>")]
     earlier = row[row.index(f'data-year="{YEAR - 1}"'):]
     assert 'data-mark="no_plan"' in earlier[:earlier.index("</td>")]
     y_row = html[html.index(f'<tr data-unit="{year["Y"].id}">'):]

@@ -41,7 +41,7 @@ def test_create_open_and_read_the_dashboard(app: Flask, client, town, make_quiz)
     post(client, f"/plans/{plan_id}/status", {"status": "open"})
     html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     # roster: everyone but the citizen-free town: capuy, bithu1, bithu2, admin, an, binh, tuyentruyen = 7
-    assert "1/7 người đã hoàn thành (1 người đúng hạn); chỉ tiêu 98.0%" in html
+    assert "1/7 người đã hoàn thành (1 người đúng hạn); chỉ tiêu 98%" in html
     assert "Chi bộ Khu phố 1" in html and "Chưa đạt chỉ tiêu" in html
     assert "Hoàng Thị Bình" in html and "còn 3 bài chưa học; làm bài kiểm tra đạt" in html
     with app.app_context():
@@ -100,7 +100,7 @@ def test_the_overview_pools_the_plans_of_the_year(app: Flask, client, town, make
     post(client, f"/plans/{second}/status", {"status": "closed"})
     html = client.get(f"/plans/overview?unit={town['root'].id}&year=2026").get_data(as_text=True)
     assert html.count("Học tập Chỉ thị 05 năm 2026") >= 2
-    assert html.count("14.3%") >= 3  # pooled: 2 of 14; each plan: 1 of 7
+    assert html.count("14,3%") >= 3  # pooled: 2 of 14; each plan: 1 of 7
     assert "Chi bộ Khu phố 2" in html
     empty = client.get(f"/plans/overview?unit={town['root'].id}&year=2020").get_data(as_text=True)
     assert "Không có kế hoạch nào có hạn trong năm này." in empty
