@@ -91,7 +91,8 @@ def parse_gift(
 
 def without_unsupported(text: str) -> str:
     """The text with every item LearnHub cannot grade turned into comments, so nothing is lost."""
-    lines = text.split("\n")
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start = front_matter(lines, [])[1]
     for block in _blocks(lines[start:], start + 1):
         try:
@@ -136,7 +137,7 @@ def _name(source: str) -> str:
     raw, rest = cut(source[2:], "::") if source.startswith("::") else ("", source)
     if rest is not None and _text(raw):
         return short(_text(raw))
-    rest = source if rest is None else rest
+    rest = source.removeprefix("::") if rest is None else rest
     match = FORMAT_RE.match(rest)
     return short(_text(cut(rest[match.end():] if match else rest, "{")[0]))
 
