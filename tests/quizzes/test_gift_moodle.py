@@ -17,6 +17,7 @@ from learnhub.quizzes.gift import export_gift, parse_gift, without_unsupported
 from learnhub.quizzes.gift_messages import GiftProblem, localise, where
 from learnhub.quizzes.models import Quiz
 from learnhub.quizzes.sync import load_bank, render_question, sync_quiz
+from tests.courses.conftest import write_course
 from tests.xss import assert_no_executable_html, load_payloads
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -155,3 +156,19 @@ def test_problems_read_in_vietnamese_and_name_the_question(app: Flask) -> None:
         ("Câu 3 (“Q”)", "trọng số trong '%200%y' phải là tỉ lệ phần trăm từ -100 đến 100"),
     ]
     assert [p.message for p in problems][0] == "pass_score must be a whole number from 1 to 100"  # CLI: English
+
+
+def test_the_cli_imports_a_moodle_export_and_writes_its_titles_back(app: Flask, tmp_path: Path) -> None:
+    folder = write_course(tmp_path, **{"quiz.gift": EXPORTED})
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["courses", "check", str(tmp_path)])
+    assert refused.exit_code == 1  # the CLI keeps English path:line messages
+    assert f"{folder}/quiz.gift:57: essay questions cannot be graded: Cảm nghĩ" in refused.stderr.splitlines()
+    imported = runner.invoke(args=["courses", "import", "--skip-unsupported", str(tmp_path)])
+    assert imported.exit_code == 0, imported.output
+    exported = runner.invoke(args=["quiz", "export-gift", folder.name]).stdout
+    assert "::Cơ quan ban hành::[html]" in exported and "::Nối văn bản::[html]" in exported
+    assert "// [id:nam-ban-hanh-2]\n::Năm ban hành::[moodle]" in exported
+    bank = parse_ok(exported)
+    assert [q.title for q in bank.questions] == [
+        "Năm ban hành", "Cơ quan ban hành", "Nối văn bản", "Phương châm", "Mã nguồn", "Ba mặt", "Năm ban hành"]
