@@ -24,6 +24,8 @@ class Message(str):
 
     template: str
     params: dict[str, Any]
+    number: int | None = None  # set by GiftProblem: see where()
+    title: str = ""
 
     def __new__(cls, template: str, **params: Any) -> Message:
         self = super().__new__(cls, template % params if params else template)
@@ -47,15 +49,25 @@ class GiftProblem(QuizProblem):
     title: str = ""  # the question's ::title::, else the start of its text
     unsupported: bool = False  # an item LearnHub cannot grade (essay, description)
 
+    def __post_init__(self) -> None:
+        # The message carries the place too, so a page can name the question even from a problem
+        # that kept only the message (courses.format.Problem, the module page, the editor).
+        if isinstance(self.message, Message):
+            self.message.number, self.message.title = self.number, self.title
 
-def where(problem: QuizProblem) -> str:
-    """Which part of the file a problem is about, in the user's language ('' for the whole file)."""
-    number = getattr(problem, "number", None)
+
+def where(problem: Any) -> str:
+    """Which part of the file a problem is about, in the user's language ('' for the whole file).
+
+    Works for a GiftProblem and for any problem whose message is a GIFT :class:`Message`.
+    """
+    source = problem if isinstance(problem, GiftProblem) else problem.message
+    number = getattr(source, "number", None)
     if number is None:
         return ""
     if number == 0:
         return gettext("Settings at the top of the file")
-    title = getattr(problem, "title", "")
+    title = getattr(source, "title", "")
     if title:
         return gettext("Question %(n)d (“%(title)s”)", n=number, title=title)
     return gettext("Question %(n)d", n=number)

@@ -172,3 +172,14 @@ def test_the_cli_imports_a_moodle_export_and_writes_its_titles_back(app: Flask, 
     bank = parse_ok(exported)
     assert [q.title for q in bank.questions] == [
         "Năm ban hành", "Cơ quan ban hành", "Nối văn bản", "Phương châm", "Mã nguồn", "Ba mặt", "Năm ban hành"]
+
+
+def test_a_course_check_problem_still_names_the_gift_question(app: Flask, tmp_path: Path) -> None:
+    from learnhub.courses.format import read_course
+
+    folder = write_course(tmp_path, **{"quiz.gift": "::Một:: Q {T}\n\n::Hai:: Chọn {=a ~%200%b}\n"})
+    (problem,) = [p for p in read_course(folder).problems if p.path.endswith("quiz.gift")]
+    assert problem.line == 3  # the CLI's path:line stays
+    with app.test_request_context("/"):
+        assert (where(problem), localise(problem.message)) == (
+            "Câu 2 (“Hai”)", "trọng số trong '%200%b' phải là tỉ lệ phần trăm từ -100 đến 100")
