@@ -89,3 +89,4 @@ class ImportZipForm(FlaskForm):
 
 class GiftImportForm(FlaskForm):
     file = FileField(_l("Question bank (.gift)"), validators=[FileRequired(message=_l("Choose a file"))])
+    skip_unsupported = BooleanField(_l("Skip what LearnHub cannot grade (essays, descriptions) and import the rest"))

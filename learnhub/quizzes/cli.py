@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from learnhub.courses.models import Course
 from learnhub.extensions import db
-from learnhub.quizzes.gift import export_gift
+from learnhub.quizzes.gift_export import export_gift
 from learnhub.quizzes.models import Quiz
 from learnhub.quizzes.sync import load_bank
 

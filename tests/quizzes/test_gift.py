@@ -264,9 +264,12 @@ def test_ids_come_from_the_title_or_the_stem() -> None:
     assert len(one(("word " * 40) + "{T}").id) <= 60 + 7
 
 
-def test_duplicate_ids_are_errors() -> None:
-    assert errors("::a:: Q {T}\n\n::a:: R {F}\n") == [
-        (3, "duplicate question id 'a' (also at line 1)")]
+def test_repeated_titles_get_unique_ids_as_in_moodle() -> None:
+    bank, problems = parse_gift("::a:: Q {T}\n\n::a:: R {F}\n\n::a-2:: S {T}\n\nT {T}\n\nT {T}\n")
+    assert problems == [] and bank is not None
+    assert [q.id for q in bank.questions][:3] == ["a", "a-3", "a-2"]  # 'a-2' stays its own title's
+    assert bank.questions[4].id == bank.questions[3].id + "-2"
+    assert [q.title for q in bank.questions][:2] == ["a", "a"]
 
 
 def test_comments_crlf_bom_and_nfc() -> None:
