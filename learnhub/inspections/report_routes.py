@@ -5,7 +5,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from learnhub.auth.models import Role
-from learnhub.exports import FORMATS, table_response
+from learnhub.exports import FORMATS, percent, table_response
 from learnhub.inspections.evaluation import (
     LOCAL,
     Mark,
@@ -56,8 +56,8 @@ def evaluation():
 
 def _evaluation_row(row: UnitEvaluation) -> list[object]:
     return [
-        row.name, row.completed, row.required, row.rate, row.target, row.mean_best, row.first_attempt_pass_rate,
-        row.conferences_held, row.invited, row.present, row.attendance_rate,
+        row.name, row.completed, row.required, percent(row.rate), percent(row.target), row.mean_best,
+        percent(row.first_attempt_pass_rate), row.conferences_held, row.invited, row.present, percent(row.attendance_rate),
         "; ".join(f"{SIGNALS_VI.get(s.name, s.name)} ({s.plan_title})" for s in row.signals),
         *[row.inspections.get(c, 0) for c in Conclusion], MARKS_VI[row.mark],
     ]

@@ -1,8 +1,6 @@
 """`learnhub plans list` and `learnhub report completion`."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -11,7 +9,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from learnhub.exports import to_xlsx
+from learnhub.exports import csv_text, percent, to_xlsx
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import UnitNotFound, resolve_unit
@@ -67,14 +65,12 @@ def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: 
         raise click.UsageError(str(exc)) from None
     data = _report_dict(completion_report(plan, unit))
     headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Đúng hạn", "Tỷ lệ"]
-    rows = [[u["unit"], u["required"], u["completed"], u["on_time"], u["rate"]] for u in data["units"]]
-    rows.append(["Tổng", data["required"], data["completed"], data["on_time"], data["rate"]])
+    rows = [[u["unit"], u["required"], u["completed"], u["on_time"], percent(u["rate"])] for u in data["units"]]
+    rows.append(["Tổng", data["required"], data["completed"], data["on_time"], percent(data["rate"])])
     if output == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output_file)
     elif output == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows([headers, *rows])
-        _write(buffer.getvalue(), output_file)
+        _write(csv_text(headers, rows, lineterminator="\n"), output_file)
     elif output == "xlsx":
         if output_file is None:
             raise click.UsageError("--format xlsx needs -o FILE")

@@ -13,7 +13,7 @@ from learnhub.auth.models import Category, Role, User
 from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course
 from learnhub.db import utcnow
-from learnhub.exports import FORMATS, table_response
+from learnhub.exports import FORMATS, percent, table_response
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.orgs.models import Unit
@@ -167,9 +167,9 @@ def export(plan_id: int, fmt: str):
     unit = _chosen_unit(plan)
     report = completion_report(plan, unit)
     headers = ["Đơn vị", "Phải học", "Đã hoàn thành", "Hoàn thành đúng hạn", "Tỷ lệ", "Đạt chỉ tiêu"]
-    rows = [[u.name, u.required, u.completed, u.on_time, u.rate, "Đạt" if report.meets_target(u) else "Chưa đạt"]
+    rows = [[u.name, u.required, u.completed, u.on_time, percent(u.rate), "Đạt" if report.meets_target(u) else "Chưa đạt"]
             for u in report.units]
-    rows.append(["Tổng cộng", report.total.required, report.total.completed, report.total.on_time, report.total.rate,
+    rows.append(["Tổng cộng", report.total.required, report.total.completed, report.total.on_time, percent(report.total.rate),
                  "Đạt" if report.meets_target(report.total) else "Chưa đạt"])
     title = [plan.title, f"{unit.name} · hạn {plan.due_on:%d/%m/%Y} · chỉ tiêu {plan.target_rate:.0%}"]
     return table_response(fmt, f"ke-hoach-{plan.id}", headers, rows, title=title)
