@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from learnhub.auth.models import Category, Gender
+from learnhub.exports import csv_unescape
+from learnhub.members.filecheck import MemberFileError, bounded_lines, check_member_file
 from learnhub.text import fold
 
 FIELDS = ("full_name", "unit", "category", "birth_date", "gender", "phone", "email", "username",
@@ -88,10 +90,6 @@ class ParsedMemberFile:
     total_rows: int = 0
 
 
-class MemberFileError(ValueError):
-    """The whole file cannot be read; args[0] is the (lazy) message."""
-
-
 class Invalid(Exception):
     """One cell's value is refused; args[0] is the (lazy) message."""
 
@@ -137,9 +135,11 @@ class MemberFileStream:
 
     def __iter__(self) -> Iterator[MemberRow | RowProblem]:
         readers = {".xlsx": xlsx_rows, ".csv": csv_rows}
-        reader = readers.get(Path(self.filename).suffix.lower())
+        suffix = Path(self.filename).suffix.lower()
+        reader = readers.get(suffix)
         if reader is None:
             raise MemberFileError(_l("only .xlsx and .csv files can be imported"))
+        check_member_file(self.path, suffix)  # before any parser sees the file
         self.columns, self.ignored_columns, self.total_rows = {}, [], 0
         with closing(reader(self.path)) as rows:
             yield from self._parse(rows)
@@ -200,12 +200,14 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
 
 
 def csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    """(record number, values) of a UTF-8 CSV separated by commas, semicolons or tabs."""
+    """(record number, values) of a UTF-8 CSV separated by commas, semicolons or tabs; a field that
+    LearnHub's own export guarded against formulas ("'=...") reads as it was written."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         try:
-            head = list(itertools.islice(handle, HEADER_SEARCH_ROWS))
-            reader = csv.reader(itertools.chain(head, handle), delimiter=sniff_delimiter(head))
-            yield from enumerate(reader, start=1)
+            lines = bounded_lines(handle)
+            head = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
+            reader = csv.reader(itertools.chain(head, lines), delimiter=sniff_delimiter(head))
+            yield from enumerate(([csv_unescape(value) for value in record] for record in reader), start=1)
         except UnicodeDecodeError as error:
             message = _l("the file is not UTF-8: in Excel use 'Save as… CSV UTF-8'")
             raise MemberFileError(message) from error
