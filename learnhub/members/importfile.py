@@ -56,6 +56,7 @@ YMD_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 PHONE_RE = re.compile(r"\+?[\d\s.()-]+")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,80}$")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 XLSX_ERRORS = (BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError,
                ParseError)
 
@@ -272,12 +273,13 @@ def header_key(value: str) -> str:
 
 
 def text(value: Any) -> str:
-    """Any cell as NFC text with whitespace collapsed; Excel's 12.0 reads as "12"."""
+    """Any cell as NFC text with whitespace collapsed and control characters dropped (no file or
+    page can show them, and .xlsx and .docx writers refuse them); Excel's 12.0 reads as "12"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return " ".join(CONTROL_RE.sub(" ", unicodedata.normalize("NFC", str(value))).split())
 
 
 def optional_text(value: Any) -> str | None:

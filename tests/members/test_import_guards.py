@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -169,3 +170,16 @@ def test_the_same_person_is_found_across_chunks_and_two_cards_are_two_people(app
         assert [(p.row, p.message.split(":")[0]) for p in plan.problems] == [
             (6, "the same full name and date of birth as row 2")]
         assert plan.total_rows == 6
+
+
+def test_control_characters_in_a_name_are_dropped_so_every_export_can_write_it(app: Flask, client, town,
+                                                                                tmp_path: Path) -> None:
+    path = tmp_path / "ds.csv"
+    path.write_text("Họ và tên,Chi bộ\nNguyễn\x01Văn\x0bHải\x1b,Chi bộ Khu phố 1\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["members", "import", str(path)])
+    assert result.exit_code == 0, result.stderr
+    login(client, "bithu1")
+    export = client.get("/members/export.xlsx")
+    assert export.status_code == 200
+    names = [row[1] for row in openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True)]
+    assert "Nguyễn Văn Hải" in names
