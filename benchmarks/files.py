@@ -38,6 +38,8 @@ def _timed(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]
     peak_kb = usage.ru_maxrss
     if stderr and stderr[-1].startswith(MAXRSS):
         peak_kb = int(stderr.pop()[len(MAXRSS):])
+        if stderr and stderr[-1].startswith("Command exited with non-zero status"):
+            stderr.pop()  # GNU time's own line: the command's last line is the one before
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1), "exit": process.returncode,
             "stdout": (stdout or [""])[-1], "stderr": (stderr or [""])[-1]}
 
