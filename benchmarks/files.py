@@ -38,23 +38,30 @@ def _timed(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]
     peak_kb = usage.ru_maxrss
     if stderr and stderr[-1].startswith(MAXRSS):
         peak_kb = int(stderr.pop()[len(MAXRSS):])
+        if stderr and stderr[-1].startswith("Command exited with non-zero status"):
+            stderr.pop()  # GNU time's own line: the command's last line is the one before
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1), "exit": process.returncode,
             "stdout": (stdout or [""])[-1], "stderr": (stderr or [""])[-1]}
 
 
 def member_file(path: Path, rows: int, cells: list[str], seed: int = 3) -> Path:
-    """A member list in the import format: new members spread over the given cells."""
+    """A member list in the import format: new members spread over the given cells, no two with the
+    same full name and date of birth (the import would take them for one person)."""
     from learnhub.demo.names import random_full_name
 
     rng = random.Random(seed)
+    people: set[tuple[str, str]] = set()
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Họ và tên", "Chi bộ", "Đối tượng", "Ngày sinh", "Giới tính", "Số điện thoại"])
-        for n in range(rows):
+        while len(people) < rows:
             name, gender = random_full_name(rng)
-            writer.writerow([name, cells[n % len(cells)], rng.choice(["Đảng viên", "CBCCVC", "Quần chúng"]),
-                             f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2004)}",
-                             "Nam" if gender == "male" else "Nữ", f"09{rng.randrange(10**8):08d}"])
+            born = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2004)}"
+            if (name, born) in people:
+                continue
+            people.add((name, born))
+            writer.writerow([name, cells[len(people) % len(cells)], rng.choice(["Đảng viên", "CBCCVC", "Quần chúng"]),
+                             born, "Nam" if gender == "male" else "Nữ", f"09{rng.randrange(10**8):08d}"])
     return path
 
 

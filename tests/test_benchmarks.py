@@ -84,3 +84,20 @@ def test_bad_arguments_exit_with_a_one_line_reason(capsys) -> None:
         main(["--members", "ten"])
     assert exit_info.value.code == 2
     assert "--members: not a list of numbers" in capsys.readouterr().err
+
+
+def test_the_import_memory_benchmark_refuses_its_zip_bomb(tmp_path: Path, capsys) -> None:
+    """The harness of benchmarks/import_memory.py, small: the bomb is refused, the real file imports."""
+    from benchmarks.import_memory import main as import_memory
+
+    out = tmp_path / "import-memory.json"
+    assert import_memory(["--rows", "50", "--bomb-mb", "8", "--out", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    runs = report["runs"]
+    assert report["bomb_file_mb"] < 0.1 and report["bomb_unpacked_mb"] == 8
+    assert runs["zip bomb, checked (today)"]["exit"] == 1
+    assert "unpacks to far more than its own size" in runs["zip bomb, checked (today)"]["stderr"]
+    assert runs["zip bomb, straight to openpyxl (before)"]["stdout"] == "read 2 rows"
+    assert "imported: 50 new" in runs["50-row workbook"]["stderr"]
+    assert all(run["peak_rss_mb"] > 0 for run in runs.values())
+    assert "| zip bomb, checked (today) | 1 |" in capsys.readouterr().out

@@ -18,15 +18,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnhub.archives import ArchiveRefused, ZipLimits, check_entries, is_bomb
 from learnhub.courses.format import SLUG_RE
 from learnhub.courses.media_files import MAX_MEDIA_BYTES, MEDIA_SIGNATURES, sniff_media_type
 from learnhub.text import fold
 
 MAX_NAME_CHARS = 80
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-# A member smaller than this is never called a bomb, whatever its ratio: a short file of spaces
-# compresses a few hundred times and harms nobody.
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024
 _IGNORED_NAMES = {"__MACOSX", ".DS_Store"}
 _SVG_SUFFIXES = {".svg", ".svgz"}
@@ -171,8 +169,10 @@ def _check_members(
         if _ignored(parts):
             continue
         members.append((info, parts))
-        if len(members) > max_files:
-            raise UploadRefused("too_many_files", f"The zip holds more than {max_files} entries.")
+    try:  # entries, encryption, ratio and total size: the checks member workbooks share
+        check_entries([info for info, _ in members], ZipLimits(max_files, max_total_bytes, max_ratio))
+    except ArchiveRefused as exc:
+        raise UploadRefused(exc.code, exc.message) from exc
     if not members:
         raise UploadRefused("no_top_folder", "The zip is empty: it must hold one course folder.")
 
@@ -197,7 +197,6 @@ def _check_members(
 
     files: set[tuple[str, ...]] = set()
     dirs: set[tuple[str, ...]] = set()
-    declared = 0
     for info, parts in members:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
@@ -211,21 +210,10 @@ def _check_members(
         if tuple(parts) in files:
             raise UploadRefused("bad_path", f"The zip holds {info.filename!r} twice.")
         files.add(tuple(parts))
-        if _is_bomb(info.file_size, info.compress_size, max_ratio):
-            raise UploadRefused("zip_bomb", f"{info.filename!r} unpacks to far more than it holds.")
-        declared += info.file_size
-        if declared > max_total_bytes:
-            raise UploadRefused(
-                "too_large", f"The course unpacks to more than {_size_text(max_total_bytes)}."
-            )
     clash = files & dirs
     if clash:
         raise UploadRefused("bad_path", f"{'/'.join(min(clash))!r} is both a file and a folder.")
     return slug, members
-
-
-def _is_bomb(size: int, compressed: int, max_ratio: float) -> bool:
-    return size > RATIO_CHECK_MIN_BYTES and size > max_ratio * max(compressed, 1)
 
 
 def _extract(
@@ -248,7 +236,7 @@ def _extract(
             while chunk := source.read(_CHUNK):
                 written += len(chunk)
                 total += len(chunk)
-                if written > info.file_size or _is_bomb(written, info.compress_size, max_ratio):
+                if written > info.file_size or is_bomb(written, info.compress_size, max_ratio):
                     raise UploadRefused(
                         "zip_bomb", f"{info.filename!r} unpacks to far more than it holds."
                     )

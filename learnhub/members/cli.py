@@ -48,9 +48,15 @@ def import_command(file: Path, unit_spec: str | None, dry_run: bool) -> None:
     with force_locale("en"):
         plan = plan_member_import(file, filename=file.name, base_unit=base, viewer=None, progress=progress,
                                   keep=not dry_run)
+        if plan.refused:  # the whole file: one line, nothing more to say
+            click.echo(f"{file}:1: {plan.problems[0].message}", err=True)
+            raise SystemExit(1)
         for problem in plan.problems:
             column = f" {problem.column}:" if problem.column else ""
             click.echo(f"{file}:{problem.row}:{column} {problem.message}", err=True)
+        for row, name in plan.formula_names:
+            click.echo(f"{file}:{row}: warning: the name {name!r} starts like a spreadsheet formula: "
+                       "imported as written, exported as text", err=True)
     with closing(plan):
         _apply(file, plan, dry_run)
 

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from learnhub import audit
 from learnhub.auth.models import Role, User
 from learnhub.db import utcnow
+from learnhub.exports import is_formula_like
 from learnhub.extensions import db
 from learnhub.members.importfile import (
     FIELDS,
@@ -33,7 +34,7 @@ from learnhub.members.importfile import (
     MemberRow,
     RowProblem,
 )
-from learnhub.members.importmatch import UPDATABLE, MemberMatcher, UnitMatcher
+from learnhub.members.importmatch import UPDATABLE, MemberMatcher, SamePersonRows, UnitMatcher
 from learnhub.members.models import MembershipEvent, MembershipEventKind
 from learnhub.members.services import unique_username
 from learnhub.orgs.models import Unit
@@ -43,6 +44,7 @@ from learnhub.text import fold, name_sort_key
 CHUNK_ROWS = 1000  # rows matched, spooled and written together
 PREVIEW_ROWS = 200  # planned rows kept for the preview page
 MAX_PROBLEMS = 1000  # problems kept for the listing; the rest are only counted
+MAX_WARNINGS = 50  # formula-like names listed in the preview; the rest are only counted
 T = TypeVar("T")
 
 
@@ -83,6 +85,9 @@ class ImportPlan:
     updated: int = 0
     unchanged: int = 0
     digest: str = ""  # of every row's decision: the confirmation applies only this plan
+    refused: bool = False  # the whole file was refused (its one problem says why)
+    formula_names: list[tuple[int, str]] = field(default_factory=list)  # (row, name), the first MAX_WARNINGS
+    formula_name_count: int = 0  # names a spreadsheet would read as a formula: imported, but warned about
     spool: IO[bytes] | None = field(default=None, repr=False)  # the planned rows, pickled by chunk
 
     @property
@@ -113,6 +118,10 @@ class ImportPlan:
             self.unchanged += 1
         if len(self.rows) < PREVIEW_ROWS:
             self.rows.append(planned)
+        if is_formula_like(planned.data.full_name):
+            self.formula_name_count += 1
+            if len(self.formula_names) < MAX_WARNINGS:
+                self.formula_names.append((planned.row, planned.data.full_name))
 
 
 class ImportChanged(Exception):
@@ -156,6 +165,7 @@ def plan_member_import(
         # The whole file is refused, however far it was read.
         failed = ImportPlan(path, filename, plan.base_unit_id, plan.viewer_id)
         failed.add_problem(RowProblem(1, None, error.args[0]))
+        failed.refused = True
         return failed
     plan.columns, plan.ignored_columns = stream.columns, stream.ignored_columns
     plan.total_rows = stream.total_rows
@@ -237,11 +247,16 @@ def _planned_rows(
     scope = set(db.session.scalars(scope_query)) if scope_query is not None else None
     units = UnitMatcher(base_unit, scope)
     taken = set(db.session.scalars(sa.select(User.username)))  # new usernames must differ from these
+    same_person = SamePersonRows()  # across chunks: one person, one account
     for chunk in _chunks(stream, CHUNK_ROWS):
         members = MemberMatcher([item for item in chunk if isinstance(item, MemberRow)], scope)
         for item in chunk:
             if isinstance(item, RowProblem):
                 yield item
+            elif (first := same_person.earlier(item)) is not None:
+                yield RowProblem(item.row, stream.columns["full_name"], str(_l(
+                    "the same full name and date of birth as row %(row)d: one person, one row (two people with both "
+                    "the same need a username or party card number each)", row=first)))
             else:
                 yield _plan_row(item, units, members, taken, stream.columns)
 

@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from learnhub.auth.models import Category, Gender
+from learnhub.exports import csv_unescape
+from learnhub.members.filecheck import MemberFileError, bounded_lines, check_member_file
 from learnhub.text import fold
 
 FIELDS = ("full_name", "unit", "category", "birth_date", "gender", "phone", "email", "username",
@@ -54,6 +56,7 @@ YMD_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 PHONE_RE = re.compile(r"\+?[\d\s.()-]+")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,80}$")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 XLSX_ERRORS = (BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError,
                ParseError)
 
@@ -86,10 +89,6 @@ class ParsedMemberFile:
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     total_rows: int = 0
-
-
-class MemberFileError(ValueError):
-    """The whole file cannot be read; args[0] is the (lazy) message."""
 
 
 class Invalid(Exception):
@@ -137,9 +136,11 @@ class MemberFileStream:
 
     def __iter__(self) -> Iterator[MemberRow | RowProblem]:
         readers = {".xlsx": xlsx_rows, ".csv": csv_rows}
-        reader = readers.get(Path(self.filename).suffix.lower())
+        suffix = Path(self.filename).suffix.lower()
+        reader = readers.get(suffix)
         if reader is None:
             raise MemberFileError(_l("only .xlsx and .csv files can be imported"))
+        check_member_file(self.path, suffix)  # before any parser sees the file
         self.columns, self.ignored_columns, self.total_rows = {}, [], 0
         with closing(reader(self.path)) as rows:
             yield from self._parse(rows)
@@ -200,12 +201,14 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
 
 
 def csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    """(record number, values) of a UTF-8 CSV separated by commas, semicolons or tabs."""
+    """(record number, values) of a UTF-8 CSV separated by commas, semicolons or tabs; a field that
+    LearnHub's own export guarded against formulas ("'=...") reads as it was written."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         try:
-            head = list(itertools.islice(handle, HEADER_SEARCH_ROWS))
-            reader = csv.reader(itertools.chain(head, handle), delimiter=sniff_delimiter(head))
-            yield from enumerate(reader, start=1)
+            lines = bounded_lines(handle)
+            head = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
+            reader = csv.reader(itertools.chain(head, lines), delimiter=sniff_delimiter(head))
+            yield from enumerate(([csv_unescape(value) for value in record] for record in reader), start=1)
         except UnicodeDecodeError as error:
             message = _l("the file is not UTF-8: in Excel use 'Save as… CSV UTF-8'")
             raise MemberFileError(message) from error
@@ -270,12 +273,13 @@ def header_key(value: str) -> str:
 
 
 def text(value: Any) -> str:
-    """Any cell as NFC text with whitespace collapsed; Excel's 12.0 reads as "12"."""
+    """Any cell as NFC text with whitespace collapsed and control characters dropped (no file or
+    page can show them, and .xlsx and .docx writers refuse them); Excel's 12.0 reads as "12"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return " ".join(CONTROL_RE.sub(" ", unicodedata.normalize("NFC", str(value))).split())
 
 
 def optional_text(value: Any) -> str | None:

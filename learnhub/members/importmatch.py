@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from typing import Any
 
@@ -103,3 +104,34 @@ class MemberMatcher:
             if other is not None and other.id != member.id:
                 return None, str(_l("party card %(card)s belongs to another member", card=row.party_card))
         return member, None
+
+
+class SamePersonRows:
+    """The rows of one file that the matching key above says are one person: the same full name and
+    date of birth, unless the two rows give different usernames or different party card numbers.
+    Kept across the chunks of a streamed import; a row costs an 8-byte digest of its key and its number
+    (with its username and card only when it gives them), so a big file stays small in memory."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int | list[tuple[int, str | None, str | None]]] = {}
+
+    def earlier(self, row: MemberRow) -> int | None:
+        """The first earlier row that is the same person as ``row`` (remembering ``row``), or None."""
+        if row.birth_date is None:
+            return None  # without a date of birth a name matches no one
+        key = int.from_bytes(hashlib.blake2b(f"{row.full_name}\x00{row.birth_date.isoformat()}".encode(),
+                                             digest_size=8).digest())
+        found = self.seen.get(key)
+        rows = [(found, None, None)] if isinstance(found, int) else found or []
+        for number, username, card in rows:
+            if _agree(username, row.username) and _agree(card, row.party_card):
+                return number
+        if found is None and row.username is None and row.party_card is None:
+            self.seen[key] = row.row
+        else:
+            self.seen[key] = [*rows, (row.row, row.username, row.party_card)]
+        return None
+
+
+def _agree(first: str | None, second: str | None) -> bool:
+    return first is None or second is None or first == second

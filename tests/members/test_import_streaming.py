@@ -34,12 +34,18 @@ PREVIEW_ROW = re.compile(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>")
 
 
 def member_rows(count: int, seed: int = 11) -> list[list[str]]:
+    """``count`` different people: no two share a full name and a date of birth (the import's key)."""
     rng = random.Random(seed)
-    rows = []
-    for n in range(1, count + 1):
+    rows: list[list[str]] = []
+    people: set[tuple[str, str]] = set()
+    while len(rows) < count:
         name, gender = random_full_name(rng)
-        rows.append([str(n), name, CELLS[n % 2], rng.choice(["Đảng viên", "CBCCVC", "Quần chúng"]),
-                     f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2004)}",
+        born = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2004)}"
+        if (name, born) in people:
+            continue
+        people.add((name, born))
+        n = len(rows) + 1
+        rows.append([str(n), name, CELLS[n % 2], rng.choice(["Đảng viên", "CBCCVC", "Quần chúng"]), born,
                      "Nam" if gender == "male" else "Nữ", f"09{rng.randrange(10**8):08d}"])
     return rows
 
