@@ -41,12 +41,6 @@ class CheckInState:
         return self.attendance is not None and self.attendance.status == AttendanceStatus.present
 
 
-def find_by_token(token: str) -> Conference | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(sa.select(Conference).where(Conference.check_in_token == token))
-
-
 def window(conference: Conference) -> tuple[dt.datetime, dt.datetime]:
     """When the check-in link works."""
     return conference.starts_at - OPENS_BEFORE, conference.ends_at + CLOSES_AFTER
