@@ -254,7 +254,7 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 
 @pytest.fixture
 def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
-    make_course(media=[MediaSource("so-do.png", "image/png", PNG)])
+    make_course(media=[MediaSource("so-do.png", "image/png", PNG)], intro_markdown="![Sơ đồ](media/so-do.png)\n")
     group = make_unit("Tổ 1", UnitKind.cell, parent=town["a"])
     empty = make_unit("Tổ 2", UnitKind.cell, parent=town["a"])
     helper = make_user(Role.committee, username="totruong", unit=group)

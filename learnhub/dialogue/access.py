@@ -121,3 +121,11 @@ def get_moderated_post_or_404(post_id: int, user: User) -> tuple[Post, Course, L
     if not may_moderate_post(reach_of(user), *post_context(post)):
         abort(404)
     return post, course, lesson
+
+
+def get_answerable_question_or_404(post_id: int, user: User) -> tuple[Post, Course, Lesson]:
+    """A question (not a reply) the user answers for (may_answer_for), to pin to the FAQ; else 404."""
+    post, course, lesson = get_post_or_404(post_id, user)
+    if post.parent_id is not None or not may_answer_for(reach_of(user), *post_context(post)):
+        abort(404)
+    return post, course, lesson

@@ -135,10 +135,8 @@ def accept(post_id: int):
 @bp.post("/posts/<int:post_id>/pin")
 @roles_required(*MODERATORS)
 def pin(post_id: int):
-    question, course, lesson = access.get_post_or_404(post_id, current_user)
+    question, course, lesson = access.get_answerable_question_or_404(post_id, current_user)
     reach = reach_of(current_user)
-    if question.parent_id is not None or not access.may_answer_for(reach, *access.post_context(question)):
-        abort(404)
     form = PinForm()
     if not form.validate_on_submit():
         abort(400)

@@ -1,22 +1,26 @@
 """Who may see outreach: the public pages (anyone, signed in or not), visits and sessions.
 
-A public page shows only a module marked public, published and not archived: anything else is "not
-found" for everyone, so a link to a module made private later shows nothing of it. Visit counts are
+A public page shows only a module marked public, published and not archived, and only the images its
+introduction shows: anything else is "not found" for everyone, so a link to a module made private
+later shows nothing of it. Visit counts are
 seen by those who write the module (admins: all); recorded sessions by the committee of their unit.
 """
 from __future__ import annotations
 
+import html
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import selectinload
 
 from learnhub.auth.models import User
-from learnhub.courses.models import Course
+from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.outreach.models import OutreachSession
 from learnhub.security import authoring_unit_ids, in_scope
+from learnhub.study.access import get_published_media_or_404
 
 
 def public_courses() -> sa.Select[tuple[Course]]:
@@ -32,6 +36,15 @@ def get_public_course_or_404(slug: str) -> Course:
     if course is None:
         abort(404)
     return course
+
+
+def get_public_media_or_404(course: Course, name: str) -> CourseMedia:
+    """A published file that the public module's introduction shows; the images of its lessons
+    are for members who study it (study/access.py), so they are "not found" here."""
+    shown = {f'="media/{form}"' for form in (name, quote(name), html.escape(name, quote=True))}
+    if not any(reference in course.intro_html for reference in shown):
+        abort(404)
+    return get_published_media_or_404(course, name)
 
 
 def courses_for_visits(user: User, year_course_ids: sa.Select[Any]) -> list[Course]:

@@ -32,13 +32,13 @@ from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.outreach.access import (
     courses_for_visits,
     get_public_course_or_404,
+    get_public_media_or_404,
     get_session_or_404,
     public_courses,
 )
 from learnhub.outreach.public import unit_labels
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
-from learnhub.study.access import get_published_media_or_404
 from learnhub.study.routes import media_response
 
 bp = Blueprint("outreach", __name__)
@@ -82,7 +82,7 @@ def public_module(slug: str):
 def public_media(slug: str, name: str):
     """Images of a public module's introduction, readable signed out like the page itself."""
     course = get_public_course_or_404(slug)
-    return media_response(get_published_media_or_404(course, name))
+    return media_response(get_public_media_or_404(course, name))
 
 
 def _year() -> int:

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from flask import abort
 
 from learnhub.auth.models import User
+from learnhub.courses.access import assignable_courses
+from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit, UnitAssignment
@@ -45,6 +47,14 @@ def get_plan_or_404(plan_id: int, viewer: User) -> StudyPlan:
     if plan is None:
         abort(404)
     return plan
+
+
+def get_assignable_course_or_404(course_id: int, viewer: User) -> Course:
+    """A module the viewer may put in a plan (courses.access.assignable_courses), else 404."""
+    course = db.session.scalar(assignable_courses(viewer).where(Course.id == course_id))
+    if course is None:
+        abort(404)
+    return course
 
 
 def get_changeable_plan_or_404(plan_id: int, viewer: User) -> StudyPlan:

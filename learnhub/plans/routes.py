@@ -74,7 +74,7 @@ def new():
     if form.validate_on_submit():
         unit = get_unit_in_scope_or_404(form.unit.data)
         targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
-        course = db.session.get(Course, form.course.data) or abort(404)
+        course = access.get_assignable_course_or_404(form.course.data, current_user)
         try:
             plan = services.create_plan(unit=unit, course=course, target_units=targets, **_values(form, people))
         except services.PlanRefused:
