@@ -61,10 +61,9 @@ def answered_by(statement: sa.Select[Any], user: User) -> sa.Select[Any] | None:
     None when the user answers for nobody."""
     if user.role == Role.admin:
         return statement
-    if user.role == Role.committee:
-        return statement.where(User.unit_id.in_(scope_unit_ids(user)))
-    if user.role == Role.propagandist:
-        units = authoring_unit_ids(user)
+    if user.role == Role.committee and (scope := scope_unit_ids(user)) is not None:
+        return statement.where(User.unit_id.in_(scope))
+    if user.role == Role.propagandist and (units := authoring_unit_ids(user)) is not None:
         return statement.where(sa.or_(User.unit_id.in_(units), Course.owner_unit_id.in_(units)))
     return None
 
@@ -101,7 +100,7 @@ def get_post_or_404(post_id: int, user: User) -> tuple[Post, Course, Lesson]:
     if hidden:
         reach = reach_of(user)
         for item in hidden:
-            unit_id = db.session.scalar(sa.select(User.unit_id).where(User.id == item.author_id))
+            unit_id = db.session.execute(sa.select(User.unit_id).where(User.id == item.author_id)).scalar_one()
             if not may_moderate_post(reach, unit_id, course.owner_unit_id):
                 abort(404)
     return post, course, lesson

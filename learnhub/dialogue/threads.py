@@ -154,8 +154,8 @@ def unanswered(user: User, limit: int = SHOWN) -> list[Waiting]:
         .where(Post.parent_id.is_(None), Post.hidden_at.is_(None), ~answered, Lesson.archived_at.is_(None),
                visible_to(user))
     )
-    statement = answered_by(statement, user)  # the rule may_answer_for, as SQL
-    if statement is None:
+    mine = answered_by(statement, user)  # the rule may_answer_for, as SQL
+    if mine is None:
         return []
-    rows = db.session.execute(statement.order_by(Post.created_at, Post.id).limit(limit))
+    rows = db.session.execute(mine.order_by(Post.created_at, Post.id).limit(limit))
     return [Waiting(*row) for row in rows]

@@ -19,7 +19,7 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
     """Published modules of the member's own unit or a unit above it, and for committee members and
     propagandists also those of the units they oversee or write for (drafts are never shown)."""
     owners = ancestor_ids(sa.select(sa.literal(user.unit_id)))
-    allowed = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
+    allowed: list[sa.ColumnElement[bool]] = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
     scope = authoring_unit_ids(user) if user.role == Role.propagandist else scope_unit_ids(user)
     if user.role == Role.admin:
         allowed = [sa.true()]
