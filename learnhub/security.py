@@ -1,11 +1,14 @@
-"""Authorisation in one place: role checks for views, and the scope rules for who may see what.
+"""Authorisation's primitives: role checks for views and the scope of units each viewer reaches.
 
 A committee member's scope is the subtrees of the units assigned to them; an admin's is everything.
-Objects outside the viewer's scope answer 404, so their existence is not revealed.
+Objects outside the viewer's scope answer 404, so their existence is not revealed. Each feature's
+``access.py`` names its rules (``may_see_conference``, ``may_edit_member``...) from these primitives
+only; docs/architecture.md ("Who may see X?") lists them.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -81,6 +84,7 @@ def scope_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
 
 
 def in_scope(user: User, unit_id: int) -> bool:
+    """Whether ``unit_id`` lies in the units ``user`` oversees (always, for admins)."""
     scope = scope_unit_ids(user)
     if scope is None:
         return True
@@ -94,6 +98,7 @@ def limit_to_scope(statement: sa.Select[Any], unit_column: Any, user: User) -> s
 
 
 def get_unit_in_scope_or_404(unit_id: int, user: User | None = None) -> Unit:
+    """A unit the viewer oversees, else 404."""
     user = user or current_user
     unit = db.session.get(Unit, unit_id)
     if unit is None or not in_scope(user, unit.id):
@@ -102,15 +107,58 @@ def get_unit_in_scope_or_404(unit_id: int, user: User | None = None) -> Unit:
 
 
 def get_member_or_404(member_id: int, user: User | None = None) -> User:
-    """A member the viewer may see: themselves, or anyone in a committee member's scope."""
-    user = user or current_user
-    member = db.session.get(User, member_id)
-    if member is None:
-        abort(404)
-    if member.id != user.id and not (user.has_role(Role.committee) and in_scope(user, member.unit_id)):
-        abort(404)
-    return member
+    """The earlier name of members.access.get_member_or_404 (a member the viewer may see), kept for
+    code written against it; new code calls that one."""
+    from learnhub.members.access import get_member_or_404 as load  # members/access.py builds on this module
+
+    return load(member_id, user or current_user)
 
 
 def can_oversee(user: User, member: User) -> bool:
+    """Whether ``user`` oversees ``member``: a committee member (or admin) whose scope holds their unit."""
     return user.has_role(Role.committee) and in_scope(user, member.unit_id)
+
+
+STAFF = (Role.propagandist, Role.committee, Role.admin)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One viewer's scopes read once as sets, to judge many objects without a query each:
+    ``scope`` the units whose members they oversee (scope_unit_ids), ``authoring`` the units whose
+    modules they write (authoring_unit_ids); None means every unit (admins)."""
+
+    user_id: int
+    role: Role
+    scope: frozenset[int] | None
+    authoring: frozenset[int] | None
+
+    @property
+    def is_staff(self) -> bool:
+        """Propagandists, committee members and admins."""
+        return self.role in STAFF
+
+    def oversees(self, unit_id: int) -> bool:
+        """The set form of in_scope."""
+        return self.scope is None or unit_id in self.scope
+
+    def writes(self, course_owner_id: int | None) -> bool:
+        """Whether the viewer may write a module owned by that unit (a module with no owner: admins only)."""
+        if self.authoring is None:
+            return True
+        return course_owner_id is not None and course_owner_id in self.authoring
+
+
+def reach_of(user: User) -> Reach:
+    """The viewer's Reach, from the same scope rules as scope_unit_ids and authoring_unit_ids."""
+    if user.role == Role.admin:
+        return Reach(user.id, user.role, None, None)
+    scope = scope_unit_ids(user)
+    written = authoring_unit_ids(user)
+    if user.role == Role.committee:
+        scope_set = frozenset(db.session.scalars(scope)) if scope is not None else frozenset()
+        return Reach(user.id, user.role, scope_set, scope_set)  # a committee writes for its scope
+    if user.role == Role.propagandist:
+        return Reach(user.id, user.role, frozenset(),
+                     frozenset(db.session.scalars(written)) if written is not None else frozenset())
+    return Reach(user.id, user.role, frozenset(), frozenset())

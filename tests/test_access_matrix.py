@@ -120,7 +120,9 @@ CASES: dict[str, Case] = {
     "conferences.roster": Case("GET", lambda o: f"/conferences/{o['conference']}/roster", committee(200, 404)),
     "conferences.roster_state": Case("GET", lambda o: f"/conferences/{o['conference']}/roster.json", committee(200, 404)),
     "conferences.screen": Case("GET", lambda o: f"/conferences/{o['conference']}/screen", committee(200, 404)),
-    "conferences.check_in": Case("GET", lambda o: f"/conferences/check-in/{o['token']}", everyone(200)),
+    # Invited members, presenters and committees who see the conference; others a refusal naming nothing.
+    "conferences.check_in": Case("GET", lambda o: f"/conferences/check-in/{o['token']}",
+                                 {**everyone(200), "committee_out_of_scope": 403}),
     "outreach.public_index": Case("GET", lambda o: "/public/", everyone(200, anonymous=200)),
     "outreach.public_module": Case("GET", lambda o: "/public/nghi-quyet-thu", everyone(200, anonymous=200)),
     "outreach.public_media": Case("GET", lambda o: "/public/nghi-quyet-thu/media/so-do.png", everyone(200, anonymous=200)),
@@ -252,7 +254,7 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 
 @pytest.fixture
 def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
-    make_course(media=[MediaSource("so-do.png", "image/png", PNG)])
+    make_course(media=[MediaSource("so-do.png", "image/png", PNG)], intro_markdown="![Sơ đồ](media/so-do.png)\n")
     group = make_unit("Tổ 1", UnitKind.cell, parent=town["a"])
     empty = make_unit("Tổ 2", UnitKind.cell, parent=town["a"])
     helper = make_user(Role.committee, username="totruong", unit=group)

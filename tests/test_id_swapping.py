@@ -255,9 +255,8 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     "conferences.roster": read(lambda o: f"/conferences/{o['conference']}/roster", shows="member"),
     "conferences.roster_state": read(lambda o: f"/conferences/{o['conference']}/roster.json"),
     "conferences.screen": read(lambda o: f"/conferences/{o['conference']}/screen"),
-    # The token is the capability: the page names the conference, and says they were not invited.
-    "conferences.confirm_check_in": write(lambda o: f"/conferences/check-in/{o['token']}", refused=403, names_it=True,
-                                          **MEMBER),
+    # A token shown to another cell's member: a refusal that names nothing (conferences/access.py).
+    "conferences.confirm_check_in": write(lambda o: f"/conferences/check-in/{o['token']}", refused=403, **MEMBER),
     "conferences.mark": (
         write(lambda o: f"/conferences/{o['conference']}/attendance",
               lambda o: {"member": o["member"].id, "status": "excused"}),
@@ -383,8 +382,8 @@ NO_OBJECT = {
     "static": "the app's own files, the same for everyone",
     "outreach.public_module": "public modules are for citizens without an account",
     "outreach.public_media": "the images of public modules, as public as the page",
-    "conferences.check_in": "the token is the capability; the page tells those not invited they cannot check in "
-                            "(confirming is in SWAPS)",
+    "conferences.check_in": "the token finds the conference; only those invited or in scope see it, others a "
+                            "refusal naming nothing (tests/conferences/test_check_in.py; confirming is in SWAPS)",
     "auth.reset_password": "a signed, expiring token mailed to its one user; it is the capability",
 }
 

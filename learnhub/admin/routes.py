@@ -8,20 +8,19 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from learnhub.admin.access import admin_required
 from learnhub.admin.forms import PERCENT_THRESHOLDS, AuditFilterForm, SettingsForm, ThresholdsForm
 from learnhub.audit import AuditEntry
 from learnhub.audit import record as audit_record
-from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.plans.formalism import current_thresholds
-from learnhub.security import roles_required
 from learnhub.settings import all_settings, local_midnight, set_setting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@roles_required(Role.admin)
+@admin_required
 def settings():
     current = all_settings()
     form = SettingsForm(data=current)
@@ -47,7 +46,7 @@ def _thresholds_form(formdata=None) -> ThresholdsForm:
 
 
 @bp.post("/settings/thresholds")
-@roles_required(Role.admin)
+@admin_required
 def thresholds():
     form = _thresholds_form(request.form)
     if form.validate():
@@ -65,7 +64,7 @@ def thresholds():
 
 
 @bp.get("/audit")
-@roles_required(Role.admin)
+@admin_required
 def audit():
     form = AuditFilterForm(request.args)
     statement = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

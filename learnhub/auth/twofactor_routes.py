@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.auth import bp, security_log, sessions, twofactor
+from learnhub.auth.access import get_account_or_404
 from learnhub.auth.forms import WRONG_CODE, AppCodeForm, ConfirmForm, SetupForm
-from learnhub.auth.models import Role, User
+from learnhub.auth.models import Role
 from learnhub.auth.throttle import mark_failed, two_factor_limits
 from learnhub.extensions import db
 from learnhub.security import roles_required
@@ -113,17 +114,10 @@ def two_factor_disable():
     return _settings_page(off_form=form, status=400)
 
 
-def _person_or_404(user_id: int) -> User:
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.get("/users/<int:user_id>/two-factor")
 @roles_required(Role.admin)
 def two_factor_admin(user_id: int):
-    person = _person_or_404(user_id)
+    person = get_account_or_404(user_id)
     return render_template("auth/two_factor_admin.html", person=person, form=ConfirmForm(),
                            remaining=twofactor.remaining_recovery_codes(person))
 
@@ -132,7 +126,7 @@ def two_factor_admin(user_id: int):
 @roles_required(Role.admin)
 def two_factor_reset(user_id: int):
     """An admin removes someone else's two-step sign-in (a lost phone); audited, their sign-ins end."""
-    person = _person_or_404(user_id)
+    person = get_account_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if person.id == current_user.id:

@@ -9,14 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import segno
-import sqlalchemy as sa
 from flask import url_for
 
 from learnhub.auth.models import User
 from learnhub.conferences.attendance import attendance_of, on_roster, record
 from learnhub.conferences.models import Attendance, AttendanceStatus, CheckInMethod, Conference
 from learnhub.db import utcnow
-from learnhub.extensions import db
 from learnhub.settings import get_setting
 
 OPENS_BEFORE = dt.timedelta(minutes=30)  # members arriving early may check in
@@ -39,12 +37,6 @@ class CheckInState:
     @property
     def checked_in(self) -> bool:
         return self.attendance is not None and self.attendance.status == AttendanceStatus.present
-
-
-def find_by_token(token: str) -> Conference | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(sa.select(Conference).where(Conference.check_in_token == token))
 
 
 def window(conference: Conference) -> tuple[dt.datetime, dt.datetime]:

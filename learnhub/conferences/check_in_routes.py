@@ -1,16 +1,18 @@
 """Self check-in from a phone: the QR code's link asks for sign-in, then a confirmation with one button.
 
-Opening the link changes nothing; the button records the attendance once. Anyone signed in may open
-a valid link (the page tells those not invited that they cannot check in); an unknown token is 404.
+Opening the link changes nothing; the button records the attendance once. The link shows the
+conference only to those access.may_see_check_in lets see it (those invited see why they may not
+check in yet); anyone else signed in gets a refusal that names nothing; an unknown token is 404.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from learnhub.conferences import access
 from learnhub.conferences import check_in as checking
 from learnhub.conferences.models import Conference
 from learnhub.conferences.routes import bp
@@ -19,29 +21,32 @@ from learnhub.extensions import db
 REFUSED_STATUS = {"not_invited": 403, "cancelled": 400, "not_yet": 400, "closed": 400}
 
 
-def _conference_for(token: str) -> Conference:
-    conference = checking.find_by_token(token)
-    if conference is None:
-        abort(404)
-    return conference
-
-
 def _page(conference: Conference, token: str, status: int = 200):
     state = checking.state(conference, current_user)
     return render_template("conferences/check_in.html", conference=conference, state=state, token=token,
                            form=FlaskForm()), status
 
 
+def _refused():
+    """The same page for every conference the viewer may not see: no title, time or place."""
+    return render_template("conferences/check_in_refused.html"), 403
+
+
 @bp.get("/check-in/<token>")
 @login_required
 def check_in(token: str):
-    return _page(_conference_for(token), token)
+    conference = access.get_by_token_or_404(token)
+    if not access.may_see_check_in(current_user, conference):
+        return _refused()
+    return _page(conference, token)
 
 
 @bp.post("/check-in/<token>")
 @login_required
 def confirm_check_in(token: str):
-    conference = _conference_for(token)
+    conference = access.get_by_token_or_404(token)
+    if not access.may_see_check_in(current_user, conference):
+        return _refused()
     try:
         _attendance, recorded = checking.check_in(conference, current_user)
         db.session.commit()

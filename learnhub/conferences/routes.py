@@ -184,7 +184,7 @@ def _details(conference: Conference) -> dict:
 @roles_required(Role.committee)
 def show(conference_id: int):
     conference = access.get_conference_or_404(conference_id, current_user)
-    organiser = access.can_organise(current_user, conference)
+    organiser = access.may_organise(current_user, conference)
     return render_template("conferences/show.html", organiser=organiser, counts=attendance.counts(conference),
                            cancel_form=FlaskForm(), **_details(conference))
 

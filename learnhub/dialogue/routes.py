@@ -11,14 +11,14 @@ from wtforms import Field
 
 from learnhub.auth.models import Role
 from learnhub.courses.models import Course, Lesson
-from learnhub.dialogue import services, threads
+from learnhub.dialogue import access, services, threads
+from learnhub.dialogue.access import EDIT_WINDOW, reach_of
 from learnhub.dialogue.forms import EditForm, HideForm, PinForm, QuestionForm, ReplyForm
 from learnhub.dialogue.models import Post
-from learnhub.dialogue.permissions import EDIT_WINDOW, reach_of
 from learnhub.dialogue.services import MAX_BODY, MAX_REASON, PostRefused
 from learnhub.extensions import db
 from learnhub.security import roles_required
-from learnhub.study.services import get_course_or_404, get_lesson_or_404
+from learnhub.study.access import get_course_or_404, get_lesson_or_404
 
 bp = Blueprint("dialogue", __name__)
 bp.add_app_template_global(threads.lesson_thread, "lesson_thread")
@@ -63,7 +63,7 @@ def ask(slug: str, lesson_slug: str):
 @bp.post("/posts/<int:post_id>/replies")
 @login_required
 def reply(post_id: int):
-    question, course, lesson = threads.get_post_or_404(post_id)
+    question, course, lesson = access.get_post_or_404(post_id, current_user)
     form = ReplyForm()
     if question.parent_id is not None or question.hidden_at is not None:
         flash(_("Replies go under a question that is shown."), "error")
@@ -76,13 +76,6 @@ def reply(post_id: int):
         db.session.commit()
         flash(_("Your reply was posted."), "success")
     return redirect(services.post_link(question, course, lesson))
-
-
-def _own_post_or_403(post_id: int) -> tuple[Post, Course, Lesson]:
-    post, course, lesson = threads.get_post_or_404(post_id)
-    if post.author_id != current_user.id:
-        abort(403)
-    return post, course, lesson
 
 
 def _edit_page(post: Post, course: Course, lesson: Lesson, form: EditForm, status: int = 200):
@@ -99,8 +92,8 @@ def _edit_window_closed(post: Post, course: Course, lesson: Lesson):
 @bp.get("/posts/<int:post_id>/edit")
 @login_required
 def edit(post_id: int):
-    post, course, lesson = _own_post_or_403(post_id)
-    if not reach_of(current_user).may_edit(post):
+    post, course, lesson = access.get_own_post_or_403(post_id, current_user)
+    if not access.may_edit_post(reach_of(current_user), post):
         return _edit_window_closed(post, course, lesson)
     return _edit_page(post, course, lesson, EditForm(data={"body": post.body}))
 
@@ -108,8 +101,8 @@ def edit(post_id: int):
 @bp.post("/posts/<int:post_id>/edit")
 @login_required
 def update(post_id: int):
-    post, course, lesson = _own_post_or_403(post_id)
-    if not reach_of(current_user).may_edit(post):
+    post, course, lesson = access.get_own_post_or_403(post_id, current_user)
+    if not access.may_edit_post(reach_of(current_user), post):
         return _edit_window_closed(post, course, lesson)
     form = EditForm()
     if not form.validate_on_submit():
@@ -123,12 +116,12 @@ def update(post_id: int):
 @bp.post("/posts/<int:post_id>/accept")
 @login_required
 def accept(post_id: int):
-    answer, course, lesson = threads.get_post_or_404(post_id)
+    answer, course, lesson = access.get_post_or_404(post_id, current_user)
     reach = reach_of(current_user)
     question = db.session.get(Post, answer.parent_id) if answer.parent_id else None
     if question is None:
         abort(404)
-    if not reach.may_accept(question.author_id, *services.context(question)):
+    if not access.may_accept_answer(reach, question.author_id, *access.post_context(question)):
         _deny()
     try:
         if services.accept(answer, actor=current_user, reach=reach):
@@ -142,10 +135,8 @@ def accept(post_id: int):
 @bp.post("/posts/<int:post_id>/pin")
 @roles_required(*MODERATORS)
 def pin(post_id: int):
-    question, course, lesson = threads.get_post_or_404(post_id)
+    question, course, lesson = access.get_answerable_question_or_404(post_id, current_user)
     reach = reach_of(current_user)
-    if question.parent_id is not None or not reach.answers_for(*services.context(question)):
-        abort(404)
     form = PinForm()
     if not form.validate_on_submit():
         abort(400)
@@ -160,17 +151,10 @@ def pin(post_id: int):
     return redirect(services.post_link(question, course, lesson))
 
 
-def _moderated_or_404(post_id: int) -> tuple[Post, Course, Lesson]:
-    post, course, lesson = threads.get_post_or_404(post_id)
-    if not reach_of(current_user).may_moderate(*services.context(post)):
-        abort(404)
-    return post, course, lesson
-
-
 @bp.post("/posts/<int:post_id>/hide")
 @roles_required(*MODERATORS)
 def hide(post_id: int):
-    post, course, lesson = _moderated_or_404(post_id)
+    post, course, lesson = access.get_moderated_post_or_404(post_id, current_user)
     form = HideForm()
     if not form.validate_on_submit():
         return _form_page(form, form.reason, heading=_("Hide a post"), button=_("Hide the post"), post=post,
@@ -185,7 +169,7 @@ def hide(post_id: int):
 @bp.post("/posts/<int:post_id>/unhide")
 @roles_required(*MODERATORS)
 def unhide(post_id: int):
-    post, course, lesson = _moderated_or_404(post_id)
+    post, course, lesson = access.get_moderated_post_or_404(post_id, current_user)
     if services.unhide(post, moderator=current_user):
         flash(_("The post is shown to members again."), "success")
     db.session.commit()

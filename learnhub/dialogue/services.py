@@ -20,7 +20,15 @@ from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson
 from learnhub.db import utcnow
 from learnhub.dialogue.models import Post
-from learnhub.dialogue.permissions import Reach, reach_of
+from learnhub.dialogue.access import (
+    Reach,
+    may_accept_answer,
+    may_answer_for,
+    may_edit_post,
+    may_moderate_post,
+    post_context,
+    reach_of,
+)
 from learnhub.extensions import db
 from learnhub.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
 from learnhub.notifications import Notification
@@ -105,7 +113,7 @@ def reply(*, question: Post, author: User, body: str) -> Post:
 def edit(post: Post, *, editor: User, body: str, now: dt.datetime | None = None) -> None:
     """The author changes their visible post within the edit window; the change is audited."""
     now = now or utcnow()
-    if not reach_of(editor).may_edit(post, now):
+    if not may_edit_post(reach_of(editor), post, now):
         raise PostRefused("only the author edits a visible post, within 15 minutes")
     text, html = _body(body)
     if text == post.body:
@@ -123,14 +131,6 @@ def _question_of(post: Post) -> Post:
     return question
 
 
-def context(post: Post) -> tuple[int, int | None]:
-    """The post author's unit and the module's owner unit, which the rules depend on."""
-    unit = sa.select(User.unit_id).where(User.id == post.author_id).scalar_subquery()
-    owner = sa.select(Course.owner_unit_id).where(Course.id == post.course_id).scalar_subquery()
-    row = db.session.execute(sa.select(unit, owner)).one()
-    return row[0], row[1]
-
-
 def accept(answer: Post, *, actor: User, reach: Reach | None = None) -> bool:
     """Mark ``answer`` as its question's answer (replacing an earlier choice); False when it already is.
 
@@ -138,7 +138,7 @@ def accept(answer: Post, *, actor: User, reach: Reach | None = None) -> bool:
     """
     question = _question_of(answer)
     reach = reach or reach_of(actor)
-    if not reach.may_accept(question.author_id, *context(question)):
+    if not may_accept_answer(reach, question.author_id, *post_context(question)):
         raise PostRefused("only the asker or an answerer in scope chooses the answer")
     if answer.hidden_at is not None or question.hidden_at is not None:
         raise PostRefused("a hidden post cannot be the answer")
@@ -168,7 +168,7 @@ def set_pinned(question: Post, *, actor: User, pinned: bool, reach: Reach | None
     if question.parent_id is not None:
         raise PostRefused("only a question is pinned")
     reach = reach or reach_of(actor)
-    if not reach.answers_for(*context(question)):
+    if not may_answer_for(reach, *post_context(question)):
         raise PostRefused("only an answerer in scope pins a question")
     if pinned == (question.pinned_at is not None):
         return False
@@ -183,7 +183,7 @@ def set_pinned(question: Post, *, actor: User, pinned: bool, reach: Reach | None
 
 def _moderated(post: Post, moderator: User, reach: Reach | None) -> None:
     reach = reach or reach_of(moderator)
-    if not reach.may_moderate(*context(post)):
+    if not may_moderate_post(reach, *post_context(post)):
         raise PostRefused("outside the moderator's reach")
 
 

@@ -9,19 +9,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
-from learnhub.auth.models import Role, User
+from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson
 from learnhub.db import utcnow
 from learnhub.dialogue.models import Post
-from learnhub.dialogue.permissions import STAFF, Reach, reach_of
+from learnhub.dialogue.access import (
+    STAFF,
+    Reach,
+    answered_by,
+    may_accept_answer,
+    may_answer_for,
+    may_edit_post,
+    may_moderate_post,
+    reach_of,
+)
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.security import authoring_unit_ids, scope_unit_ids
-from learnhub.study.services import visible_to
+from learnhub.study.access import visible_to
 
 SHOWN = 200  # unanswered questions listed at once, the oldest first
 
@@ -72,14 +79,14 @@ def lesson_thread(lesson: Lesson, user: User | None = None, now: dt.datetime | N
     questions: dict[int, Question] = {}
     replies: list[Entry] = []
     for post, name, role, unit_id, unit_name, hidden_by in rows:
-        can_moderate = reach.may_moderate(unit_id, owner_id)
+        can_moderate = may_moderate_post(reach, unit_id, owner_id)
         if post.hidden_at is not None and not can_moderate:
             continue
         values = dict(post=post, author_name=name, unit_name=unit_name, official=role in STAFF,
-                      hidden_by=hidden_by, can_edit=reach.may_edit(post, now), can_moderate=can_moderate)
+                      hidden_by=hidden_by, can_edit=may_edit_post(reach, post, now), can_moderate=can_moderate)
         if post.parent_id is None:
-            questions[post.id] = Question(**values, can_accept=reach.may_accept(post.author_id, unit_id, owner_id),
-                                          can_pin=reach.answers_for(unit_id, owner_id))
+            questions[post.id] = Question(**values, can_accept=may_accept_answer(reach, post.author_id, unit_id, owner_id),
+                                          can_pin=may_answer_for(reach, unit_id, owner_id))
         else:
             replies.append(Entry(**values))
     for reply in replies:
@@ -90,32 +97,6 @@ def lesson_thread(lesson: Lesson, user: User | None = None, now: dt.datetime | N
         if reply.post.accepted_at is not None and reply.post.hidden_at is None:
             question.answered = True
     return Thread(list(reversed(questions.values())), reach)
-
-
-def get_post_or_404(post_id: int, user: User | None = None) -> tuple[Post, Course, Lesson]:
-    """A post on a lesson the viewer can open; a hidden post (or one under a hidden question) only
-    for those who may unhide it. Anything else answers 404."""
-    user = user or current_user
-    post = db.session.get(Post, post_id)
-    if post is None:
-        abort(404)
-    found = db.session.execute(
-        sa.select(Course, Lesson).join(Lesson, Lesson.course_id == Course.id)
-        .where(Course.id == post.course_id, Lesson.id == post.lesson_id, Lesson.archived_at.is_(None),
-               visible_to(user))
-    ).one_or_none()
-    if found is None:
-        abort(404)
-    course, lesson = found
-    hidden = [p for p in (post, db.session.get(Post, post.parent_id) if post.parent_id else None)
-              if p is not None and p.hidden_at is not None]
-    if hidden:
-        reach = reach_of(user)
-        for item in hidden:
-            unit_id = db.session.scalar(sa.select(User.unit_id).where(User.id == item.author_id))
-            if not reach.may_moderate(unit_id, course.owner_unit_id):
-                abort(404)
-    return post, course, lesson
 
 
 @dataclass(frozen=True)
@@ -173,12 +154,8 @@ def unanswered(user: User, limit: int = SHOWN) -> list[Waiting]:
         .where(Post.parent_id.is_(None), Post.hidden_at.is_(None), ~answered, Lesson.archived_at.is_(None),
                visible_to(user))
     )
-    if user.role == Role.committee:
-        statement = statement.where(User.unit_id.in_(scope_unit_ids(user)))
-    elif user.role == Role.propagandist:
-        units = authoring_unit_ids(user)
-        statement = statement.where(sa.or_(User.unit_id.in_(units), Course.owner_unit_id.in_(units)))
-    elif user.role != Role.admin:
+    mine = answered_by(statement, user)  # the rule may_answer_for, as SQL
+    if mine is None:
         return []
-    rows = db.session.execute(statement.order_by(Post.created_at, Post.id).limit(limit))
+    rows = db.session.execute(mine.order_by(Post.created_at, Post.id).limit(limit))
     return [Waiting(*row) for row in rows]

@@ -8,7 +8,7 @@ from flask_login import current_user
 from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.forms import options
-from learnhub.inspections import services
+from learnhub.inspections import access, services
 from learnhub.inspections.forms import (
     CONCLUSION_TAGS,
     CONCLUSIONS,
@@ -19,7 +19,7 @@ from learnhub.inspections.forms import (
 )
 from learnhub.inspections.models import Conclusion
 from learnhub.orgs.services import unit_paths, units_in_scope
-from learnhub.plans import access
+from learnhub.plans import access as plan_access
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 
@@ -52,7 +52,7 @@ def index():
 
 def _prepare(form: InspectionForm) -> None:
     form.unit.choices = options(units_in_scope(current_user))
-    plans = db.session.scalars(access.visible_plans(current_user)).all()
+    plans = db.session.scalars(plan_access.visible_plans(current_user)).all()
     form.plan.choices = options([(0, _("No particular plan"))] + [(p.id, p.title) for p in plans])
 
 
@@ -60,7 +60,7 @@ def _values(form: InspectionForm) -> dict:
     """The form's values, with the unit and plan loaded through the viewer's scope (404 outside it)."""
     return dict(
         unit=get_unit_in_scope_or_404(form.unit.data),
-        plan=access.get_plan_or_404(form.plan.data, current_user) if form.plan.data else None,
+        plan=plan_access.get_plan_or_404(form.plan.data, current_user) if form.plan.data else None,
         held_on=form.held_on.data, inspectors=form.inspectors.data, findings=form.findings.data,
         conclusion=Conclusion(form.conclusion.data), follow_up=form.follow_up.data or "",
         follow_up_due=form.follow_up_due.data,
@@ -86,8 +86,8 @@ def new():
 @bp.get("/<int:inspection_id>")
 @roles_required(Role.committee)
 def show(inspection_id: int):
-    inspection = services.get_inspection_or_404(inspection_id, current_user)
-    plan = access.get_plan_or_404(inspection.plan_id, current_user) if inspection.plan_id else None
+    inspection = access.get_inspection_or_404(inspection_id, current_user)
+    plan = plan_access.get_plan_or_404(inspection.plan_id, current_user) if inspection.plan_id else None
     return render_template("inspections/show.html", inspection=inspection, plan=plan, paths=unit_paths(),
                            follow_up_form=FollowUpDoneForm(), today=local_today())
 
@@ -95,7 +95,7 @@ def show(inspection_id: int):
 @bp.route("/<int:inspection_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.committee)
 def edit(inspection_id: int):
-    inspection = services.get_inspection_or_404(inspection_id, current_user)
+    inspection = access.get_inspection_or_404(inspection_id, current_user)
     form = InspectionForm(obj=inspection) if request.method == "GET" else InspectionForm()
     _prepare(form)
     if request.method == "GET":
@@ -113,7 +113,7 @@ def edit(inspection_id: int):
 @bp.post("/<int:inspection_id>/delete")
 @roles_required(Role.committee)
 def delete(inspection_id: int):
-    inspection = services.get_inspection_or_404(inspection_id, current_user)
+    inspection = access.get_inspection_or_404(inspection_id, current_user)
     services.delete_inspection(inspection)
     db.session.commit()
     flash(_("The inspection was deleted."), "success")
@@ -123,7 +123,7 @@ def delete(inspection_id: int):
 @bp.post("/<int:inspection_id>/follow-up")
 @roles_required(Role.committee)
 def follow_up_done(inspection_id: int):
-    inspection = services.get_inspection_or_404(inspection_id, current_user)
+    inspection = access.get_inspection_or_404(inspection_id, current_user)
     form = FollowUpDoneForm()
     if form.validate_on_submit():
         try:
@@ -135,7 +135,7 @@ def follow_up_done(inspection_id: int):
             db.session.commit()
             flash(_("The follow-up was marked done."), "success")
             return redirect(url_for("inspections.show", inspection_id=inspection.id))
-    plan = access.get_plan_or_404(inspection.plan_id, current_user) if inspection.plan_id else None
+    plan = plan_access.get_plan_or_404(inspection.plan_id, current_user) if inspection.plan_id else None
     return render_template("inspections/show.html", inspection=inspection, plan=plan, paths=unit_paths(),
                            follow_up_form=form, today=local_today()), 400
 

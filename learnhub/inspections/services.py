@@ -5,12 +5,12 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort
 
 from learnhub import audit
 from learnhub.auth.models import User
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.inspections.access import inspections_in_scope
 from learnhub.inspections.models import Conclusion, Inspection
 from learnhub.orgs.models import Unit
 from learnhub.plans.models import StudyPlan
@@ -100,7 +100,7 @@ def visible_inspections(viewer: User, *, unit_id: int | None = None, year: int |
                         conclusion: Conclusion | None = None) -> sa.Select[tuple[Inspection]]:
     """Inspections of units in the viewer's scope, newest first, optionally of a unit's subtree,
     a year, a conclusion."""
-    statement = limit_to_scope(sa.select(Inspection), Inspection.unit_id, viewer)
+    statement = inspections_in_scope(viewer)
     if unit_id is not None:
         statement = statement.where(Inspection.unit_id.in_(subtree_ids(sa.select(sa.literal(unit_id)))))
     if year is not None:
@@ -116,11 +116,3 @@ def open_follow_ups(viewer: User) -> sa.Select[tuple[Inspection]]:
         sa.select(Inspection).where(Inspection.follow_up != "", Inspection.follow_up_done_at.is_(None)),
         Inspection.unit_id, viewer,
     ).order_by(Inspection.follow_up_due, Inspection.id)
-
-
-def get_inspection_or_404(inspection_id: int, viewer: User) -> Inspection:
-    """An inspection of a unit in the viewer's scope; anything else does not exist for them."""
-    inspection = db.session.scalar(visible_inspections(viewer).where(Inspection.id == inspection_id))
-    if inspection is None:
-        abort(404)
-    return inspection

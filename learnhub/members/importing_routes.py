@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from learnhub.members import uploads
 from learnhub.members.forms import ImportUploadForm
 from learnhub.members.importer import apply_member_import, plan_member_import
 from learnhub.orgs.services import units_in_scope
+from learnhub.members.access import get_upload_or_404
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 
 bp = Blueprint("members_import", __name__, url_prefix="/members/import")
@@ -36,10 +37,7 @@ def upload():
 
 
 def _plan(token: str, keep: bool = False):
-    found = uploads.load_upload(token, current_user.id)
-    if found is None:
-        abort(404)
-    path, meta = found
+    path, meta = get_upload_or_404(token, current_user)
     unit = get_unit_in_scope_or_404(meta["unit"])
     plan = plan_member_import(path, filename=meta["filename"], base_unit=unit, viewer=current_user, keep=keep)
     return plan, unit

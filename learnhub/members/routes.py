@@ -9,6 +9,7 @@ from learnhub.auth.models import Category, MemberStatus, Role
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.members import exports, services
+from learnhub.members.access import get_editable_member_or_404, get_member_or_404, may_change_account, may_edit_member
 from learnhub.members.forms import (
     AccountForm,
     MemberFilterForm,
@@ -17,12 +18,7 @@ from learnhub.members.forms import (
     TransferForm,
 )
 from learnhub.orgs.services import unit_paths, units_in_scope
-from learnhub.security import (
-    can_oversee,
-    get_member_or_404,
-    get_unit_in_scope_or_404,
-    roles_required,
-)
+from learnhub.security import get_unit_in_scope_or_404, roles_required
 from learnhub.settings import get_setting
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -66,15 +62,15 @@ def export(fmt: str):
 @bp.get("/<int:member_id>")
 @login_required
 def profile(member_id: int):
-    member = get_member_or_404(member_id)
-    oversee = can_oversee(current_user, member)
+    member = get_member_or_404(member_id, current_user)
+    oversee = may_edit_member(current_user, member)
     transfer_form = status_form = None
     if oversee:
         transfer_form = TransferForm()
         transfer_form.to_unit.choices = options(units_in_scope(current_user))
         status_form = StatusForm(status=member.status.value)
     account_form = None
-    if current_user.role == Role.admin:
+    if may_change_account(current_user, member):
         account_form = AccountForm(role=member.role.value, active=member.active)
     return render_template(
         "members/profile.html", member=member, oversee=oversee, paths=unit_paths(),
@@ -86,7 +82,7 @@ def profile(member_id: int):
 @bp.post("/<int:member_id>/account")
 @roles_required(Role.admin)
 def change_account(member_id: int):
-    member = get_member_or_404(member_id)
+    member = get_member_or_404(member_id, current_user)
     form = AccountForm()
     if form.validate_on_submit():
         if member.id == current_user.id and (form.role.data != Role.admin.value or not form.active.data):
@@ -101,9 +97,7 @@ def change_account(member_id: int):
 @bp.post("/<int:member_id>/transfer")
 @roles_required(Role.committee)
 def transfer(member_id: int):
-    member = get_member_or_404(member_id)
-    if not can_oversee(current_user, member):
-        abort(404)
+    member = get_editable_member_or_404(member_id, current_user)
     form = TransferForm()
     form.to_unit.choices = options(units_in_scope(current_user))
     if form.validate_on_submit():
@@ -120,9 +114,7 @@ def transfer(member_id: int):
 @bp.post("/<int:member_id>/status")
 @roles_required(Role.committee)
 def change_status(member_id: int):
-    member = get_member_or_404(member_id)
-    if not can_oversee(current_user, member):
-        abort(404)
+    member = get_editable_member_or_404(member_id, current_user)
     form = StatusForm()
     if form.validate_on_submit():
         services.set_member_status(member, MemberStatus(form.status.data), effective_on=form.effective_on.data,
@@ -137,9 +129,7 @@ def change_status(member_id: int):
 @bp.post("/<int:member_id>/reset-password")
 @roles_required(Role.committee)
 def reset_password(member_id: int):
-    member = get_member_or_404(member_id)
-    if not can_oversee(current_user, member):
-        abort(404)
+    member = get_editable_member_or_404(member_id, current_user)
     password = services.reset_password(member)
     db.session.commit()
     paths = unit_paths()

@@ -4,21 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 
 from learnhub import audit
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.orgs.services import unit_paths, units_in_scope
-from learnhub.security import in_scope, limit_to_scope
-
-
-def may_assign(actor: User, unit: Unit) -> bool:
-    """Admins assign anything; a committee member assigns the units below the ones they oversee."""
-    if actor.role == Role.admin:
-        return True
-    return unit.parent_id is not None and in_scope(actor, unit.parent_id)
+from learnhub.orgs.access import may_assign
+from learnhub.security import limit_to_scope
 
 
 def assignable_units(actor: User) -> list[tuple[int, str]]:
@@ -78,10 +71,3 @@ def assignment_rows(viewer: User) -> list[AssignmentRow]:
         AssignmentRow(a.id, person, paths[a.unit_id], may_assign(viewer, a.unit)) for a, person in rows
     ]
     return sorted(result, key=lambda row: (row.unit_path, row.person.sort_key))
-
-
-def get_assignment_or_404(assignment_id: int, actor: User) -> UnitAssignment:
-    assignment = db.session.get(UnitAssignment, assignment_id)
-    if assignment is None or not may_assign(actor, assignment.unit):
-        abort(404)
-    return assignment

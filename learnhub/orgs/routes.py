@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,7 +10,7 @@ from flask_login import current_user
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
 from learnhub.forms import options
-from learnhub.orgs import assignments, services
+from learnhub.orgs import access, assignments, services
 from learnhub.orgs.forms import AssignmentForm, MoveForm, RenameForm, UnitForm
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.security import get_unit_in_scope_or_404, roles_required
@@ -135,12 +135,8 @@ def assignment_list():
     form.user.choices = options(people)
     form.unit.choices = options(assignments.assignable_units(current_user))
     if form.validate_on_submit():
-        target = get_unit_in_scope_or_404(form.unit.data)
-        if form.user.data not in {person_id for person_id, _ in people}:
-            abort(404)
-        if not assignments.may_assign(current_user, target):
-            abort(404)
-        person = db.session.get(User, form.user.data)
+        target = access.get_assignable_unit_or_404(form.unit.data, current_user)
+        person = access.get_assignable_person_or_404(form.user.data, current_user)
         assignments.assign(person, target)
         db.session.commit()
         flash(_("%(name)s is now responsible for %(unit)s.", name=person.full_name, unit=target.name), "success")
@@ -151,7 +147,7 @@ def assignment_list():
 @bp.post("/assignments/<int:assignment_id>/remove")
 @roles_required(Role.committee)
 def remove_assignment(assignment_id: int):
-    assignment = assignments.get_assignment_or_404(assignment_id, current_user)
+    assignment = access.get_assignment_or_404(assignment_id, current_user)
     assignments.unassign(assignment)
     db.session.commit()
     flash(_("The assignment was removed."), "success")

@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     make_response,
@@ -22,7 +21,7 @@ from flask_login import current_user
 from learnhub.auth.models import Role
 from learnhub.authoring.preview import with_media_urls
 from learnhub.courses.access import assignable_courses
-from learnhub.courses.models import Course, CourseMedia
+from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.orgs.services import units_in_scope
@@ -30,14 +29,16 @@ from learnhub.outreach import sessions as outreach
 from learnhub.outreach import visits as counting
 from learnhub.outreach.forms import OutreachSessionForm
 from learnhub.outreach.models import OutreachSession, PublicVisit
-from learnhub.outreach.public import (
+from learnhub.outreach.access import (
     courses_for_visits,
     get_public_course_or_404,
+    get_public_media_or_404,
+    get_session_or_404,
     public_courses,
-    unit_labels,
 )
+from learnhub.outreach.public import unit_labels
 from learnhub.plans.member_plans import local_today
-from learnhub.security import get_unit_in_scope_or_404, in_scope, roles_required
+from learnhub.security import get_unit_in_scope_or_404, roles_required
 from learnhub.study.routes import media_response
 
 bp = Blueprint("outreach", __name__)
@@ -81,11 +82,7 @@ def public_module(slug: str):
 def public_media(slug: str, name: str):
     """Images of a public module's introduction, readable signed out like the page itself."""
     course = get_public_course_or_404(slug)
-    item = db.session.scalar(sa.select(CourseMedia).where(
-        CourseMedia.course_id == course.id, CourseMedia.path == name, CourseMedia.published_at.is_not(None)))
-    if item is None:
-        abort(404)
-    return media_response(item)
+    return media_response(get_public_media_or_404(course, name))
 
 
 def _year() -> int:
@@ -119,13 +116,6 @@ def sessions():
                            units=unit_labels(s.unit_id for s in items), titles=titles)
 
 
-def _get_session_or_404(session_id: int) -> OutreachSession:
-    held = db.session.get(OutreachSession, session_id)
-    if held is None or not in_scope(current_user, held.unit_id):
-        abort(404)
-    return held
-
-
 def _prepare(form: OutreachSessionForm, current: OutreachSession | None = None) -> None:
     form.unit.choices = options(units_in_scope(current_user))
     courses = [(c.id, c.title) for c in db.session.scalars(assignable_courses(current_user).order_by(Course.title))]
@@ -157,7 +147,7 @@ def new_session():
 @bp.route("/outreach/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.committee)
 def edit_session(session_id: int):
-    held = _get_session_or_404(session_id)
+    held = get_session_or_404(session_id, current_user)
     form = OutreachSessionForm(obj=held) if request.method == "GET" else OutreachSessionForm()
     _prepare(form, held)
     if request.method == "GET":
@@ -174,14 +164,14 @@ def edit_session(session_id: int):
 @bp.get("/outreach/sessions/<int:session_id>/delete")
 @roles_required(Role.committee)
 def confirm_delete(session_id: int):
-    held = _get_session_or_404(session_id)
+    held = get_session_or_404(session_id, current_user)
     return render_template("outreach/session_delete.html", held=held, units=unit_labels([held.unit_id]))
 
 
 @bp.post("/outreach/sessions/<int:session_id>/delete")
 @roles_required(Role.committee)
 def delete_session(session_id: int):
-    held = _get_session_or_404(session_id)
+    held = get_session_or_404(session_id, current_user)
     year = held.held_on.year
     outreach.delete_session(held)
     db.session.commit()

@@ -13,7 +13,7 @@ from learnhub.extensions import db
 from learnhub.notifications import Notification
 from learnhub.plans import access
 from learnhub.plans.reminders import ReminderRefused, send_reminders
-from learnhub.security import get_unit_in_scope_or_404, roles_required
+from learnhub.security import roles_required
 
 bp = Blueprint("notifications", __name__)
 SHOWN = 200  # the newest; older ones are rarely wanted and the page stays light
@@ -36,7 +36,7 @@ def unread_notifications() -> dict[str, int]:
 @login_required
 def index():
     notifications = db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == current_user.id)
+        access.own_notifications(current_user)
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(SHOWN)
     ).all()
     return render_template("notifications/index.html", notifications=notifications)
@@ -59,7 +59,7 @@ def mark_read():
 @roles_required(Role.committee)
 def remind(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit = get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
+    unit = access.get_dashboard_unit_or_404(plan, request.args.get("unit", type=int), current_user)
     try:
         count = send_reminders(plan, unit, current_user)
     except ReminderRefused:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,7 +13,7 @@ from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, reflections
 from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus, StudyPlan
 from learnhub.plans.reflection_forms import ReflectionForm, ReviewForm
-from learnhub.security import can_oversee, get_unit_in_scope_or_404, roles_required, subtree_ids
+from learnhub.security import get_unit_in_scope_or_404, roles_required, subtree_ids
 
 bp = Blueprint("reflections", __name__, url_prefix="/plans")
 STATUS_LABELS = {
@@ -26,30 +26,10 @@ bp.add_app_template_global(STATUS_LABELS, "REFLECTION_STATUSES")
 bp.add_app_template_global(reflections.plans_to_reflect_on, "plans_to_reflect_on")
 
 
-def _own_plan_or_404(plan_id: int) -> StudyPlan:
-    """A plan the member must study under; a draft plan is not shown to members yet."""
-    plan = db.session.get(StudyPlan, plan_id)
-    if plan is None or plan.status == PlanStatus.draft or not reflections.on_roster(plan, current_user):
-        abort(404)
-    return plan
-
-
-def _reflection_in_scope_or_404(plan_id: int, reflection_id: int) -> tuple[StudyPlan, Reflection, User]:
-    """A submitted (or reviewed) reflection of a member the viewer oversees, else 404; drafts stay private."""
-    plan = access.get_plan_or_404(plan_id, current_user)
-    reflection = db.session.get(Reflection, reflection_id)
-    if reflection is None or reflection.plan_id != plan.id or reflection.status == ReflectionStatus.draft:
-        abort(404)
-    author = db.session.get(User, reflection.user_id)
-    if author is None or not can_oversee(current_user, author):
-        abort(404)
-    return plan, reflection, author
-
-
 @bp.route("/<int:plan_id>/reflection", methods=["GET", "POST"])
 @login_required
 def mine(plan_id: int):
-    plan = _own_plan_or_404(plan_id)
+    plan = access.get_own_plan_or_404(plan_id, current_user)
     reflection = reflections.reflection_for(plan, current_user)
     editable = plan.status == PlanStatus.open and (reflection is None or reflection.status in reflections.EDITABLE)
     form = ReflectionForm(obj=reflection)
@@ -100,14 +80,14 @@ def _show(plan: StudyPlan, reflection: Reflection, author: User, form: ReviewFor
 @bp.get("/<int:plan_id>/reflections/<int:reflection_id>")
 @login_required  # anyone else, members included, is told it does not exist
 def show(plan_id: int, reflection_id: int):
-    plan, reflection, author = _reflection_in_scope_or_404(plan_id, reflection_id)
+    plan, reflection, author = access.get_reflection_or_404(plan_id, reflection_id, current_user)
     return _show(plan, reflection, author, ReviewForm())
 
 
 @bp.post("/<int:plan_id>/reflections/<int:reflection_id>/review")
 @login_required
 def review(plan_id: int, reflection_id: int):
-    plan, reflection, author = _reflection_in_scope_or_404(plan_id, reflection_id)
+    plan, reflection, author = access.get_reflection_or_404(plan_id, reflection_id, current_user)
     form = ReviewForm()
     if not form.validate_on_submit():
         return _show(plan, reflection, author, form)

@@ -20,7 +20,6 @@ from learnhub.auth.models import User
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
-from learnhub.plans.completion import member_progress
 from learnhub.plans.models import (
     Criterion,
     PlanStatus,
@@ -29,7 +28,8 @@ from learnhub.plans.models import (
     ReflectionStatus,
     StudyPlan,
 )
-from learnhub.security import can_oversee, subtree_ids
+from learnhub.plans.access import may_review_reflection, on_roster
+from learnhub.security import subtree_ids
 
 HEADINGS = ("learned", "application", "commitment")
 MIN_WORDS = 30  # per heading, counted as \w+ runs (a Vietnamese syllable is one word)
@@ -68,12 +68,6 @@ def jaccard(first: set[tuple[str, ...]], second: set[tuple[str, ...]]) -> float:
     """|A ∩ B| ÷ |A ∪ B|; 0 when both are empty."""
     union = first | second
     return len(first & second) / len(union) if union else 0.0
-
-
-def on_roster(plan: StudyPlan, user: User) -> bool:
-    """Whether ``user`` must study under ``plan`` (the completion roster, frozen once closed)."""
-    progress = member_progress(plan, member=user.id)
-    return db.session.scalar(sa.select(progress.c.user_id).where(progress.c.user_id == user.id)) is not None
 
 
 def reflection_for(plan: StudyPlan, user: User) -> Reflection | None:
@@ -147,7 +141,7 @@ def record_similarities(reflection: Reflection) -> list[ReflectionSimilarity]:
 
 def _review(reflection: Reflection, reviewer: User, status: ReflectionStatus, comment: str) -> User:
     author = db.session.get(User, reflection.user_id)
-    if author is None or author.id == reviewer.id or not can_oversee(reviewer, author):
+    if author is None or not may_review_reflection(reviewer, author):
         raise ReflectionRefused("the reviewer must oversee the member's unit and not be the author")
     if reflection.status != ReflectionStatus.submitted:
         raise ReflectionRefused("only a submitted reflection can be reviewed")

@@ -17,6 +17,7 @@ from learnhub.exports import FORMATS, sheet_response
 from learnhub.extensions import db
 from learnhub.figures import pool
 from learnhub.forms import options
+from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
@@ -75,7 +76,7 @@ def new():
     if form.validate_on_submit():
         unit = get_unit_in_scope_or_404(form.unit.data)
         targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
-        course = db.session.get(Course, form.course.data) or abort(404)
+        course = access.get_assignable_course_or_404(form.course.data, current_user)
         try:
             plan = services.create_plan(unit=unit, course=course, target_units=targets, **_values(form, people))
         except services.PlanRefused:
@@ -90,8 +91,7 @@ def new():
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.committee)
 def edit(plan_id: int):
-    plan = access.get_plan_or_404(plan_id, current_user)
-    get_unit_in_scope_or_404(plan.unit_id)  # only the issuing committee changes a plan
+    plan = access.get_changeable_plan_or_404(plan_id, current_user)
     form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
     people = _prepare(form)
     if request.method == "GET":
@@ -118,8 +118,7 @@ def edit(plan_id: int):
 @bp.post("/<int:plan_id>/status")
 @roles_required(Role.committee)
 def change_status(plan_id: int):
-    plan = access.get_plan_or_404(plan_id, current_user)
-    get_unit_in_scope_or_404(plan.unit_id)  # only the issuing committee opens and closes a plan
+    plan = access.get_changeable_plan_or_404(plan_id, current_user)
     wanted = request.form.get("status", "")
     if wanted not in PlanStatus.__members__:
         abort(400)
@@ -142,7 +141,7 @@ def print_plan(plan_id: int):
 
 def _chosen_unit(plan: StudyPlan) -> Unit:
     """The unit of ``?unit=`` (404 outside the viewer's scope), else the viewer's default for the plan."""
-    return get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
+    return access.get_dashboard_unit_or_404(plan, request.args.get("unit", type=int), current_user)
 
 
 @bp.get("/<int:plan_id>")
@@ -174,8 +173,7 @@ def export(plan_id: int, fmt: str):
 @roles_required(Role.committee)
 def overview():
     """Every plan of a year for a unit: each plan's rate, the sub-units side by side, and the trend."""
-    unit_id = request.args.get("unit", type=int) or _first_unit_in_scope()
-    unit = get_unit_in_scope_or_404(unit_id)
+    unit = get_chosen_unit_or_404(request.args.get("unit", type=int) or None, current_user)
     year = request.args.get("year", type=int) or utcnow().year
     plans = db.session.scalars(
         access.visible_plans(current_user).where(
@@ -189,13 +187,6 @@ def overview():
     pooled = pool(r.total for r in reports)
     return render_template("plans/overview.html", unit=unit, year=year, reports=reports, names=names, grid=grid,
                            pooled=pooled, unit_choices=units_in_scope(current_user))
-
-
-def _first_unit_in_scope() -> int:
-    choices = units_in_scope(current_user)
-    if not choices:
-        abort(404)
-    return choices[0][0]
 
 
 @bp.get("/<int:plan_id>/missing.<fmt>")

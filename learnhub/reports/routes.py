@@ -10,12 +10,13 @@ from flask_login import current_user
 from learnhub.auth.models import Role
 from learnhub.forms import options
 from learnhub.orgs.services import units_in_scope
+from learnhub.reports import access
 from learnhub.reports.document import header, tables
 from learnhub.reports.docx_export import DOCX_TYPE, build_docx, docx_filename
 from learnhub.reports.forms import YearReportForm
 from learnhub.reports.sentences import summary
 from learnhub.reports.yearly import YearlyReport, as_json, yearly_report
-from learnhub.security import get_unit_in_scope_or_404, roles_required
+from learnhub.security import roles_required
 from learnhub.settings import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -36,7 +37,7 @@ def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
     valid = form.validate()
     if form.unit.errors or form.unit.data is None:
         return form, None
-    unit = get_unit_in_scope_or_404(form.unit.data)
+    unit = access.get_report_unit_or_404(form.unit.data, current_user)
     return form, yearly_report(unit.id, form.year.data) if valid else None
 
 

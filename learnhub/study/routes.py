@@ -1,14 +1,14 @@
 """Member pages: home, module, lesson, and the lesson's study actions."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.courses.models import CourseMedia
 from learnhub.extensions import db
 from learnhub.plans.member_plans import local_today, plans_for_member
-from learnhub.study import services
+from learnhub.study import access, services
 
 bp = Blueprint("study", __name__)
 
@@ -25,7 +25,7 @@ def home():
 @bp.get("/courses/<slug>/")
 @login_required
 def course(slug: str):
-    course = services.get_course_or_404(slug)
+    course = access.get_course_or_404(slug)
     progress = services.progress_by_lesson(current_user, course)
     return render_template(
         "study/course.html",
@@ -39,8 +39,8 @@ def course(slug: str):
 @bp.get("/courses/<slug>/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    course = services.get_course_or_404(slug)
-    lesson = services.get_lesson_or_404(course, lesson_slug)
+    course = access.get_course_or_404(slug)
+    lesson = access.get_lesson_or_404(course, lesson_slug)
     progress = services.record_lesson_opened(current_user, lesson)
     db.session.commit()
     previous, following = services.neighbours(course, lesson)
@@ -57,8 +57,8 @@ def lesson(slug: str, lesson_slug: str):
 @bp.post("/courses/<slug>/<lesson_slug>/studied")
 @login_required
 def mark_studied(slug: str, lesson_slug: str):
-    course = services.get_course_or_404(slug)
-    lesson = services.get_lesson_or_404(course, lesson_slug)
+    course = access.get_course_or_404(slug)
+    lesson = access.get_lesson_or_404(course, lesson_slug)
     services.mark_lesson_studied(current_user, lesson)
     db.session.commit()
     flash(_("“%(title)s” is marked as studied.", title=lesson.title), "success")
@@ -71,8 +71,8 @@ def mark_studied(slug: str, lesson_slug: str):
 @bp.post("/courses/<slug>/<lesson_slug>/heartbeat")
 @login_required
 def heartbeat(slug: str, lesson_slug: str):
-    course = services.get_course_or_404(slug)
-    lesson = services.get_lesson_or_404(course, lesson_slug)
+    course = access.get_course_or_404(slug)
+    lesson = access.get_lesson_or_404(course, lesson_slug)
     services.record_heartbeat(current_user, lesson)
     db.session.commit()
     return Response(status=204)
@@ -81,14 +81,8 @@ def heartbeat(slug: str, lesson_slug: str):
 @bp.get("/courses/<slug>/media/<path:name>")
 @login_required
 def media(slug: str, name: str):
-    course = services.get_course_or_404(slug)
-    item = db.session.scalar(
-        db.select(CourseMedia).where(
-            CourseMedia.course_id == course.id, CourseMedia.path == name, CourseMedia.published_at.is_not(None))
-    )
-    if item is None:
-        abort(404)
-    return media_response(item)
+    course = access.get_course_or_404(slug)
+    return media_response(access.get_published_media_or_404(course, name))
 
 
 def media_response(item: CourseMedia) -> Response:

@@ -5,15 +5,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
-from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from learnhub.auth.models import Role, User
+from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.extensions import db
-from learnhub.security import ancestor_ids, authoring_unit_ids, scope_unit_ids
+from learnhub.study.access import get_course_or_404, get_lesson_or_404, visible_to
+
+# Their home is study/access.py; quizzes and authoring still import them from here.
+__all__ = ["get_course_or_404", "get_lesson_or_404", "visible_to"]
 
 # A heartbeat arrives every 30 s while the lesson is on screen; a longer gap is time away.
 HEARTBEAT_CAP = dt.timedelta(seconds=90)
@@ -69,38 +70,6 @@ def open_courses_for(user: User) -> list[CourseProgress]:
         .order_by(Course.title)
     )
     return [CourseProgress(course, total, done) for course, total, done in rows]
-
-
-def visible_to(user: User) -> sa.ColumnElement[bool]:
-    """Published modules of the member's own unit or a unit above it, and for committee members and
-    propagandists also those of the units they oversee or write for (drafts are never shown)."""
-    owners = ancestor_ids(sa.select(sa.literal(user.unit_id)))
-    allowed: list[sa.ColumnElement[bool]] = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
-    scope = authoring_unit_ids(user) if user.role == Role.propagandist else scope_unit_ids(user)
-    if user.role == Role.admin:
-        allowed = [sa.true()]
-    elif scope is not None and user.role in (Role.propagandist, Role.committee):
-        allowed.append(Course.owner_unit_id.in_(scope))
-    return sa.and_(Course.live(), sa.or_(*allowed))
-
-
-def get_course_or_404(slug: str, user: User | None = None) -> Course:
-    user = user or current_user
-    course = db.session.scalar(sa.select(Course).where(Course.slug == slug, visible_to(user)))
-    if course is None:
-        abort(404)
-    return course
-
-
-def get_lesson_or_404(course: Course, slug: str) -> Lesson:
-    lesson = db.session.scalar(
-        sa.select(Lesson).where(
-            Lesson.course_id == course.id, Lesson.slug == slug, Lesson.archived_at.is_(None)
-        )
-    )
-    if lesson is None:
-        abort(404)
-    return lesson
 
 
 def progress_by_lesson(user: User, course: Course) -> dict[int, LessonProgress]:

@@ -213,3 +213,40 @@ def test_a_mark_written_by_another_request_meanwhile_is_kept(app: Flask, town, s
         db.session.commit()
         assert not recorded and row.recorded_at == START and len(calls) == 2
         assert len(rows()) == 1
+
+
+TITLE, PLACE = "Hội nghị quán triệt Chỉ thị 05", "Hội trường khu phố 1"
+
+
+@pytest.mark.parametrize(("username", "sees"), [
+    ("an", "button"), ("bithu1", "button"), ("capuy", "not invited"), ("admin", "not invited"),
+    ("binh", None), ("bithu2", None),
+])
+def test_the_link_shows_the_conference_only_to_those_invited_or_in_scope(
+        app: Flask, client, town, cell_conference, username, sees) -> None:
+    """Cell A's conference: its members and organiser see it, the town committee sees it with the
+    reason it cannot check in, while a member and the secretary of cell B get a refusal naming nothing."""
+    url = f"/conferences/check-in/{token_of(app, cell_conference)}"
+    login(english(client), username)
+    for response in (client.get(url), post(client, url) if sees is None else None):
+        if response is None:
+            continue
+        page = response.get_data(as_text=True)
+        if sees is None:
+            assert response.status_code == 403 and "You are not on the list" in page
+            assert TITLE not in page and PLACE not in page and "Chỉ thị 05" not in page
+        else:
+            assert TITLE in page and PLACE in page
+            assert ('data-testid="check-in-button"' in page) == (sees == "button")
+            assert ("You are not on the list" in page) == (sees == "not invited")
+    with app.app_context():
+        assert rows() == []
+
+
+def test_a_presenter_not_on_the_roster_sees_the_conference(app: Flask, client, town) -> None:
+    with app.app_context():
+        presenter = db.session.get(User, town["member_b"].id)
+        conference = make_conference(town["a"].id, [town["a"].id], presenter_accounts=[presenter])
+    login(english(client), "binh")
+    page = client.get(f"/conferences/check-in/{token_of(app, conference)}").get_data(as_text=True)
+    assert TITLE in page and "You are not on the list" in page

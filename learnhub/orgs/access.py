@@ -1,0 +1,61 @@
+"""Who may see and change units, and who may assign committee members to them.
+
+A committee member sees and changes the units in their scope (security.get_unit_in_scope_or_404);
+they assign committee members of their scope to the units below the ones they oversee; admins do all.
+"""
+from __future__ import annotations
+
+from flask import abort
+
+from learnhub.auth.models import Role, User
+from learnhub.extensions import db
+from learnhub.orgs.models import Unit, UnitAssignment
+from learnhub.orgs.services import units_in_scope
+from learnhub.security import get_unit_in_scope_or_404, in_scope
+
+
+def may_assign(actor: User, unit: Unit) -> bool:
+    """Admins assign anything; a committee member assigns the units below the ones they oversee."""
+    if actor.role == Role.admin:
+        return True
+    return unit.parent_id is not None and in_scope(actor, unit.parent_id)
+
+
+def may_be_assigned(actor: User, person: User) -> bool:
+    """Whom ``actor`` may make responsible for a unit: active committee members in their scope."""
+    return person.role == Role.committee and person.active and in_scope(actor, person.unit_id)
+
+
+def get_assignable_unit_or_404(unit_id: int, actor: User) -> Unit:
+    """A unit in the actor's scope that they may assign (may_assign), else 404."""
+    unit = get_unit_in_scope_or_404(unit_id, actor)
+    if not may_assign(actor, unit):
+        abort(404)
+    return unit
+
+
+def get_assignable_person_or_404(person_id: int, actor: User) -> User:
+    """A committee member the actor may assign (may_be_assigned), else 404."""
+    person = db.session.get(User, person_id)
+    if person is None or not may_be_assigned(actor, person):
+        abort(404)
+    return person
+
+
+def get_assignment_or_404(assignment_id: int, actor: User) -> UnitAssignment:
+    """An assignment to a unit the actor may assign, else 404."""
+    assignment = db.session.get(UnitAssignment, assignment_id)
+    if assignment is None or not may_assign(actor, assignment.unit):
+        abort(404)
+    return assignment
+
+
+def get_chosen_unit_or_404(unit_id: int | None, viewer: User) -> Unit:
+    """The unit a page was asked for (in the viewer's scope), or their first unit by path; 404 when
+    it is outside their scope or they oversee none."""
+    if unit_id is None:
+        choices = units_in_scope(viewer)
+        if not choices:
+            abort(404)
+        unit_id = choices[0][0]
+    return get_unit_in_scope_or_404(unit_id, viewer)

@@ -1,0 +1,58 @@
+"""Which modules and lessons a signed-in user may open to study (the public pages are outreach's).
+
+Published modules of the user's own unit or a unit above it, and of the units they oversee
+(committee) or write for (propagandists); every published module for admins; drafts never.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from learnhub.auth.models import Role, User
+from learnhub.courses.models import Course, CourseMedia, Lesson
+from learnhub.extensions import db
+from learnhub.security import ancestor_ids, authoring_unit_ids, scope_unit_ids
+
+
+def visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Published modules of the member's own unit or a unit above it, and for committee members and
+    propagandists also those of the units they oversee or write for (drafts are never shown)."""
+    owners = ancestor_ids(sa.select(sa.literal(user.unit_id)))
+    allowed: list[sa.ColumnElement[bool]] = [Course.owner_unit_id.is_(None), Course.owner_unit_id.in_(owners)]
+    scope = authoring_unit_ids(user) if user.role == Role.propagandist else scope_unit_ids(user)
+    if user.role == Role.admin:
+        allowed = [sa.true()]
+    elif scope is not None and user.role in (Role.propagandist, Role.committee):
+        allowed.append(Course.owner_unit_id.in_(scope))
+    return sa.and_(Course.live(), sa.or_(*allowed))
+
+
+def get_course_or_404(slug: str, user: User | None = None) -> Course:
+    """A module the viewer may open (visible_to), by its address; 404 otherwise."""
+    user = user or current_user
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug, visible_to(user)))
+    if course is None:
+        abort(404)
+    return course
+
+
+def get_lesson_or_404(course: Course, slug: str) -> Lesson:
+    """A lesson of an opened module that is not archived, else 404."""
+    lesson = db.session.scalar(
+        sa.select(Lesson).where(
+            Lesson.course_id == course.id, Lesson.slug == slug, Lesson.archived_at.is_(None)
+        )
+    )
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def get_published_media_or_404(course: Course, name: str) -> CourseMedia:
+    """A published file of a module already opened (here or on the public pages), else 404."""
+    item = db.session.scalar(sa.select(CourseMedia).where(
+        CourseMedia.course_id == course.id, CourseMedia.path == name, CourseMedia.published_at.is_not(None)))
+    if item is None:
+        abort(404)
+    return item
