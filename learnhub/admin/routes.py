@@ -14,6 +14,7 @@ from learnhub.audit import AuditEntry
 from learnhub.audit import record as audit_record
 from learnhub.auth.models import Role
 from learnhub.extensions import db
+from learnhub.numbers import query_page
 from learnhub.plans.formalism import current_thresholds
 from learnhub.security import roles_required
 from learnhub.settings import all_settings, set_setting
@@ -71,7 +72,8 @@ def thresholds():
 def audit():
     form = AuditFilterForm(request.args)
     statement = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if form.validate():
+    valid = form.validate()
+    if valid:
         if form.action.data:
             statement = statement.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
         if form.actor.data:
@@ -80,8 +82,8 @@ def audit():
             statement = statement.where(AuditEntry.at >= _local_midnight(form.since.data))
         if form.until.data:
             statement = statement.where(AuditEntry.at < _local_midnight(form.until.data + dt.timedelta(days=1)))
-    page = db.paginate(statement, per_page=50, max_per_page=50)
-    return render_template("admin/audit.html", form=form, page=page)
+    page = db.paginate(statement, page=query_page(), per_page=50, max_per_page=50)
+    return render_template("admin/audit.html", form=form, page=page), 200 if valid else 400
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:

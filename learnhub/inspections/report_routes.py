@@ -17,6 +17,7 @@ from learnhub.inspections.evaluation import (
 from learnhub.inspections.models import Conclusion
 from learnhub.inspections.routes import bp
 from learnhub.inspections.team import propagandist_roster
+from learnhub.numbers import query_id, query_year
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
@@ -33,13 +34,13 @@ ROLES_VI = {Role.member: "Thành viên", Role.propagandist: "Tuyên truyền vi�
 
 def _unit_and_year() -> tuple[Unit, int]:
     """The unit asked for (in the viewer's scope, 404 otherwise; their first unit by default) and the year."""
-    unit_id = request.args.get("unit", type=int)
+    unit_id = query_id("unit")
     if unit_id is None:
         choices = units_in_scope(current_user)
         if not choices:
             abort(404)
         unit_id = choices[0][0]
-    year = request.args.get("year", type=int) or local_today().year
+    year = query_year() or local_today().year
     if not 1945 <= year <= 2100:
         abort(400)
     return get_unit_in_scope_or_404(unit_id), year

@@ -25,6 +25,7 @@ from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.forms import options
+from learnhub.numbers import query_year
 from learnhub.orgs.services import units_in_scope
 from learnhub.outreach import sessions as outreach
 from learnhub.outreach import visits as counting
@@ -89,7 +90,7 @@ def public_media(slug: str, name: str):
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
+    year = query_year()
     return year if year is not None and 2000 <= year <= 2100 else local_today().year
 
 

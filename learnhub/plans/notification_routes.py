@@ -11,6 +11,7 @@ from learnhub.auth.models import Role
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
+from learnhub.numbers import query_id
 from learnhub.plans import access
 from learnhub.plans.reminders import ReminderRefused, send_reminders
 from learnhub.security import get_unit_in_scope_or_404, roles_required
@@ -59,7 +60,7 @@ def mark_read():
 @roles_required(Role.committee)
 def remind(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit = get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
+    unit = get_unit_in_scope_or_404(query_id("unit") or access.default_unit(plan, current_user))
     try:
         count = send_reminders(plan, unit, current_user)
     except ReminderRefused:

@@ -16,6 +16,7 @@ from learnhub.db import utcnow
 from learnhub.exports import FORMATS, table_response
 from learnhub.extensions import db
 from learnhub.forms import options
+from learnhub.numbers import query_id, query_year
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
@@ -140,7 +141,7 @@ def print_plan(plan_id: int):
 
 def _chosen_unit(plan: StudyPlan) -> Unit:
     """The unit of ``?unit=`` (404 outside the viewer's scope), else the viewer's default for the plan."""
-    return get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
+    return get_unit_in_scope_or_404(query_id("unit") or access.default_unit(plan, current_user))
 
 
 @bp.get("/<int:plan_id>")
@@ -181,9 +182,9 @@ def export(plan_id: int, fmt: str):
 @roles_required(Role.committee)
 def overview():
     """Every plan of a year for a unit: each plan's rate, the sub-units side by side, and the trend."""
-    unit_id = request.args.get("unit", type=int) or _first_unit_in_scope()
+    unit_id = query_id("unit") or _first_unit_in_scope()
     unit = get_unit_in_scope_or_404(unit_id)
-    year = request.args.get("year", type=int) or utcnow().year
+    year = query_year() or utcnow().year
     plans = db.session.scalars(
         access.visible_plans(current_user).where(
             StudyPlan.due_on >= dt.date(year, 1, 1), StudyPlan.due_on <= dt.date(year, 12, 31),
