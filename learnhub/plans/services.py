@@ -10,6 +10,7 @@ from learnhub.auth.models import Category
 from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.numbers import MAX_ID
 from learnhub.orgs.models import Unit
 from learnhub.plans.models import (
     DEFAULT_TARGET_RATE,
@@ -93,8 +94,8 @@ def set_status(plan: StudyPlan, status: PlanStatus) -> None:
 
 def find_plan(spec: str) -> StudyPlan | None:
     """A plan by id, or by its exact title when that is unambiguous."""
-    if spec.isdigit():
-        return db.session.get(StudyPlan, int(spec))
+    if spec.isascii() and spec.isdigit():
+        return db.session.get(StudyPlan, int(spec)) if len(spec) <= 10 and int(spec) <= MAX_ID else None
     found = db.session.scalars(sa.select(StudyPlan).where(StudyPlan.title == spec)).all()
     return found[0] if len(found) == 1 else None
 
