@@ -1,9 +1,10 @@
-"""Shared form helpers."""
+"""Shared form helpers: choices, bounded ids and dates, and WTForms' messages in the user's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import get_translations, gettext, ngettext
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -30,3 +31,56 @@ class WithinYears:
     def __call__(self, form: Any, field: Any) -> None:
         if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
             raise ValidationError(_("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+class WTFormsInOurCatalogue:
+    """WTForms' own messages ("This field is required.") from LearnHub's catalogue: WTForms ships no
+    Vietnamese. Flask-WTF asks ``request.wtforms_translations`` first (flask_wtf/i18n.py), so
+    ``init_i18n`` puts this there on every request."""
+
+    def ugettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+def _wtforms_messages() -> None:  # pragma: no cover - never called: read by `learnhub translate update`
+    """The messages of WTForms 3.x's validators and fields (wtforms/locale/wtforms.pot) that forms show."""
+    gettext("Field must be equal to %(other_name)s.")
+    ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
+    ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1)
+    gettext("Field must be between %(min)d and %(max)d characters long.")
+    gettext("Number must be at least %(min)s.")
+    gettext("Number must be at most %(max)s.")
+    gettext("Number must be between %(min)s and %(max)s.")
+    gettext("Date must be at least %(min)s.")
+    gettext("Date must be at most %(max)s.")
+    gettext("Date must be between %(min)s and %(max)s.")
+    gettext("This field is required.")
+    gettext("Invalid input.")
+    gettext("Invalid email address.")
+    gettext("Invalid IP address.")
+    gettext("Invalid Mac address.")
+    gettext("Invalid URL.")
+    gettext("Invalid UUID.")
+    gettext("Invalid value, must be one of: %(values)s.")
+    gettext("Invalid value, can't be any of: %(values)s.")
+    gettext("This field cannot be edited.")
+    gettext("This field is disabled and cannot have a value.")
+    gettext("Invalid CSRF Token.")
+    gettext("CSRF token missing.")
+    gettext("CSRF failed.")
+    gettext("CSRF token expired.")
+    gettext("Invalid Choice: could not coerce.")
+    gettext("Not a valid choice.")
+    gettext("Invalid choice(s): one or more data inputs could not be coerced.")
+    ngettext("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1)
+    gettext("Not a valid datetime value.")
+    gettext("Not a valid date value.")
+    gettext("Not a valid time value.")
+    gettext("Not a valid week value.")
+    gettext("Not a valid integer value.")
+    gettext("Not a valid decimal value.")
+    gettext("Not a valid float value.")
