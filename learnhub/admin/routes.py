@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from learnhub.admin.forms import PERCENT_THRESHOLDS, AuditFilterForm, SettingsForm, ThresholdsForm
-from learnhub.audit import AuditEntry
+from learnhub.audit import N_, AuditEntry, describe
 from learnhub.audit import record as audit_record
 from learnhub.auth.models import Role
 from learnhub.extensions import db
@@ -34,7 +34,7 @@ def settings():
                  "term_start_year": form.term_start_year.data}
         for key, value in after.items():
             set_setting(key, value)
-        audit_record("settings.change", object_type="settings", object_id=None, summary="changed the settings",
+        audit_record("settings.change", object_type="settings", object_id=None, summary=N_("changed the settings"), params={},
                      before={k: current[k] for k in after}, after=after)
         db.session.commit()
         flash(_("The settings were saved."), "success")
@@ -60,7 +60,7 @@ def thresholds():
         for name, value in after.items():
             set_setting(f"formalism_{name}", value)
         audit_record("settings.thresholds", object_type="settings", object_id=None,
-                     summary="changed the formalism thresholds", before=before, after=after)
+                     summary=N_("changed the formalism thresholds"), params={}, before=before, after=after)
         db.session.commit()
         flash(_("The thresholds were saved."), "success")
         return redirect(url_for("admin.settings"))
@@ -83,7 +83,7 @@ def audit():
         if form.until.data:
             statement = statement.where(AuditEntry.at < _local_midnight(form.until.data + dt.timedelta(days=1)))
     page = db.paginate(statement, page=query_page(), per_page=50, max_per_page=50)
-    return render_template("admin/audit.html", form=form, page=page), 200 if valid else 400
+    return render_template("admin/audit.html", form=form, page=page, describe_audit=describe), 200 if valid else 400
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:

@@ -114,7 +114,7 @@ def new():
                 slug=slug, title=form.title.data, kind=CourseKind(form.kind.data), summary=form.summary.data,
                 owner_unit_id=form.owner_unit.data, shared_down=form.shared_down.data, author=current_user,
             )
-            audit.record("module.create", object_type="course", object_id=course.id, summary=f"created {slug}")
+            audit.record("module.create", object_type="course", object_id=course.id, summary=audit.N_("created %(slug)s"), params={"slug": slug})
             db.session.commit()
             flash(_("The module was created as a draft. Add its lessons, then publish it."), "success")
             return redirect(url_for("authoring.module", slug=slug))
@@ -145,7 +145,7 @@ def import_zip():
                         report, owner_unit_id=form.owner_unit.data if existing is None else None, force=True,
                         author=current_user, publish_now=False)
                     audit.record("module.import", object_type="course", object_id=result.course.id,
-                                 summary=f"imported {result.course.slug} from a zip as a draft")
+                                 summary=audit.N_("imported %(slug)s from a zip as a draft"), params={"slug": result.course.slug})
                     db.session.commit()
                     flash(_("The module was imported as a draft. Check it, then publish it."), "success")
                     return redirect(url_for("authoring.module", slug=result.course.slug))
@@ -187,7 +187,7 @@ def settings(slug: str):
         if form.validate():
             if form.owner_unit.data != course.owner_unit_id or form.shared_down.data != course.shared_down:
                 audit.record("module.owner", object_type="course", object_id=course.id,
-                             summary=f"{slug}: owner {course.owner_unit_id} -> {form.owner_unit.data}")
+                             summary=audit.N_("%(slug)s: owner %(owner_unit_id)s -> %(data)s"), params={"slug": slug, "owner_unit_id": course.owner_unit_id, "data": form.owner_unit.data})
                 course.owner_unit_id, course.shared_down = form.owner_unit.data, form.shared_down.data
             return _save(course, drafts.COURSE_FILE, editing.settings_text(form), form,
                          "authoring/settings.html", url_for("authoring.module", slug=slug))
@@ -453,7 +453,7 @@ def restore(slug: str, key: str, number: int):
     except LookupError:
         abort(404)
     audit.record("module.restore", object_type="course", object_id=course.id,
-                 summary=f"{slug}: {key} restored from revision {number}")
+                 summary=audit.N_("%(slug)s: %(key)s restored from revision %(number)s"), params={"slug": slug, "key": key, "number": number})
     db.session.commit()
     flash(_("Revision %(old)d is current again, as revision %(new)d. Nothing was removed from the history.",
             old=number, new=restored.number if restored else number), "success")
@@ -476,7 +476,7 @@ def media_page(slug: str):
             form.file.errors = [media.refusal_message(exc)]
             status = 400
         else:
-            audit.record("module.media", object_type="course", object_id=course.id, summary=f"{slug}: uploaded {item.path}")
+            audit.record("module.media", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: uploaded %(path)s"), params={"slug": slug, "path": item.path})
             db.session.commit()
             flash(_("%(name)s was uploaded. Insert it in a lesson with the toolbar's image list.", name=item.path), "success")
             return redirect(url_for("authoring.media_page", slug=slug))
@@ -505,7 +505,7 @@ def delete_media(slug: str, name: str):
         flash(_("%(name)s is still used by a lesson (in the draft or in what members see), so it was kept.",
                 name=name), "error")
     else:
-        audit.record("module.media_delete", object_type="course", object_id=course.id, summary=f"{slug}: deleted {name}")
+        audit.record("module.media_delete", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: deleted %(name)s"), params={"slug": slug, "name": name})
         db.session.commit()
         flash(_("%(name)s was deleted.", name=name), "success")
     return redirect(url_for("authoring.media_page", slug=slug))
@@ -546,7 +546,7 @@ def request_review(slug: str):
     except drafts.DraftRefused:
         flash(_("Correct the problems listed below before asking for review."), "error")
         return redirect(url_for("authoring.module", slug=slug))
-    audit.record("module.review_request", object_type="course", object_id=course.id, summary=f"{slug}: review asked")
+    audit.record("module.review_request", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: review asked"), params={"slug": slug})
     db.session.commit()
     flash(_("Review was asked for. Another propagandist or committee member can now publish."), "success")
     return redirect(url_for("authoring.module", slug=slug))
