@@ -18,6 +18,7 @@ from learnhub import numbers
 from tests.conftest import csrf_token, login
 from tests.test_access_matrix import CASES, LOGIN_AS, ROLES, objects  # noqa: F401
 
+HUGE = str(10**30)
 BAD_NUMBERS = [str(2**31), str(2**63), str(2**64), str(10**30), "9" * 5000, "-1", "0", "abc", "1e3", "١٢"]
 # Query arguments the watch below cannot see: read through a form, or by a POST.
 FORM_ARGUMENTS = {"reports.year": ["unit", "year"], "reports.year_docx": ["unit", "year"],
@@ -162,3 +163,28 @@ def test_dates_beyond_the_calendar_in_the_audit_filter_are_refused_not_crashed(a
             response = client.get(f"/admin/audit?{name}={bad}")
             assert response.status_code == 400, (name, bad, response.status_code)
     assert client.get("/admin/audit?since=2026-01-01&until=2026-12-31").status_code == 200
+
+
+def test_ids_and_dates_in_posted_forms_are_refused_not_crashed(app: Flask, objects: dict) -> None:  # noqa: F811
+    """Form fields that name a row (chosen from a list the server does not re-check) or a date: the form
+    again with its error (200 or 400) or 404, never a 500 and never the redirect of a saved form."""
+    client = signed_in(app, "admin")
+    conference = objects["conference"]
+    forms = [
+        ("/assignments", {"user": HUGE, "unit": objects["a"].id}),
+        ("/assignments", {"user": objects["hai"].id, "unit": HUGE}),
+        (f"/conferences/{conference}/attendance", {"member": HUGE, "status": "present"}),
+        ("/inspections/new", {"unit": HUGE, "plan": "0", "held_on": "2026-01-01", "inspectors": "x",
+                              "findings": "x", "conclusion": "remind"}),
+        ("/inspections/new", {"unit": objects["a"].id, "plan": HUGE, "held_on": "2026-01-01", "inspectors": "x",
+                              "findings": "x", "conclusion": "remind"}),
+        ("/conferences/new", {"unit": objects["a"].id, "plan": "0", "title": "x", "form": "in_person",
+                              "starts_at": "0001-01-01T00:00", "ends_at": "0001-01-01T01:00",
+                              "invited_units": objects["a"].id}),
+    ]
+    failures = []
+    for url, data in forms:
+        status = client.post(url, data={"csrf_token": csrf_token(client, "/login"), **data}).status_code
+        if status not in (200, 400, 404):
+            failures.append(f"POST {url} {data}: {status}")
+    assert not failures, "\n".join(failures)
