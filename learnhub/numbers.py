@@ -24,12 +24,15 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def query_int(name: str, *, low: int, high: int) -> int | None:
-    """``?name=`` as a whole number from ``low`` to ``high``; None when absent or empty; 400 for anything else."""
+def query_int(name: str, *, low: int, high: int, ignore_bad: bool = False) -> int | None:
+    """``?name=`` as a whole number from ``low`` to ``high``; None when absent or empty; 400 for anything
+    else (None with ``ignore_bad``, for pages that fall back to a default)."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))) or not low <= int(raw) <= high:
+        if ignore_bad:
+            return None
         abort(400)
     return int(raw)
 
@@ -39,9 +42,9 @@ def query_id(name: str) -> int | None:
     return query_int(name, low=1, high=MAX_ID)
 
 
-def query_year(name: str = "year") -> int | None:
-    """``?year=`` from FIRST_YEAR to LAST_YEAR, None when absent, 400 otherwise."""
-    return query_int(name, low=FIRST_YEAR, high=LAST_YEAR)
+def query_year(name: str = "year", *, ignore_bad: bool = False) -> int | None:
+    """``?year=`` from FIRST_YEAR to LAST_YEAR, None when absent, 400 otherwise (None with ``ignore_bad``)."""
+    return query_int(name, low=FIRST_YEAR, high=LAST_YEAR, ignore_bad=ignore_bad)
 
 
 def query_page() -> int:

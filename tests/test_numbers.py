@@ -27,8 +27,10 @@ FORM_ARGUMENTS = {"reports.year": ["unit", "year"], "reports.year_docx": ["unit"
                   # POSTs are not walked to find arguments (they change things): listed here.
                   "notifications.remind": ["unit"]}
 BAD_DATES = ["0000-01-01", "0001-01-01", "9999-12-31", "10000-01-01", "2026-13-01", "2026-02-30", "x"]
-# The member list's unit filter shows every unit in scope for a unit not among its choices ("ignored").
-IGNORED = {("members.index", "unit"), ("members.export", "unit")}
+# Arguments a page ignores when bad, falling back to its default: the member list's unit filter shows
+# every unit in scope; the outreach pages show this year (tests/outreach/test_visits_page.py).
+IGNORED = {("members.index", "unit"), ("members.export", "unit"), ("outreach.visits", "year"),
+           ("outreach.sessions", "year")}
 INT_PART = re.compile(r"<int:(\w+)>")
 
 

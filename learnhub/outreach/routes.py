@@ -90,7 +90,7 @@ def public_media(slug: str, name: str):
 
 
 def _year() -> int:
-    year = query_year()
+    year = query_year(ignore_bad=True)
     return year if year is not None and 2000 <= year <= 2100 else local_today().year
 
 
