@@ -22,6 +22,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
     _register_extensions(app)
+    from learnhub.numbers import init_numbers
+
+    init_numbers(app)  # before the blueprints: their `<int:...>` rules take the bounded converter
     _register_blueprints(app)
     from learnhub.errors import register_error_handlers
 

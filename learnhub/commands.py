@@ -33,3 +33,6 @@ def register_commands(app: Flask) -> None:
     # Replaces Flask-Migrate's `db` group (added by migrate.init_app) with one whose `upgrade`
     # backs up a SQLite database first.
     app.cli.add_command(with_backup_before_upgrade(app.cli.commands["db"]))
+    from learnhub.cli import refusals_in_one_line
+
+    refusals_in_one_line(app.cli)

@@ -1,12 +1,86 @@
-"""Shared form helpers."""
+"""Shared form helpers: choices, bounded ids and dates, and WTForms' messages in the user's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import get_translations, ngettext
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from learnhub.numbers import FIRST_YEAR, LAST_YEAR, MAX_ID
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs, in the form WTForms 3.3+ expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def coerce_id(value: Any) -> int:
+    """``coerce=`` for a SelectField of ids: a number beyond the database's range is "not a valid choice"."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+class WithinYears:
+    """A date from FIRST_YEAR to LAST_YEAR: one the database, the time zones and the reports can all hold."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(_("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+class WTFormsInOurCatalogue:
+    """WTForms' own messages ("This field is required.") from LearnHub's catalogue: WTForms ships no
+    Vietnamese. Flask-WTF asks ``request.wtforms_translations`` first (flask_wtf/i18n.py), so
+    ``init_i18n`` puts this there on every request."""
+
+    def ugettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+def _wtforms_messages() -> None:  # pragma: no cover - never called: read by `learnhub translate update`
+    """The messages of WTForms 3.x's validators and fields (wtforms/locale/wtforms.pot) that forms show."""
+    _("Field must be equal to %(other_name)s.")
+    ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
+    ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1)
+    _("Field must be between %(min)d and %(max)d characters long.")
+    _("Number must be at least %(min)s.")
+    _("Number must be at most %(max)s.")
+    _("Number must be between %(min)s and %(max)s.")
+    _("Date must be at least %(min)s.")
+    _("Date must be at most %(max)s.")
+    _("Date must be between %(min)s and %(max)s.")
+    _("This field is required.")
+    _("Invalid input.")
+    _("Invalid email address.")
+    _("Invalid IP address.")
+    _("Invalid Mac address.")
+    _("Invalid URL.")
+    _("Invalid UUID.")
+    _("Invalid value, must be one of: %(values)s.")
+    _("Invalid value, can't be any of: %(values)s.")
+    _("This field cannot be edited.")
+    _("This field is disabled and cannot have a value.")
+    _("Invalid CSRF Token.")
+    _("CSRF token missing.")
+    _("CSRF failed.")
+    _("CSRF token expired.")
+    _("Invalid Choice: could not coerce.")
+    _("Not a valid choice.")
+    _("Invalid choice(s): one or more data inputs could not be coerced.")
+    ngettext("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1)
+    _("Not a valid datetime value.")
+    _("Not a valid date value.")
+    _("Not a valid time value.")
+    _("Not a valid week value.")
+    _("Not a valid integer value.")
+    _("Not a valid decimal value.")
+    _("Not a valid float value.")

@@ -68,6 +68,13 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["LOCAL_TZ"] = ZoneInfo(app.config["TIMEZONE"])
+    from learnhub.forms import WTFormsInOurCatalogue
+
+    wtforms_messages = WTFormsInOurCatalogue()
+
+    @app.before_request
+    def _wtforms_speaks_the_users_language() -> None:
+        request.wtforms_translations = wtforms_messages  # type: ignore[attr-defined]
 
 
 @bp.post("/language")

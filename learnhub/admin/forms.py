@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, StringField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from learnhub.forms import WithinYears
+
 
 class SettingsForm(FlaskForm):
     organisation_name = StringField(
@@ -50,5 +52,5 @@ class AuditFilterForm(FlaskForm):
 
     action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
     actor = StringField(_l("Done by (username)"), validators=[Optional(), Length(max=80)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), WithinYears()])
+    until = DateField(_l("To"), validators=[Optional(), WithinYears()])

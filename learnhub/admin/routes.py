@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from learnhub.admin.access import admin_required
 from learnhub.admin.forms import PERCENT_THRESHOLDS, AuditFilterForm, SettingsForm, ThresholdsForm
-from learnhub.audit import AuditEntry
+from learnhub.audit import N_, AuditEntry, describe
 from learnhub.audit import record as audit_record
 from learnhub.extensions import db
+from learnhub.numbers import query_page
 from learnhub.plans.formalism import current_thresholds
 from learnhub.settings import all_settings, local_midnight, set_setting
 
@@ -30,7 +31,7 @@ def settings():
                  "term_start_year": form.term_start_year.data}
         for key, value in after.items():
             set_setting(key, value)
-        audit_record("settings.change", object_type="settings", object_id=None, summary="changed the settings",
+        audit_record("settings.change", object_type="settings", object_id=None, summary=N_("changed the settings"), params={},
                      before={k: current[k] for k in after}, after=after)
         db.session.commit()
         flash(_("The settings were saved."), "success")
@@ -56,7 +57,7 @@ def thresholds():
         for name, value in after.items():
             set_setting(f"formalism_{name}", value)
         audit_record("settings.thresholds", object_type="settings", object_id=None,
-                     summary="changed the formalism thresholds", before=before, after=after)
+                     summary=N_("changed the formalism thresholds"), params={}, before=before, after=after)
         db.session.commit()
         flash(_("The thresholds were saved."), "success")
         return redirect(url_for("admin.settings"))
@@ -68,7 +69,8 @@ def thresholds():
 def audit():
     form = AuditFilterForm(request.args)
     statement = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if form.validate():
+    valid = form.validate()
+    if valid:
         if form.action.data:
             statement = statement.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
         if form.actor.data:
@@ -77,6 +79,6 @@ def audit():
             statement = statement.where(AuditEntry.at >= local_midnight(form.since.data))
         if form.until.data:
             statement = statement.where(AuditEntry.at < local_midnight(form.until.data + dt.timedelta(days=1)))
-    page = db.paginate(statement, per_page=50, max_per_page=50)
-    return render_template("admin/audit.html", form=form, page=page)
+    page = db.paginate(statement, page=query_page(), per_page=50, max_per_page=50)
+    return render_template("admin/audit.html", form=form, page=page, describe_audit=describe), 200 if valid else 400
 

@@ -109,7 +109,7 @@ def new_recovery_codes(user: User) -> list[str]:
 def replace_recovery_codes(user: User) -> list[str]:
     """New recovery codes asked for by their owner (audited); the old ones stop working."""
     audit.record("two_factor.recovery_codes", object_type="user", object_id=user.id,
-                 summary=f"{user.username} made new recovery codes")
+                 summary=audit.N_("%(username)s made new recovery codes"), params={"username": user.username})
     return new_recovery_codes(user)
 
 
@@ -130,7 +130,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     if claimed != 1:  # spent by a request racing this one
         return False
     audit.record("two_factor.recovery_code", object_type="user", object_id=user.id, actor=user,
-                 summary=f"{user.username} signed in with a recovery code")
+                 summary=audit.N_("%(username)s signed in with a recovery code"), params={"username": user.username})
     return True
 
 
@@ -157,7 +157,7 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
     user.totp_last_step = step
     user.totp_enrolled_at = utcnow()
     audit.record("two_factor.enrol", object_type="user", object_id=user.id,
-                 summary=f"{user.username} turned on two-step sign-in")
+                 summary=audit.N_("%(username)s turned on two-step sign-in"), params={"username": user.username})
     return new_recovery_codes(user)
 
 
@@ -172,14 +172,14 @@ def disable(user: User) -> None:
     """The user turns two-step sign-in off (the view has checked a code and the role)."""
     _remove(user)
     audit.record("two_factor.disable", object_type="user", object_id=user.id,
-                 summary=f"{user.username} turned off two-step sign-in")
+                 summary=audit.N_("%(username)s turned off two-step sign-in"), params={"username": user.username})
 
 
 def reset(user: User, *, actor: User | None) -> None:
     """An admin (or the command line) removes a user's two-step sign-in, e.g. after a lost phone."""
     _remove(user)
     audit.record("two_factor.reset", object_type="user", object_id=user.id, actor=actor,
-                 summary=f"reset the two-step sign-in of {user.username}")
+                 summary=audit.N_("reset the two-step sign-in of %(username)s"), params={"username": user.username})
 
 
 class Pending(NamedTuple):

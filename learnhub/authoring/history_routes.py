@@ -45,7 +45,7 @@ def restore(slug: str, key: str, number: int):
     except LookupError:
         abort(404)
     audit.record("module.restore", object_type="course", object_id=course.id,
-                 summary=f"{slug}: {key} restored from revision {number}")
+                 summary=audit.N_("%(slug)s: %(key)s restored from revision %(number)s"), params={"slug": slug, "key": key, "number": number})
     db.session.commit()
     flash(_("Revision %(old)d is current again, as revision %(new)d. Nothing was removed from the history.",
             old=number, new=restored.number if restored else number), "success")

@@ -28,7 +28,7 @@ def media_page(slug: str):
             form.file.errors = [media.refusal_message(exc)]
             status = 400
         else:
-            audit.record("module.media", object_type="course", object_id=course.id, summary=f"{slug}: uploaded {item.path}")
+            audit.record("module.media", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: uploaded %(path)s"), params={"slug": slug, "path": item.path})
             db.session.commit()
             flash(_("%(name)s was uploaded. Insert it in a lesson with the toolbar's image list.", name=item.path), "success")
             return redirect(url_for("authoring.media_page", slug=slug))
@@ -56,7 +56,7 @@ def delete_media(slug: str, name: str):
         flash(_("%(name)s is still used by a lesson (in the draft or in what members see), so it was kept.",
                 name=name), "error")
     else:
-        audit.record("module.media_delete", object_type="course", object_id=course.id, summary=f"{slug}: deleted {name}")
+        audit.record("module.media_delete", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: deleted %(name)s"), params={"slug": slug, "name": name})
         db.session.commit()
         flash(_("%(name)s was deleted.", name=name), "success")
     return redirect(url_for("authoring.media_page", slug=slug))

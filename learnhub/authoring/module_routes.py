@@ -46,7 +46,7 @@ def new():
                 slug=slug, title=form.title.data, kind=CourseKind(form.kind.data), summary=form.summary.data,
                 owner_unit_id=form.owner_unit.data, shared_down=form.shared_down.data, author=current_user,
             )
-            audit.record("module.create", object_type="course", object_id=course.id, summary=f"created {slug}")
+            audit.record("module.create", object_type="course", object_id=course.id, summary=audit.N_("created %(slug)s"), params={"slug": slug})
             db.session.commit()
             flash(_("The module was created as a draft. Add its lessons, then publish it."), "success")
             return redirect(url_for("authoring.module", slug=slug))
@@ -77,7 +77,7 @@ def import_zip():
                         report, owner_unit_id=form.owner_unit.data if existing is None else None, force=True,
                         author=current_user, publish_now=False)
                     audit.record("module.import", object_type="course", object_id=result.course.id,
-                                 summary=f"imported {result.course.slug} from a zip as a draft")
+                                 summary=audit.N_("imported %(slug)s from a zip as a draft"), params={"slug": result.course.slug})
                     db.session.commit()
                     flash(_("The module was imported as a draft. Check it, then publish it."), "success")
                     return redirect(url_for("authoring.module", slug=result.course.slug))
@@ -116,7 +116,7 @@ def settings(slug: str):
         if form.validate():
             if form.owner_unit.data != course.owner_unit_id or form.shared_down.data != course.shared_down:
                 audit.record("module.owner", object_type="course", object_id=course.id,
-                             summary=f"{slug}: owner {course.owner_unit_id} -> {form.owner_unit.data}")
+                             summary=audit.N_("%(slug)s: owner %(owner_unit_id)s -> %(data)s"), params={"slug": slug, "owner_unit_id": course.owner_unit_id, "data": form.owner_unit.data})
                 course.owner_unit_id, course.shared_down = form.owner_unit.data, form.shared_down.data
             return editor.save(course, drafts.COURSE_FILE, editing.settings_text(form), form,
                                "authoring/settings.html", url_for("authoring.module", slug=slug))

@@ -47,7 +47,7 @@ def request_review(slug: str):
     except publishing.DraftRefused:
         flash(_("Correct the problems listed below before asking for review."), "error")
         return redirect(url_for("authoring.module", slug=slug))
-    audit.record("module.review_request", object_type="course", object_id=course.id, summary=f"{slug}: review asked")
+    audit.record("module.review_request", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: review asked"), params={"slug": slug})
     db.session.commit()
     flash(_("Review was asked for. Another propagandist or committee member can now publish."), "success")
     return redirect(url_for("authoring.module", slug=slug))

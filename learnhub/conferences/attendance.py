@@ -170,7 +170,7 @@ def _audit(conference: Conference, member: User, before: AttendanceStatus | None
     audit.record(
         "attendance.check_in" if method == CheckInMethod.self_check_in else "attendance.mark",
         object_type="conference", object_id=conference.id,
-        summary=f"{member.full_name} ({member.username}): {after.value} at {conference.title}",
+        summary=audit.N_("%(full_name)s (%(username)s): %(value)s at %(title)s"), params={"full_name": member.full_name, "username": member.username, "value": after.value, "title": conference.title},
         before={"user_id": member.id, "status": before.value if before else None},
         after={"user_id": member.id, "status": after.value, "method": method.value},
     )
@@ -207,7 +207,7 @@ def add_guest(conference: Conference, *, kind: GuestKind, name: str = "", organi
     db.session.add(guest)
     db.session.flush()
     audit.record("conference.guest_add", object_type="conference", object_id=conference.id,
-                 summary=f"guest at {conference.title}: {name or '-'} ({kind.value})",
+                 summary=audit.N_("guest at %(title)s: %(value)s (%(value2)s)"), params={"title": conference.title, "value": (name or '-'), "value2": kind.value},
                  after={"guest_id": guest.id, "kind": kind.value, "name": name, "organisation": organisation})
     return guest, True
 
@@ -217,7 +217,7 @@ def remove_guest(conference: Conference, guest: ConferenceGuest) -> None:
     if conference.cancelled_at is not None:
         raise AttendanceRefused("cancelled")
     audit.record("conference.guest_remove", object_type="conference", object_id=conference.id,
-                 summary=f"removed guest {guest.name or '-'} from {conference.title}",
+                 summary=audit.N_("removed guest %(value)s from %(title)s"), params={"value": (guest.name or '-'), "title": conference.title},
                  before={"guest_id": guest.id, "kind": guest.kind.value, "name": guest.name,
                          "organisation": guest.organisation})
     db.session.delete(guest)
@@ -235,5 +235,5 @@ def set_head_counts(conference: Conference, *, civil_servants: int, citizens: in
         return False
     conference.unnamed_civil_servants, conference.unnamed_citizens = civil_servants, citizens
     audit.record("conference.head_counts", object_type="conference", object_id=conference.id,
-                 summary=f"unnamed participants at {conference.title}", before=before, after=after)
+                 summary=audit.N_("unnamed participants at %(title)s"), params={"title": conference.title}, before=before, after=after)
     return True

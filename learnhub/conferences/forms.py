@@ -18,8 +18,9 @@ from learnhub.conferences.attendance import MAX_HEAD_COUNT
 from learnhub.conferences.labels import ATTENDANCE_STATUSES, GUEST_KINDS
 from learnhub.conferences.models import AttendanceStatus, GuestKind
 from learnhub.conferences.services import LOCAL, LONGEST
-from learnhub.forms import options
+from learnhub.forms import WithinYears, options
 from learnhub.labels import PLAN_FORMS
+from learnhub.numbers import MAX_ID
 from learnhub.plans.models import StudyForm
 
 # The browser's datetime-local value first, so the field shows what it was given.
@@ -32,9 +33,9 @@ class ConferenceForm(FlaskForm):
     unit = SelectField(_l("Organised by"), coerce=int)
     plan = SelectField(_l("Under the study plan"), coerce=int, default=0)
     starts_at = DateTimeLocalField(_l("Starts at"), format=LOCAL_FORMATS, tz=LOCAL, validators=[
-        InputRequired(message=_l("Enter the date and time it starts"))])
+        InputRequired(message=_l("Enter the date and time it starts")), WithinYears()])
     ends_at = DateTimeLocalField(_l("Ends at"), format=LOCAL_FORMATS, tz=LOCAL, validators=[
-        InputRequired(message=_l("Enter the date and time it ends"))])
+        InputRequired(message=_l("Enter the date and time it ends")), WithinYears()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     form = SelectField(_l("Form"), default=StudyForm.in_person.value,
                        choices=options((f.value, PLAN_FORMS[f]) for f in StudyForm))
@@ -58,7 +59,7 @@ class ConferenceForm(FlaskForm):
 class MarkForm(FlaskForm):
     """One tap on the roster: a member and their mark."""
 
-    member = IntegerField(validators=[InputRequired()])
+    member = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     status = SelectField(choices=options((s.value, ATTENDANCE_STATUSES[s]) for s in AttendanceStatus))
 
 

@@ -26,6 +26,7 @@ from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.markdown import render_markdown
+from learnhub.numbers import query_id, query_page
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access as plan_access
@@ -55,14 +56,14 @@ def conference_labels() -> dict:
 def index():
     """Upcoming conferences first (soonest first), then past ones (latest first), in the viewer's scope."""
     statement = access.visible_conferences(current_user)
-    plan_id = request.args.get("plan", type=int)
+    plan_id = query_id("plan")
     plan = plan_access.get_plan_or_404(plan_id, current_user) if plan_id else None
     if plan is not None:
         statement = statement.where(Conference.plan_id == plan.id)
     now = utcnow()
     upcoming = db.session.scalars(statement.where(Conference.ends_at >= now).order_by(Conference.starts_at)).all()
     past = db.paginate(statement.where(Conference.ends_at < now).order_by(Conference.starts_at.desc()),
-                       per_page=PER_PAGE, max_per_page=PER_PAGE)
+                       page=query_page(), per_page=PER_PAGE, max_per_page=PER_PAGE)
     ids = [c.id for c in upcoming] + [c.id for c in past.items]
     present = dict(db.session.execute(
         sa.select(Attendance.conference_id, sa.func.count())
@@ -113,7 +114,7 @@ def new():
     form = ConferenceForm()
     _prepare(form)
     if request.method == "GET":
-        wanted = request.args.get("plan", type=int)
+        wanted = query_id("plan")
         form.plan.data = wanted if wanted in {c.value for c in form.plan.choices} else 0
     elif form.validate_on_submit():
         unit = get_unit_in_scope_or_404(form.unit.data)

@@ -83,7 +83,7 @@ def create_conference(
     db.session.add(conference)
     db.session.flush()
     audit.record("conference.create", object_type="conference", object_id=conference.id,
-                 summary=f"created conference {conference.title}", after=_snapshot(conference))
+                 summary=audit.N_("created conference %(title)s"), params={"title": conference.title}, after=_snapshot(conference))
     return conference
 
 
@@ -118,7 +118,7 @@ def update_conference(
     if after == before:
         return False
     audit.record("conference.update", object_type="conference", object_id=conference.id,
-                 summary=f"changed conference {conference.title}", before=before, after=after)
+                 summary=audit.N_("changed conference %(title)s"), params={"title": conference.title}, before=before, after=after)
     return True
 
 
@@ -128,7 +128,7 @@ def cancel_conference(conference: Conference, *, now: dt.datetime | None = None)
         return False
     conference.cancelled_at = now or utcnow()
     audit.record("conference.cancel", object_type="conference", object_id=conference.id,
-                 summary=f"cancelled conference {conference.title}")
+                 summary=audit.N_("cancelled conference %(title)s"), params={"title": conference.title})
     return True
 
 
@@ -136,5 +136,5 @@ def regenerate_token(conference: Conference) -> str:
     """A new check-in link: QR codes shown or printed before stop working."""
     conference.check_in_token = new_token()
     audit.record("conference.token", object_type="conference", object_id=conference.id,
-                 summary=f"new check-in link for {conference.title}")
+                 summary=audit.N_("new check-in link for %(title)s"), params={"title": conference.title})
     return conference.check_in_token

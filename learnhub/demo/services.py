@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
 from learnhub.plans.models import PlanStatus, StudyPlan
+from learnhub.quizzes.attempts import AttemptRefused
 from learnhub.plans.services import create_plan, set_status
 from learnhub.resources import resource_dir
 from learnhub.text import fold, name_sort_key
@@ -80,10 +82,20 @@ def build_demo(password: str, seed: int = 2021) -> DemoSummary:
     slugs = _import_shipped_courses()
     if created:
         _add_progress(rng, created)
-        add_quiz_attempts(rng, created)
-    _add_open_plan(root)
-    add_year_activity(rng, root)
+        _or_skip("quiz attempts", add_quiz_attempts, rng, created)
+    _or_skip("the open plan", _add_open_plan, root)
+    _or_skip("the year's activity", add_year_activity, rng, root)
     return DemoSummary(units=len(cells) + 1, members_created=len(created), courses=slugs)
+
+
+def _or_skip(what: str, step: Callable[..., object], *args: object) -> None:
+    """Run an optional step in a savepoint; when the database refuses it (a quiz with no attempts
+    left, a plan the rules refuse), undo just that step and say so on stderr."""
+    try:
+        with db.session.begin_nested():
+            step(*args)
+    except (AttemptRefused, ValueError) as refused:
+        print(f"demo: {what} skipped: {type(refused).__name__}: {refused}", file=sys.stderr)
 
 
 def _add_members(

@@ -118,7 +118,7 @@ def edit(post: Post, *, editor: User, body: str, now: dt.datetime | None = None)
     text, html = _body(body)
     if text == post.body:
         return
-    audit.record("post.edit", object_type="post", object_id=post.id, summary=f"edited post {post.id}",
+    audit.record("post.edit", object_type="post", object_id=post.id, summary=audit.N_("edited post %(id)s"), params={"id": post.id},
                  before={"body": post.body}, after={"body": text}, actor=editor)
     post.body, post.body_html, post.edited_at = text, html, now
     db.session.flush()
@@ -149,7 +149,7 @@ def accept(answer: Post, *, actor: User, reach: Reach | None = None) -> bool:
                        .values(accepted_at=None).execution_options(synchronize_session="fetch"))
     answer.accepted_at = now
     audit.record("post.accept", object_type="post", object_id=answer.id,
-                 summary=f"marked post {answer.id} as the answer to question {question.id}", actor=actor)
+                 summary=audit.N_("marked post %(id)s as the answer to question %(id2)s"), params={"id": answer.id, "id2": question.id}, actor=actor)
     if actor.id != question.author_id:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             _notify(question, _("Your question has an answer"), _excerpt(answer))
@@ -176,7 +176,7 @@ def set_pinned(question: Post, *, actor: User, pinned: bool, reach: Reach | None
         raise PostRefused("only a visible, answered question is pinned")
     question.pinned_at = utcnow() if pinned else None
     audit.record("post.pin" if pinned else "post.unpin", object_type="post", object_id=question.id,
-                 summary=f"{'pinned' if pinned else 'unpinned'} question {question.id} to the FAQ", actor=actor)
+                 summary=audit.N_("pinned question %(id)s to the FAQ") if pinned else audit.N_("unpinned question %(id)s from the FAQ"), params={"id": question.id}, actor=actor)
     db.session.flush()
     return True
 
@@ -197,7 +197,7 @@ def hide(post: Post, *, moderator: User, reason: str, reach: Reach | None = None
         return False
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), moderator.id, reason
     audit.record("post.hide", object_type="post", object_id=post.id,
-                 summary=f"hid post {post.id}: {reason}", before={"hidden": False},
+                 summary=audit.N_("hid post %(id)s: %(reason)s"), params={"id": post.id, "reason": reason}, before={"hidden": False},
                  after={"hidden": True, "reason": reason}, actor=moderator)
     db.session.flush()
     return True
@@ -208,7 +208,7 @@ def unhide(post: Post, *, moderator: User, reach: Reach | None = None) -> bool:
     _moderated(post, moderator, reach)
     if post.hidden_at is None:
         return False
-    audit.record("post.unhide", object_type="post", object_id=post.id, summary=f"showed post {post.id} again",
+    audit.record("post.unhide", object_type="post", object_id=post.id, summary=audit.N_("showed post %(id)s again"), params={"id": post.id},
                  before={"hidden": True, "reason": post.hidden_reason, "hidden_by_id": post.hidden_by_id},
                  after={"hidden": False}, actor=moderator)
     post.hidden_at, post.hidden_by_id, post.hidden_reason = None, None, ""

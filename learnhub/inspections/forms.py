@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from learnhub.forms import options
+from learnhub.forms import coerce_id, options
 from learnhub.inspections.evaluation import Mark
 from learnhub.inspections.models import Conclusion
 
@@ -33,9 +33,9 @@ LATEST = dt.date(2100, 12, 31)
 
 class InspectionForm(FlaskForm):
     # Units and plans are checked against the viewer's scope in the view (404 outside it).
-    unit = SelectField(_l("Unit inspected"), coerce=int, validate_choice=False,
+    unit = SelectField(_l("Unit inspected"), coerce=coerce_id, validate_choice=False,
                        validators=[InputRequired(message=_l("Choose the unit inspected"))])
-    plan = SelectField(_l("Study plan (optional)"), coerce=int, validate_choice=False, default=0)
+    plan = SelectField(_l("Study plan (optional)"), coerce=coerce_id, validate_choice=False, default=0)
     held_on = DateField(_l("Date of the inspection"), validators=[InputRequired(message=_l("Enter the date of the inspection"))])
     inspectors = StringField(_l("Inspected by"), validators=[
         DataRequired(message=_l("Enter who carried out the inspection")), Length(max=500)])

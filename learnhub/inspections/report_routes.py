@@ -1,7 +1,7 @@
 """The yearly evaluation of units, the view over the term, and the propagandists' roster, with downloads."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_login import current_user
 
 from learnhub.auth.models import Role
@@ -18,6 +18,7 @@ from learnhub.inspections.models import Conclusion
 from learnhub.inspections.routes import bp
 from learnhub.inspections.team import propagandist_roster
 from learnhub.orgs.access import get_chosen_unit_or_404
+from learnhub.numbers import query_id, query_year
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
@@ -34,8 +35,8 @@ ROLES_VI = {Role.member: "Thành viên", Role.propagandist: "Tuyên truyền vi�
 
 def _unit_and_year() -> tuple[Unit, int]:
     """The unit asked for (in the viewer's scope, 404 otherwise; their first unit by default) and the year."""
-    unit_id = request.args.get("unit", type=int)
-    year = request.args.get("year", type=int) or local_today().year
+    unit_id = query_id("unit")
+    year = query_year() or local_today().year
     if not 1945 <= year <= 2100:
         abort(400)
     return get_chosen_unit_or_404(unit_id, current_user), year

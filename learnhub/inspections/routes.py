@@ -18,6 +18,7 @@ from learnhub.inspections.forms import (
     InspectionForm,
 )
 from learnhub.inspections.models import Conclusion
+from learnhub.numbers import query_id, query_page, query_year
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access as plan_access
 from learnhub.plans.member_plans import local_today
@@ -34,10 +35,10 @@ def _labels() -> dict:
 @bp.get("/")
 @roles_required(Role.committee)
 def index():
-    unit_id = request.args.get("unit", type=int)
+    unit_id = query_id("unit")
     if unit_id is not None:
         get_unit_in_scope_or_404(unit_id)
-    year = request.args.get("year", type=int)
+    year = query_year()
     if year is not None and not 1945 <= year <= 2100:
         abort(400)
     conclusion = request.args.get("conclusion") or None
@@ -45,7 +46,7 @@ def index():
         abort(400)
     statement = services.visible_inspections(current_user, unit_id=unit_id, year=year,
                                              conclusion=Conclusion(conclusion) if conclusion else None)
-    page = db.paginate(statement, per_page=50, max_per_page=50)
+    page = db.paginate(statement, page=query_page(), per_page=50, max_per_page=50)
     return render_template("inspections/index.html", page=page, paths=unit_paths(), unit_id=unit_id, year=year,
                            conclusion=conclusion, unit_choices=units_in_scope(current_user))
 
@@ -73,7 +74,7 @@ def new():
     form = InspectionForm()
     _prepare(form)
     if request.method == "GET":
-        form.unit.data = request.args.get("unit", type=int)
+        form.unit.data = query_id("unit")
         form.held_on.data = form.held_on.data or local_today()
     elif form.validate_on_submit():
         inspection = services.create_inspection(**_values(form), by=current_user)

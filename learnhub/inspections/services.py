@@ -51,7 +51,7 @@ def create_inspection(*, unit: Unit, plan: StudyPlan | None, held_on: dt.date, i
     db.session.add(inspection)
     db.session.flush()
     audit.record("inspection.create", object_type="inspection", object_id=inspection.id,
-                 summary=f"recorded an inspection of {unit.name} on {held_on:%d/%m/%Y}", after=_state(inspection))
+                 summary=audit.N_("recorded an inspection of %(name)s on %(held_on)s"), params={"name": unit.name, "held_on": f"{held_on:%d/%m/%Y}"}, after=_state(inspection))
     return inspection
 
 
@@ -70,14 +70,14 @@ def update_inspection(inspection: Inspection, *, unit: Unit, plan: StudyPlan | N
         inspection.follow_up_done_at, inspection.follow_up_note = None, ""
     db.session.flush()
     audit.record("inspection.update", object_type="inspection", object_id=inspection.id,
-                 summary=f"changed the inspection of {unit.name} on {held_on:%d/%m/%Y}",
+                 summary=audit.N_("changed the inspection of %(name)s on %(held_on)s"), params={"name": unit.name, "held_on": f"{held_on:%d/%m/%Y}"},
                  before=before, after=_state(inspection))
 
 
 def delete_inspection(inspection: Inspection) -> None:
     """Delete a mistaken record; the audit log keeps what it said."""
     audit.record("inspection.delete", object_type="inspection", object_id=inspection.id,
-                 summary=f"deleted the inspection of {inspection.held_on:%d/%m/%Y}", before=_state(inspection))
+                 summary=audit.N_("deleted the inspection of %(held_on)s"), params={"held_on": f"{inspection.held_on:%d/%m/%Y}"}, before=_state(inspection))
     db.session.delete(inspection)
     db.session.flush()
 
@@ -93,7 +93,7 @@ def complete_follow_up(inspection: Inspection, note: str, when: dt.datetime | No
     inspection.follow_up_note = note.strip()
     db.session.flush()
     audit.record("inspection.follow_up_done", object_type="inspection", object_id=inspection.id,
-                 summary="marked the follow-up done", before=before, after=_state(inspection))
+                 summary=audit.N_("marked the follow-up done"), params={}, before=before, after=_state(inspection))
 
 
 def visible_inspections(viewer: User, *, unit_id: int | None = None, year: int | None = None,

@@ -87,7 +87,7 @@ def _written(rows: int) -> None:
 
 
 @members_cli.command("anonymise")
-@click.option("--years", type=click.IntRange(min=1), default=None,
+@click.option("--years", type=click.IntRange(min=1, max=200), default=None,
               help="Former members gone longer than this many years (default: LEARNHUB_ANONYMISE_AFTER_YEARS or 5).")
 @click.option("--dry-run", is_flag=True, help="Only say how many would be anonymised.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

@@ -37,7 +37,7 @@ def member_list_response(members: Sequence[User], paths: dict[int, str], fmt: st
     """The download, audited: member lists carry personal data."""
     rows = member_rows(members, paths)
     audit.record("members.export", object_type="member_list", object_id=None,
-                 summary=f"exported {len(rows)} members as {fmt}")
+                 summary=audit.N_("exported %(count)s members as %(fmt)s"), params={"count": len(rows), "fmt": fmt})
     return table_response(fmt, "danh-sach-dang-vien", HEADERS, rows)
 
 

@@ -198,7 +198,7 @@ def apply_member_import(
             if progress is not None:
                 progress(written)
     audit.record("members.import", object_type="unit", object_id=plan.base_unit_id, actor=actor,
-                 summary=f"imported {plan.filename}: {created} new, {updated} updated",
+                 summary=audit.N_("imported %(filename)s: %(created)s new, %(updated)s updated"), params={"filename": plan.filename, "created": created, "updated": updated},
                  after={"created": created, "updated": updated, "file": plan.filename})
     db.session.flush()
     return created, updated

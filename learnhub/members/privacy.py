@@ -66,6 +66,6 @@ def anonymise(user_ids: list[int]) -> int:
             execution_options={"synchronize_session": False},
         )
     audit.record("members.anonymise", object_type="user", object_id=None,
-                 summary=f"anonymised {len(user_ids)} former members", after={"count": len(user_ids)})
+                 summary=audit.N_("anonymised %(count)s former members"), params={"count": len(user_ids)}, after={"count": len(user_ids)})
     db.session.flush()
     return len(user_ids)

@@ -10,6 +10,7 @@ from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.members import exports, services
 from learnhub.members.access import get_editable_member_or_404, get_member_or_404, may_change_account, may_edit_member
+from learnhub.numbers import query_page
 from learnhub.members.forms import (
     AccountForm,
     MemberFilterForm,
@@ -43,7 +44,7 @@ def _filters() -> tuple[MemberFilterForm, services.MemberFilter]:
 @roles_required(Role.committee)
 def index():
     form, filters = _filters()
-    page = db.paginate(services.members_query(current_user, filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(services.members_query(current_user, filters), page=query_page(), per_page=PER_PAGE, max_per_page=PER_PAGE)
     return render_template("members/index.html", form=form, page=page, paths=unit_paths())
 
 

@@ -75,7 +75,7 @@ def reset_password(member: User) -> str:
     member.set_password(password)
     member.must_change_password = True
     audit.record("password.reset", object_type="user", object_id=member.id,
-                 summary=f"reset the password of {member.username}")
+                 summary=audit.N_("reset the password of %(username)s"), params={"username": member.username})
     return password
 
 
@@ -87,7 +87,7 @@ def change_account(member: User, *, role: Role, active: bool) -> None:
     after = {"role": role.value, "active": active}
     if before != after:
         audit.record("account.change", object_type="user", object_id=member.id,
-                     summary=f"{member.username}: role {role.value}, active {active}", before=before, after=after)
+                     summary=audit.N_("%(username)s: role %(value)s, active %(active)s"), params={"username": member.username, "value": role.value, "active": active}, before=before, after=after)
 
 
 def change_own_password(user: User, new_password: str) -> None:
@@ -105,7 +105,7 @@ def transfer_member(member: User, to_unit: Unit, *, effective_on: dt.date, reaso
         recorded_by_id=actor.id if actor else None,
     ))
     audit.record("member.transfer", object_type="user", object_id=member.id,
-                 summary=f"transferred {member.username} to {to_unit.name}",
+                 summary=audit.N_("transferred %(username)s to %(name)s"), params={"username": member.username, "name": to_unit.name},
                  before={"unit_id": from_unit_id}, after={"unit_id": to_unit.id})
 
 
@@ -120,7 +120,7 @@ def set_member_status(
         status=status, reason=reason, recorded_by_id=actor.id if actor else None,
     ))
     audit.record("member.status", object_type="user", object_id=member.id,
-                 summary=f"{member.username}: {before.value} -> {status.value}",
+                 summary=audit.N_("%(username)s: %(value)s -> %(value2)s"), params={"username": member.username, "value": before.value, "value2": status.value},
                  before={"status": before.value}, after={"status": status.value})
 
 
@@ -158,5 +158,5 @@ def issue_first_passwords(
         groups.setdefault(paths[member.unit_id], []).append((member, password))
     if members:
         audit.record("password.slips", object_type="unit", object_id=unit.id,
-                     summary=f"issued {len(members)} temporary passwords in {unit.name}")
+                     summary=audit.N_("issued %(count)s temporary passwords in %(name)s"), params={"count": len(members), "name": unit.name})
     return sorted(groups.items())

@@ -44,13 +44,13 @@ def assign(person: User, unit: Unit) -> UnitAssignment:
     db.session.add(assignment)
     db.session.flush()
     audit.record("assignment.add", object_type="user", object_id=person.id,
-                 summary=f"{person.username} responsible for {unit.name}", after={"unit_id": unit.id})
+                 summary=audit.N_("%(username)s responsible for %(name)s"), params={"username": person.username, "name": unit.name}, after={"unit_id": unit.id})
     return assignment
 
 
 def unassign(assignment: UnitAssignment) -> None:
     audit.record("assignment.remove", object_type="user", object_id=assignment.user_id,
-                 summary=f"no longer responsible for {assignment.unit.name}", before={"unit_id": assignment.unit_id})
+                 summary=audit.N_("no longer responsible for %(name)s"), params={"name": assignment.unit.name}, before={"unit_id": assignment.unit_id})
     db.session.delete(assignment)
 
 

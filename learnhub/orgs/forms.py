@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from learnhub.forms import options
+from learnhub.forms import coerce_id, options
 from learnhub.labels import UNIT_KINDS
 from learnhub.orgs.models import UnitKind
 
@@ -26,5 +26,5 @@ class MoveForm(FlaskForm):
 
 class AssignmentForm(FlaskForm):
     # The view checks scope itself and answers 404 for anything outside it.
-    user = SelectField(_l("Committee member"), coerce=int, validate_choice=False)
-    unit = SelectField(_l("Responsible for"), coerce=int, validate_choice=False)
+    user = SelectField(_l("Committee member"), coerce=coerce_id, validate_choice=False)
+    unit = SelectField(_l("Responsible for"), coerce=coerce_id, validate_choice=False)

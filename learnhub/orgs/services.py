@@ -115,7 +115,7 @@ def create_unit(*, name: str, kind: UnitKind, parent: Unit | None) -> Unit:
     unit = Unit(name=_check_name(name, parent.id if parent else None), kind=kind, parent=parent)
     db.session.add(unit)
     db.session.flush()
-    audit.record("unit.create", object_type="unit", object_id=unit.id, summary=f"created {unit_path(unit)}",
+    audit.record("unit.create", object_type="unit", object_id=unit.id, summary=audit.N_("created %(value)s"), params={"value": unit_path(unit)},
                  after={"name": unit.name, "kind": kind.value, "parent_id": unit.parent_id})
     return unit
 
@@ -125,7 +125,7 @@ def rename_unit(unit: Unit, name: str) -> None:
 
     before = unit.name
     unit.name = _check_name(name, unit.parent_id, exclude_id=unit.id)
-    audit.record("unit.rename", object_type="unit", object_id=unit.id, summary=f"renamed {before} to {unit.name}",
+    audit.record("unit.rename", object_type="unit", object_id=unit.id, summary=audit.N_("renamed %(before)s to %(name)s"), params={"before": before, "name": unit.name},
                  before={"name": before}, after={"name": unit.name})
 
 
@@ -142,7 +142,7 @@ def move_unit(unit: Unit, new_parent: Unit) -> None:
     _check_name(unit.name, new_parent.id, exclude_id=unit.id)
     before = unit.parent_id
     unit.parent_id = new_parent.id
-    audit.record("unit.move", object_type="unit", object_id=unit.id, summary=f"moved {unit.name}",
+    audit.record("unit.move", object_type="unit", object_id=unit.id, summary=audit.N_("moved %(name)s"), params={"name": unit.name},
                  before={"parent_id": before}, after={"parent_id": new_parent.id})
 
 
@@ -163,4 +163,4 @@ def archive_unit(unit: Unit) -> None:
     if children:
         raise UnitChangeRefused("has_children")
     unit.archived_at = utcnow()
-    audit.record("unit.archive", object_type="unit", object_id=unit.id, summary=f"archived {unit.name}")
+    audit.record("unit.archive", object_type="unit", object_id=unit.id, summary=audit.N_("archived %(name)s"), params={"name": unit.name})

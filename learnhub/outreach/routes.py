@@ -24,6 +24,7 @@ from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.forms import options
+from learnhub.numbers import query_year
 from learnhub.orgs.services import units_in_scope
 from learnhub.outreach import sessions as outreach
 from learnhub.outreach import visits as counting
@@ -86,7 +87,7 @@ def public_media(slug: str, name: str):
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
+    year = query_year(ignore_bad=True)
     return year if year is not None and 2000 <= year <= 2100 else local_today().year
 
 

@@ -55,7 +55,7 @@ def create_session(*, created_by: User, **values: Any) -> OutreachSession:
     db.session.add(outreach)
     db.session.flush()
     audit.record("outreach.create", object_type="outreach_session", object_id=outreach.id,
-                 summary=f"recorded {outreach.organisation}: {outreach.title} ({outreach.head_count})",
+                 summary=audit.N_("recorded %(organisation)s: %(title)s (%(head_count)s)"), params={"organisation": outreach.organisation, "title": outreach.title, "head_count": outreach.head_count},
                  after=_snapshot(outreach))
     return outreach
 
@@ -67,13 +67,13 @@ def update_session(outreach: OutreachSession, **values: Any) -> None:
         setattr(outreach, name, value)
     db.session.flush()
     audit.record("outreach.update", object_type="outreach_session", object_id=outreach.id,
-                 summary=f"changed {outreach.organisation}: {outreach.title}", before=before, after=_snapshot(outreach))
+                 summary=audit.N_("changed %(organisation)s: %(title)s"), params={"organisation": outreach.organisation, "title": outreach.title}, before=before, after=_snapshot(outreach))
 
 
 def delete_session(outreach: OutreachSession) -> None:
     """Delete a session, keeping what it said in the audit log. Only flushes."""
     audit.record("outreach.delete", object_type="outreach_session", object_id=outreach.id,
-                 summary=f"deleted {outreach.organisation}: {outreach.title} ({outreach.head_count})",
+                 summary=audit.N_("deleted %(organisation)s: %(title)s (%(head_count)s)"), params={"organisation": outreach.organisation, "title": outreach.title, "head_count": outreach.head_count},
                  before=_snapshot(outreach))
     db.session.delete(outreach)
     db.session.flush()

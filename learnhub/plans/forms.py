@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnhub.auth.models import Category
-from learnhub.forms import options
+from learnhub.forms import coerce_id, options
 from learnhub.labels import CATEGORIES, CRITERIA, PLAN_FORMS
 from learnhub.plans.models import Criterion, StudyForm
 
@@ -54,7 +54,7 @@ class PlanForm(FlaskForm):
     rule = RadioField(_l("Rule"), default="all", choices=options([("all", _l("All of these")), ("any", _l("Any of these"))]))
     target_percent = DecimalField(_l("Target study rate (%)"), default=98, places=1,
                                   validators=[DataRequired(), NumberRange(min=1, max=100)])
-    responsible = SelectField(_l("Committee member responsible"), coerce=int, validate_choice=False)
+    responsible = SelectField(_l("Committee member responsible"), coerce=coerce_id, validate_choice=False)
 
     def validate_due_on(self, field) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, flash, has_request_context, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from learnhub.auth.models import Role
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
+from learnhub.numbers import query_id
 from learnhub.plans import access
 from learnhub.plans.reminders import ReminderRefused, send_reminders
 from learnhub.security import roles_required
@@ -59,7 +60,7 @@ def mark_read():
 @roles_required(Role.committee)
 def remind(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit = access.get_dashboard_unit_or_404(plan, request.args.get("unit", type=int), current_user)
+    unit = access.get_dashboard_unit_or_404(plan, query_id("unit"), current_user)
     try:
         count = send_reminders(plan, unit, current_user)
     except ReminderRefused:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
+from learnhub.numbers import query_id
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, reflections
 from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus, StudyPlan
@@ -56,7 +57,7 @@ def mine(plan_id: int):
 @roles_required(Role.committee)
 def queue(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    unit = get_unit_in_scope_or_404(request.args.get("unit", type=int) or access.default_unit(plan, current_user))
+    unit = get_unit_in_scope_or_404(query_id("unit") or access.default_unit(plan, current_user))
     groups: dict[int, list[tuple[Reflection, User]]] = {}
     for reflection, author in reflections.awaiting_review(plan, unit.id):
         groups.setdefault(author.unit_id, []).append((reflection, author))

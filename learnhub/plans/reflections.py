@@ -151,7 +151,7 @@ def _review(reflection: Reflection, reviewer: User, status: ReflectionStatus, co
     reflection.review_comment = comment
     action = "reflection.accept" if status == ReflectionStatus.accepted else "reflection.return"
     audit.record(action, object_type="reflection", object_id=reflection.id,
-                 summary=f"{status.value} the reflection of {author.username} for plan {reflection.plan_id}",
+                 summary=audit.N_("%(value)s the reflection of %(username)s for plan %(plan_id)s"), params={"value": status.value, "username": author.username, "plan_id": reflection.plan_id},
                  before={"status": ReflectionStatus.submitted.value},
                  after={"status": status.value, "comment": comment}, actor=reviewer)
     return author

@@ -96,7 +96,7 @@ def send_reminders(plan: StudyPlan, unit: Unit, actor: User | None, today: dt.da
     db.session.flush()
     audit.record(
         "plan.remind", object_type="plan", object_id=plan.id, actor=actor,
-        summary=f"reminded {len(members)} members of {unit.name} about plan {plan.title}",
+        summary=audit.N_("reminded %(count)s members of %(name)s about plan %(title)s"), params={"count": len(members), "name": unit.name, "title": plan.title},
         after={"unit_id": unit.id, "reminded": len(members), "emailed": emailed},
     )
     return len(members)

@@ -18,6 +18,7 @@ from learnhub.extensions import db
 from learnhub.figures import pool
 from learnhub.forms import options
 from learnhub.orgs.access import get_chosen_unit_or_404
+from learnhub.numbers import query_id, query_year
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
@@ -141,7 +142,7 @@ def print_plan(plan_id: int):
 
 def _chosen_unit(plan: StudyPlan) -> Unit:
     """The unit of ``?unit=`` (404 outside the viewer's scope), else the viewer's default for the plan."""
-    return access.get_dashboard_unit_or_404(plan, request.args.get("unit", type=int), current_user)
+    return access.get_dashboard_unit_or_404(plan, query_id("unit"), current_user)
 
 
 @bp.get("/<int:plan_id>")
@@ -173,8 +174,8 @@ def export(plan_id: int, fmt: str):
 @roles_required(Role.committee)
 def overview():
     """Every plan of a year for a unit: each plan's rate, the sub-units side by side, and the trend."""
-    unit = get_chosen_unit_or_404(request.args.get("unit", type=int) or None, current_user)
-    year = request.args.get("year", type=int) or utcnow().year
+    unit = get_chosen_unit_or_404(query_id("unit"), current_user)
+    year = query_year() or utcnow().year
     plans = db.session.scalars(
         access.visible_plans(current_user).where(
             StudyPlan.due_on >= dt.date(year, 1, 1), StudyPlan.due_on <= dt.date(year, 12, 31),

@@ -10,6 +10,7 @@ from learnhub.auth.models import Category
 from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.numbers import MAX_ID
 from learnhub.orgs.models import Unit
 from learnhub.plans.models import (
     DEFAULT_TARGET_RATE,
@@ -71,7 +72,7 @@ def create_plan(
     )
     db.session.add(plan)
     db.session.flush()
-    audit.record("plan.create", object_type="plan", object_id=plan.id, summary=f"created plan {plan.title}")
+    audit.record("plan.create", object_type="plan", object_id=plan.id, summary=audit.N_("created plan %(title)s"), params={"title": plan.title})
     return plan
 
 
@@ -87,14 +88,14 @@ def set_status(plan: StudyPlan, status: PlanStatus) -> None:
         db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
         plan.closed_at = None
     plan.status = status
-    audit.record("plan.status", object_type="plan", object_id=plan.id, summary=f"{plan.title}: {status.value}",
+    audit.record("plan.status", object_type="plan", object_id=plan.id, summary=audit.N_("%(title)s: %(value)s"), params={"title": plan.title, "value": status.value},
                  before={"status": before.value}, after={"status": status.value})
 
 
 def find_plan(spec: str) -> StudyPlan | None:
     """A plan by id, or by its exact title when that is unambiguous."""
-    if spec.isdigit():
-        return db.session.get(StudyPlan, int(spec))
+    if spec.isascii() and spec.isdigit():
+        return db.session.get(StudyPlan, int(spec)) if len(spec) <= 10 and int(spec) <= MAX_ID else None
     found = db.session.scalars(sa.select(StudyPlan).where(StudyPlan.title == spec)).all()
     return found[0] if len(found) == 1 else None
 
@@ -119,6 +120,6 @@ def update_plan(plan: StudyPlan, *, target_units: list[Unit], **values) -> None:
         PlanUnit(unit_id=unit_id) for unit_id in wanted - {t.unit_id for t in plan.target_units}
     ]
     db.session.flush()
-    audit.record("plan.update", object_type="plan", object_id=plan.id, summary=f"changed plan {plan.title}",
+    audit.record("plan.update", object_type="plan", object_id=plan.id, summary=audit.N_("changed plan %(title)s"), params={"title": plan.title},
                  before=before, after={"title": plan.title, "due_on": plan.due_on.isoformat(),
                                        "criteria": list(plan.criteria)})

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange
 
+from learnhub.forms import coerce_id
+
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -14,7 +16,7 @@ class YearReportForm(FlaskForm):
         csrf = False
 
     # The unit is checked against the viewer's scope by the view (404 outside it), not as a choice.
-    unit = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    unit = SelectField(_l("Unit"), coerce=coerce_id, validate_choice=False)
     year = IntegerField(_l("Year"), validators=[NumberRange(
         FIRST_YEAR, LAST_YEAR, message=_l("Enter a year between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
     )])
