@@ -93,7 +93,7 @@ def attempt(attempt_id: int):
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     saved_ids = {a.qid: a.response for a in attempt.answers}
     saved = {e["qid"]: attempts.to_tokens(e, saved_ids[e["qid"]]) for e in attempt.paper if e["qid"] in saved_ids}
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    quiz = db.session.get_one(Quiz, attempt.quiz_id)
     course_slug = get_course_slug(quiz)
     questions = [(entry, attempts.kind_of_entry(entry)) for entry in attempt.paper]
     response = Response(render_template("quizzes/attempt.html", attempt=attempt, saved=saved, slug=course_slug,
@@ -160,7 +160,7 @@ def review(attempt_id: int):
     attempt = get_own_attempt_or_404(attempt_id)
     if attempt.status != AttemptStatus.submitted:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    quiz = db.session.get_one(Quiz, attempt.quiz_id)
     record = attempts.standing(current_user, quiz)
     show = shown_to(current_user, quiz, record)
     answers = {a.qid: a for a in db.session.scalars(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
@@ -186,7 +186,7 @@ def shown_to(user, quiz: Quiz, record: attempts.QuizStanding) -> frozenset[Shown
 
 
 def get_course_slug(quiz: Quiz) -> str:
-    return db.session.get(Course, quiz.course_id).slug
+    return db.session.get_one(Course, quiz.course_id).slug
 
 
 def analysis_scope_or_403(slug: str) -> tuple[Course, Quiz, Any]:

@@ -58,7 +58,7 @@ class Ordering(QuestionKind):
 
     def to_tokens(self, entry: dict[str, Any], response: Any) -> Any:
         tokens = back(entry, "items")
-        return [tokens.get(v, "") for v in response] if isinstance(response, list) else []
+        return [tokens.get(v, "") for v in response] if isinstance(response, list) and any(response) else []
 
     def check(self, question: Question, response: Any) -> Any:
         if response in (None, "", []):
