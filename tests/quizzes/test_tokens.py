@@ -55,10 +55,15 @@ RESPONSES = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
-@given(question=st.sampled_from(TOKEN_KINDS), seed=st.integers(0, 10_000), raw=RESPONSES)
-def test_no_response_scores_unless_it_names_this_attempts_right_tokens(question, seed, raw) -> None:
+@settings(max_examples=600, deadline=None)
+@given(question=st.sampled_from(TOKEN_KINDS), seed=st.integers(0, 10_000), data=st.data())
+def test_no_response_scores_unless_it_names_this_attempts_right_tokens(question, seed, data) -> None:
     entry = entry_of(question, seed)
+    own = [t for table in ("choices", "rights", "items") for t in entry.get(table, {})]
+    atoms = st.sampled_from(RAW_IDS + ANY_TOKEN + own + [""])
+    keys = st.sampled_from(RAW_IDS + own + ["x", ""])
+    raw = data.draw(st.one_of(atoms, st.lists(atoms, max_size=6), st.dictionaries(keys, atoms, max_size=5),
+                              RESPONSES))
     try:
         earned = score(question, entry, raw)
     except InvalidResponse:
