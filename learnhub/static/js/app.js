@@ -106,7 +106,11 @@
       answered.textContent = Array.prototype.filter.call(fieldsets, isAnswered).length;
     }
 
+    /* One save per question at a time: a change made while one is on its way is sent after it, so
+       quick changes (several lists of one question) never race and the last one is what is kept. */
     function save(fieldset) {
+      if (fieldset.saving) { fieldset.pending = true; return; }
+      fieldset.saving = true;
       fetch(url, {
         method: "POST",
         credentials: "same-origin",
@@ -116,6 +120,9 @@
         state.textContent = form.getAttribute(r.ok ? "data-saved-text" : "data-offline-text");
       }).catch(function () {
         state.textContent = form.getAttribute("data-offline-text");
+      }).then(function () {
+        fieldset.saving = false;
+        if (fieldset.pending) { fieldset.pending = false; save(fieldset); }
       });
     }
 
