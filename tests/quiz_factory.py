@@ -30,3 +30,9 @@ def sample_questions(count: int = 12) -> list[Question]:
 
 RIGHT = {"single": "a", "truefalse": "a", "multiple": ["a", "b"], "short": "Lãnh Đạo", "numerical": "98,5",
          "matching": {"0": "0", "1": "1", "2": "2"}}
+
+
+def ordering_question(n: int = 0) -> Question:
+    """An ordering question: four items, written in their right order."""
+    return Question(f"thu-tu-{n}", "ordering", f"Sắp xếp các bước số {n} theo thứ tự.",
+                    items=["Quán triệt", "Xây dựng kế hoạch", "Tổ chức thực hiện", "Kiểm tra, giám sát"])

@@ -1,8 +1,8 @@
 """Every command fails in one line: a refusal ends with ``Error: ...`` and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
-import shutil
 import re
+import shutil
 from pathlib import Path
 
 import click

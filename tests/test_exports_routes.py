@@ -48,7 +48,7 @@ def test_committee_downloads_hold_hostile_names_as_text(app: Flask, client, town
     login(client, "capuy")
     plan_id = create(client, town)
     post(client, f"/plans/{plan_id}/status", {"status": "open"})
-    urls = [f"/members/export.{{fmt}}", f"/plans/{plan_id}/export.{{fmt}}?unit={town['root'].id}",
+    urls = ["/members/export.{fmt}", f"/plans/{plan_id}/export.{{fmt}}?unit={town['root'].id}",
             f"/plans/{plan_id}/missing.{{fmt}}?unit={town['root'].id}", "/inspections/propagandists.{fmt}",
             f"/inspections/evaluation.{{fmt}}?unit={town['root'].id}&year=2026"]
     seen = set()

@@ -7,7 +7,12 @@ from flask_login import current_user
 
 from learnhub import audit
 from learnhub.authoring import bp, drafts, editing
-from learnhub.authoring.access import AUTHORS, get_draft_file_or_404, get_module_or_404, get_revision_or_404
+from learnhub.authoring.access import (
+    AUTHORS,
+    get_draft_file_or_404,
+    get_module_or_404,
+    get_revision_or_404,
+)
 from learnhub.authoring.diff import diff_rows
 from learnhub.authoring.forms import ActionForm
 from learnhub.extensions import db

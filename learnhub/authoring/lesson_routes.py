@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from learnhub.authoring import bp, drafts, editing, editor
 from learnhub.authoring.access import AUTHORS, get_lesson_file_or_404, get_module_or_404
-from learnhub.authoring.forms import ActionForm, LessonForm, ModuleSettingsForm, NewLessonForm, QuizForm
+from learnhub.authoring.forms import (
+    ActionForm,
+    LessonForm,
+    ModuleSettingsForm,
+    NewLessonForm,
+    QuizForm,
+)
 from learnhub.authoring.preview import preview as make_preview
 from learnhub.extensions import db
 from learnhub.security import roles_required

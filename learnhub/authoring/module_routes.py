@@ -12,7 +12,14 @@ from flask_login import current_user
 from learnhub import audit
 from learnhub.authoring import bp, drafts, editing, editor, media, publishing
 from learnhub.authoring.access import AUTHORS, get_module_or_404, owner_unit_choices
-from learnhub.authoring.forms import ActionForm, GiftImportForm, ImportZipForm, ModuleSettingsForm, NewLessonForm, NewModuleForm
+from learnhub.authoring.forms import (
+    ActionForm,
+    GiftImportForm,
+    ImportZipForm,
+    ModuleSettingsForm,
+    NewLessonForm,
+    NewModuleForm,
+)
 from learnhub.authoring.problems import shown_problems
 from learnhub.authoring.uploads import UploadRefused, safe_extract_course_zip
 from learnhub.courses.access import editable_courses, may_take_slug

@@ -23,8 +23,8 @@ from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs.services import get_or_create_unit
 from learnhub.plans.models import PlanStatus, StudyPlan
-from learnhub.quizzes.attempts import AttemptRefused
 from learnhub.plans.services import create_plan, set_status
+from learnhub.quizzes.attempts import AttemptRefused
 from learnhub.resources import resource_dir
 from learnhub.text import fold, name_sort_key
 

@@ -19,7 +19,6 @@ from learnhub import audit
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson
 from learnhub.db import utcnow
-from learnhub.dialogue.models import Post
 from learnhub.dialogue.access import (
     Reach,
     may_accept_answer,
@@ -29,6 +28,7 @@ from learnhub.dialogue.access import (
     post_context,
     reach_of,
 )
+from learnhub.dialogue.models import Post
 from learnhub.extensions import db
 from learnhub.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
 from learnhub.notifications import Notification

@@ -15,7 +15,6 @@ from sqlalchemy.orm import aliased
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson
 from learnhub.db import utcnow
-from learnhub.dialogue.models import Post
 from learnhub.dialogue.access import (
     STAFF,
     Reach,
@@ -26,6 +25,7 @@ from learnhub.dialogue.access import (
     may_moderate_post,
     reach_of,
 )
+from learnhub.dialogue.models import Post
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.study.access import visible_to

@@ -17,8 +17,8 @@ from learnhub.inspections.evaluation import (
 from learnhub.inspections.models import Conclusion
 from learnhub.inspections.routes import bp
 from learnhub.inspections.team import propagandist_roster
-from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.numbers import query_id, query_year
+from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today

@@ -15,10 +15,10 @@ from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.members import uploads
+from learnhub.members.access import get_upload_or_404
 from learnhub.members.forms import ImportUploadForm
 from learnhub.members.importer import apply_member_import, plan_member_import
 from learnhub.orgs.services import units_in_scope
-from learnhub.members.access import get_upload_or_404
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 
 bp = Blueprint("members_import", __name__, url_prefix="/members/import")

@@ -9,8 +9,12 @@ from learnhub.auth.models import Category, MemberStatus, Role
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.members import exports, services
-from learnhub.members.access import get_editable_member_or_404, get_member_or_404, may_change_account, may_edit_member
-from learnhub.numbers import query_page
+from learnhub.members.access import (
+    get_editable_member_or_404,
+    get_member_or_404,
+    may_change_account,
+    may_edit_member,
+)
 from learnhub.members.forms import (
     AccountForm,
     MemberFilterForm,
@@ -18,6 +22,7 @@ from learnhub.members.forms import (
     StatusForm,
     TransferForm,
 )
+from learnhub.numbers import query_page
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 from learnhub.settings import get_setting

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from learnhub import audit
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
+from learnhub.orgs.access import may_assign
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.orgs.services import unit_paths, units_in_scope
-from learnhub.orgs.access import may_assign
 from learnhub.security import limit_to_scope
 
 

@@ -28,8 +28,6 @@ from learnhub.numbers import query_year
 from learnhub.orgs.services import units_in_scope
 from learnhub.outreach import sessions as outreach
 from learnhub.outreach import visits as counting
-from learnhub.outreach.forms import OutreachSessionForm
-from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.outreach.access import (
     courses_for_visits,
     get_public_course_or_404,
@@ -37,6 +35,8 @@ from learnhub.outreach.access import (
     get_session_or_404,
     public_courses,
 )
+from learnhub.outreach.forms import OutreachSessionForm
+from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.outreach.public import unit_labels
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required

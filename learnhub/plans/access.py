@@ -18,7 +18,13 @@ from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, PlanUnit, Reflection, ReflectionStatus, StudyPlan
-from learnhub.security import ancestor_ids, can_oversee, get_unit_in_scope_or_404, in_scope, scope_unit_ids
+from learnhub.security import (
+    ancestor_ids,
+    can_oversee,
+    get_unit_in_scope_or_404,
+    in_scope,
+    scope_unit_ids,
+)
 
 
 def visible_plans(viewer: User) -> sa.Select[tuple[StudyPlan]]:

@@ -17,8 +17,8 @@ from learnhub.exports import FORMATS, sheet_response
 from learnhub.extensions import db
 from learnhub.figures import pool
 from learnhub.forms import options
-from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.numbers import query_id, query_year
+from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services

@@ -2,12 +2,12 @@
 each question tells those who grasp the content from those who do not."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from learnhub.extensions import db
+from learnhub.quizzes.kinds import REGISTRY
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt, QuizQuestion
 
 TOO_EASY = 0.9
@@ -169,18 +169,7 @@ def hardest(quiz: Quiz, scope: sa.Select | list[int] | None = None, limit: int =
 
 
 def _answer_text(question: QuizQuestion | None, key: str) -> str:
-    """A response key as people read it: choice texts rather than ids."""
-    if question is None:
+    """A response key as people read it (choice texts rather than ids): the kind says how."""
+    if question is None or question.kind not in REGISTRY:
         return key
-    choices = {c["id"]: c["text"] for c in question.data.get("choices", [])}
-    if question.kind in ("single", "truefalse", "multiple"):
-        return "; ".join(choices.get(part, part) for part in key.split(","))
-    if question.kind == "matching":
-        pairs = question.data.get("pairs", [])
-        try:
-            chosen = json.loads(key)
-            return "; ".join(f"{pairs[int(left)]['left']} → {pairs[int(right)]['right']}"
-                             for left, right in sorted(chosen.items()))
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-            return key
-    return key
+    return REGISTRY[question.kind].key_text(question.data, key)

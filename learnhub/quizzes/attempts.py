@@ -15,8 +15,9 @@ from learnhub.auth.models import User
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.quizzes import kinds
-from learnhub.quizzes.bank import InvalidResponse, Question
+from learnhub.quizzes.bank import InvalidResponse, paper_question
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt
+from learnhub.quizzes.review import legacy_review
 
 # A phone on a slow network may send its last answers a little after the deadline.
 SUBMIT_GRACE = dt.timedelta(seconds=20)
@@ -35,6 +36,7 @@ class QuizStanding:
     """A member's record on a quiz: what the quiz page shows."""
 
     attempts: list[QuizAttempt]
+    submitted: list[QuizAttempt]
     in_progress: QuizAttempt | None
     best: QuizAttempt | None
     attempts_left: int | None  # None: unlimited
@@ -52,9 +54,10 @@ def standing(user: User, quiz: Quiz) -> QuizStanding:
     submitted = [a for a in attempts if a.status == AttemptStatus.submitted]
     best = max(submitted, key=lambda a: (a.percent or 0, -a.number), default=None)
     limit = quiz.settings.get("max_attempts")
-    left = None if limit is None else max(0, limit - len(attempts))
+    # An attempt under way is "in progress", not a used attempt: starting again resumes it.
+    left = None if limit is None else max(0, limit - len(submitted))
     in_progress = next((a for a in attempts if a.status == AttemptStatus.in_progress), None)
-    return QuizStanding(attempts, in_progress, best, left)
+    return QuizStanding(attempts, submitted, in_progress, best, left)
 
 
 def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng: random.Random | None = None) -> QuizAttempt:
@@ -77,7 +80,7 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
     attempt = QuizAttempt(
         quiz_id=quiz.id, user_id=user.id, number=len(current.attempts) + 1, bank_version=quiz.version,
         started_at=now, deadline=now + dt.timedelta(minutes=limit) if limit else None, paper=paper,
-        pass_score=settings.get("pass_score", 80), review=settings.get("review", "always"),
+        pass_score=settings.get("pass_score", 80), review=legacy_review(settings.get("review")),
         max_score=float(sum(q.points for q in drawn)),
     )
     try:
@@ -92,50 +95,27 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
 
 
 def _paper_entry(data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, Any]:
-    """One drawn question as the attempt keeps it: the data of this version, and its order.
+    """One drawn question as the attempt keeps it: the data of this version, and the tokens its
+    page names things by (``c0``, ``r0``, ``o0``... in display order, never their ids)."""
+    entry: dict[str, Any] = {"qid": data["id"], "question": data, "choices": {}, "rights": {}}
+    entry.update(kinds.kind_named(data["kind"]).tokens(data, shuffle, rng))
+    return entry
 
-    The page names choices and right-hand items by tokens given in display order ("c0", "c1", ...),
-    never by their ids: ids follow the file, where the right answer is often first.
-    """
-    choice_ids = [c["id"] for c in data.get("choices", [])]
-    if shuffle and data["kind"] != "truefalse":
-        rng.shuffle(choice_ids)
-    rights = [str(i) for i in range(len(data.get("pairs", [])))]
-    rng.shuffle(rights)  # matching always mixes the right column, or it gives itself away
-    return {
-        "qid": data["id"], "question": data,
-        "choices": {f"c{n}": cid for n, cid in enumerate(choice_ids)},
-        "rights": {f"r{n}": index for n, index in enumerate(rights)},
-    }
+
+def kind_of_entry(entry: dict[str, Any]) -> kinds.QuestionKind:
+    """The kind of a question on an attempt's paper."""
+    return kinds.kind_named(entry["question"]["kind"])
 
 
 def to_ids(entry: dict[str, Any], raw: Any) -> Any:
-    """The page's tokens in a response replaced by choice ids / pair indexes; unknown tokens stay
-    as they are, for the kind's check to refuse."""
-    kind = entry["question"]["kind"]
-    if kind in ("single", "truefalse") and isinstance(raw, str):
-        return entry["choices"].get(raw, raw) if raw else raw
-    if kind == "multiple" and isinstance(raw, list):
-        return [entry["choices"].get(t, t) if isinstance(t, str) else t for t in raw]
-    if kind == "matching" and isinstance(raw, dict):
-        return {k: entry["rights"].get(v, v) if isinstance(v, str) and v else v for k, v in raw.items()}
-    return raw
+    """The page's response in canonical form (choice ids, pair or item indexes); InvalidResponse
+    for anything but this attempt's tokens."""
+    return kind_of_entry(entry).to_ids(entry, raw)
 
 
 def to_tokens(entry: dict[str, Any], response: Any) -> Any:
     """A saved response as the page names things (to show it checked again after a reload)."""
-    kind = entry["question"]["kind"]
-    if kind in ("single", "truefalse", "multiple"):
-        back = {cid: token for token, cid in entry["choices"].items()}
-        return [back.get(r) for r in response] if isinstance(response, list) else back.get(response)
-    if kind == "matching" and isinstance(response, dict):
-        back = {index: token for token, index in entry["rights"].items()}
-        return {k: back.get(v) for k, v in response.items()}
-    return response
-
-
-def paper_question(entry: dict[str, Any]) -> Question:
-    return Question.from_dict({k: v for k, v in entry["question"].items() if k != "html"})
+    return kind_of_entry(entry).to_tokens(entry, response)
 
 
 def time_is_up(attempt: QuizAttempt, now: dt.datetime, grace: dt.timedelta = dt.timedelta(0)) -> bool:
@@ -237,10 +217,3 @@ def finish_if_expired(attempt: QuizAttempt, *, now: dt.datetime | None = None) -
     if attempt.status == AttemptStatus.in_progress and time_is_up(attempt, now, SUBMIT_GRACE):
         return submit_attempt(attempt, None, now=now)
     return False
-
-
-def may_review_answers(attempt: QuizAttempt, user_passed: bool) -> bool:
-    """Whether the review shows correct answers and explanations (the quiz's `review` setting)."""
-    if attempt.status != AttemptStatus.submitted:
-        return False
-    return attempt.review == "always" or (attempt.review == "after_pass" and user_passed)

@@ -25,8 +25,16 @@ def derive_question_id(stem: str) -> str:
     return f"{slug}-{digest}" if slug else digest
 
 
-KINDS = ("single", "multiple", "truefalse", "short", "numerical", "matching")
-REVIEW_MODES = ("always", "after_pass", "never")
+REVIEW_MODES = ("always", "after_pass", "never")  # the single words; quizzes/review.py reads both forms
+
+
+def choice_id(index: int) -> str:
+    """Choice ids in file order: a, b, ..., z, aa, ab, ..."""
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 @dataclass
@@ -81,7 +89,7 @@ class Pair:
 @dataclass
 class Question:
     id: str  # stable id: {#id} in quiz.md, ::title:: slug in GIFT, else derived from the stem
-    kind: str  # one of KINDS
+    kind: str  # a kinds.KindName
     stem: str  # Markdown source; a blank "___" may stand in it
     points: int = 1
     line: int = 0  # where the question starts in its file
@@ -89,6 +97,7 @@ class Question:
     answers: list[TextAnswer] = field(default_factory=list)
     numeric: list[NumericAnswer] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # ordering: the items in their right order
     explanation: str = ""  # shown at review (quiz.md blockquote, GIFT general feedback ####)
     title: str = ""  # GIFT ::title::
     category: str = ""  # GIFT $CATEGORY, kept as a tag
@@ -108,6 +117,11 @@ class Question:
         return cls(**values)
 
 
+def paper_question(entry: dict[str, Any]) -> Question:
+    """The question of an attempt's paper entry (its data without the rendered HTML)."""
+    return Question.from_dict({k: v for k, v in entry["question"].items() if k != "html"})
+
+
 @dataclass
 class QuizSettings:
     pass_score: int = 80  # percent of the maximum score
@@ -115,7 +129,7 @@ class QuizSettings:
     time_limit: int | None = None  # minutes
     max_attempts: int | None = None
     shuffle: bool = True
-    review: str = "always"  # always | after_pass | never
+    review: str | dict[str, list[str]] = "always"  # a word, or a mapping (quizzes/review.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,7 @@ from learnhub.quizzes.bank import REVIEW_MODES, Question, QuizProblem, QuizSetti
 from learnhub.quizzes.gift_messages import GiftProblem, Message
 from learnhub.quizzes.gift_text import short
 
+
 def front_matter(lines: list[str], problems: list[QuizProblem]) -> tuple[FrontMatter | None, int]:
     """The front matter when the file starts with '---', and the index of the first GIFT line."""
     if lines[0].strip() != "---":

@@ -10,7 +10,6 @@ from typing import Any
 
 from learnhub.courses.frontmatter import FrontMatterError, split_front_matter
 from learnhub.quizzes.bank import (
-    REVIEW_MODES,
     Bank,
     Choice,
     NumericAnswer,
@@ -19,9 +18,12 @@ from learnhub.quizzes.bank import (
     QuizProblem,
     QuizSettings,
     TextAnswer,
+    choice_id,
     derive_question_id,
 )
-from learnhub.quizzes.kinds import normalise_text, parse_number
+from learnhub.quizzes.kinds import REGISTRY, KindName, QuestionKind, normalise_text, parse_number
+from learnhub.quizzes.kinds.choice import TRUE_FALSE
+from learnhub.quizzes.review import WANTED, valid_review
 
 HEADING_RE = re.compile(r"##(?:[ \t]+(.*))?")
 CHOICE_RE = re.compile(r" {0,3}[-*][ \t]+\[([ xX])\](?:[ \t]+(.*))?")
@@ -32,8 +34,9 @@ ID_RE = re.compile(r"\{#([^{}]*)\}$")
 POINTS_RE = re.compile(r"\[([0-9]+)[ \t]+(?:điểm|diem|points?)\]$", re.IGNORECASE)
 VALID_ID_RE = re.compile(r"[a-z0-9-]+")
 TOLERANCE_RE = re.compile(r"±|\+-")
-ANSWER_KINDS = ("choice", "equals", "pair")
-TRUE_FALSE = ({"đúng", "sai"}, {"true", "false"})
+# Kinds with answer lines of their own (an ordering question's `- [n] item`), tried first.
+OWN_SYNTAX: dict[str, QuestionKind] = {name: kind for name, kind in REGISTRY.items() if kind.md_line is not None}
+ANSWER_KINDS = ("choice", "equals", "pair", *OWN_SYNTAX)
 MAX_SLUG = 60
 
 
@@ -192,6 +195,9 @@ def _classify(line: str) -> tuple[str, Any]:
     line = line.rstrip()
     if not line.strip():
         return "blank", None
+    for name, kind in OWN_SYNTAX.items():
+        if kind.md_line is not None and (match := kind.md_line.fullmatch(line)):
+            return name, tuple((group or "").strip() for group in match.groups())
     if match := CHOICE_RE.fullmatch(line):
         return "choice", (match.group(1) in "xX", (match.group(2) or "").strip())
     if match := PAIR_RE.fullmatch(line):
@@ -211,7 +217,10 @@ def _fill_answers(question: Question, answers: list[tuple[str, Any]]) -> list[st
     if len(kinds) > 1:
         return ["mixed answer kinds: use only choices, only '=' lines or only '->' pairs"]
     values = [value for _, value in answers]
-    fill = {"choice": _fill_choices, "equals": _fill_equals, "pair": _fill_pairs}[kinds.pop()]
+    syntax = kinds.pop()
+    if syntax in OWN_SYNTAX:
+        return OWN_SYNTAX[syntax].md_read(question, values)
+    fill = {"choice": _fill_choices, "equals": _fill_equals, "pair": _fill_pairs}[syntax]
     return fill(question, values)
 
 
@@ -226,20 +235,11 @@ def _fill_choices(question: Question, values: list[tuple[bool, str]]) -> list[st
         return ["a choice list needs at least one [x]"]
     texts = {normalise_text(text) for _, text in values}
     if len(values) == 2 and texts in TRUE_FALSE:
-        question.kind = "truefalse"
+        question.kind = KindName.truefalse
         return [] if correct == 1 else ["a true/false question needs exactly one [x]"]
-    question.kind = "single" if correct == 1 else "multiple"
+    question.kind = KindName.single if correct == 1 else KindName.multiple
     question.all_or_nothing = True
     return []
-
-
-def choice_id(index: int) -> str:
-    """Choice ids in file order: a, b, ..., z, aa, ab, ..."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 def _fill_equals(question: Question, values: list[str]) -> list[str]:
@@ -248,9 +248,9 @@ def _fill_equals(question: Question, values: list[str]) -> list[str]:
         return ["an '=' line needs an answer after it"]
     numbers = [_numeric_answer(value) for value in values]
     if any(number is None for number in numbers):
-        question.kind, question.answers = "short", [TextAnswer(value) for value in values]
+        question.kind, question.answers = KindName.short, [TextAnswer(value) for value in values]
         return []
-    question.kind, question.numeric = "numerical", [n for n in numbers if n is not None]
+    question.kind, question.numeric = KindName.numerical, [n for n in numbers if n is not None]
     errors = [f"the range {n.low:g}..{n.high:g} ends below its start" for n in question.numeric
               if n.low is not None and n.high is not None and n.low > n.high]
     if any(n.tolerance < 0 for n in question.numeric):
@@ -285,7 +285,7 @@ def _fill_pairs(question: Question, values: list[tuple[str, str]]) -> list[str]:
         return ["a matching pair needs text on both sides of '->'"]
     if len(values) < 2:
         return ["a matching question needs at least two pairs"]
-    question.kind, question.pairs = "matching", [Pair(left, right) for left, right in values]
+    question.kind, question.pairs = KindName.matching, [Pair(left, right) for left, right in values]
     return []
 
 
@@ -322,6 +322,6 @@ SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "time_limit": (_whole(1), "a whole number of minutes, at least 1"),
     "max_attempts": (_whole(1), "a whole number of at least 1"),
     "shuffle": (lambda value: type(value) is bool, "true or false"),
-    "review": (lambda value: value in REVIEW_MODES, "always, after_pass or never"),
+    "review": (valid_review, WANTED),
 }
 NULLABLE = ("draw", "time_limit", "max_attempts")  # an empty value means "no limit"

@@ -22,34 +22,33 @@ GIFT export writes the id as the title too). The question's source line is not k
 from __future__ import annotations
 
 import html
-import math
 import re
 import unicodedata
-from decimal import Decimal
 from typing import Any
 
 from learnhub.markdown import render_markdown
-from learnhub.quizzes.bank import KINDS, Bank, NumericAnswer, Question, QuizSettings
-from learnhub.quizzes.kinds import normalise_text
+from learnhub.quizzes.bank import Bank, Question, QuizSettings
+from learnhub.quizzes.kinds import REGISTRY, KindName
 from learnhub.quizzes.quiz_md import (
     CHOICE_RE,
     EQUALS_RE,
     HEADING_RE,
     NULLABLE,
+    OWN_SYNTAX,
     PAIR_RE,
     POINTS_RE,
     SETTINGS,
-    TRUE_FALSE,
     VALID_ID_RE,
-    choice_id,
     parse_quiz_md,
 )
+from learnhub.quizzes.review import review_yaml
 
 MAX_POINTS = 999_999_999  # the most digits a `[N điểm]` marker may have
 # Characters that str.splitlines() breaks on besides "\n": the parser would split a line at them.
 BREAKS_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 CHECK_FRONT = "---\npass_score: 80\n---\n\n"  # to read one question back on its own
 Reason = tuple[int, str]
+OWN_LINES = [kind.md_line for kind in OWN_SYNTAX.values() if kind.md_line is not None]
 
 
 class NotRepresentable(ValueError):
@@ -114,7 +113,7 @@ def _problems(q: Question) -> list[str]:
     problems = []
     if not VALID_ID_RE.fullmatch(q.id):
         problems.append("the id may only use a-z, 0-9 and '-' in quiz.md")
-    if q.kind not in KINDS:
+    if q.kind not in REGISTRY:
         return [*problems, f"unknown question kind '{_short(q.kind)}'"]
     if type(q.points) is not int or not 1 <= q.points <= MAX_POINTS:
         problems.append(f"points must be a whole number from 1 to {MAX_POINTS}")
@@ -125,20 +124,12 @@ def _problems(q: Question) -> list[str]:
     if any(c.feedback for c in q.choices) or any(a.feedback for a in [*q.answers, *q.numeric]):
         problems.append("per-answer feedback cannot be written in quiz.md")
     problems += _stem_problems(q.stem) + _explanation_problems(q.explanation)
-    if q.kind in ("single", "multiple", "truefalse"):
-        problems += _choice_problems(q)
-    elif q.kind == "short":
-        problems += _short_problems(q)
-    elif q.kind == "numerical":
-        problems += _numeric_problems(q)
-    else:
-        problems += _pair_problems(q)
-    return problems
+    return problems + REGISTRY[q.kind].md_problems(q)
 
 
 def _texts(q: Question) -> list[str]:
     return [q.stem, q.explanation, *(c.text for c in q.choices), *(a.text for a in q.answers),
-            *(side for p in q.pairs for side in (p.left, p.right))]
+            *(side for p in q.pairs for side in (p.left, p.right)), *q.items]
 
 
 def _format_problems(q: Question) -> list[str]:
@@ -176,7 +167,7 @@ def _stem_problems(stem: str) -> list[str]:
     for line in lines[1:]:
         if HEADING_RE.fullmatch(line):
             problems.append(f"a line of its text would start a new question: '{_short(line)}'")
-        elif any(regex.fullmatch(line) for regex in (CHOICE_RE, PAIR_RE, EQUALS_RE)):
+        elif any(regex.fullmatch(line) for regex in (CHOICE_RE, PAIR_RE, EQUALS_RE, *OWN_LINES)):
             problems.append(f"a line of its text would be read as an answer: '{_short(line)}'")
     return problems
 
@@ -193,73 +184,13 @@ def _explanation_problems(explanation: str) -> list[str]:
     return problems
 
 
-def _one_line(texts: list[str], what: str) -> list[str]:
-    """Answer texts stand on one line each, trimmed, and cannot be empty."""
-    if all(text and text == text.strip() and "\n" not in text for text in texts):
-        return []
-    return [f"{what} is empty, spans several lines or starts or ends with blank space"]
-
-
-def _choice_problems(q: Question) -> list[str]:
-    """Choices are right (weight 1) or wrong (0); multiple answers are scored all-or-nothing."""
-    if not q.choices:
-        return ["the question has no choices"]
-    problems = _one_line([c.text for c in q.choices], "a choice")
-    if [c.id for c in q.choices] != [choice_id(i) for i in range(len(q.choices))]:
-        problems.append("choice ids other than a, b, c, ... in order cannot be kept in quiz.md")
-    weights = [c.weight for c in q.choices]
-    if any(weight < 0 for weight in weights):
-        problems.append("negative weights cannot be written in quiz.md")
-    if (q.kind == "multiple" and not q.all_or_nothing) or any(0 < w != 1 for w in weights):
-        problems.append("partial-credit weights cannot be written in quiz.md "
-                        "(a choice is right or wrong, multiple answers score all-or-nothing)")
-    if not any(weight > 0 for weight in weights):
-        problems.append("no choice is right")
-    if q.kind == "truefalse" and not (
-        len(q.choices) == 2 and {normalise_text(c.text) for c in q.choices} in TRUE_FALSE
-    ):
-        problems.append("a true/false question needs the two choices Đúng/Sai (or True/False)")
-    return problems
-
-
-def _short_problems(q: Question) -> list[str]:
-    if not q.answers:
-        return ["the question has no answers"]
-    problems = _one_line([a.text for a in q.answers], "an answer")
-    if any(a.weight != 1 for a in q.answers):
-        problems.append("answers worth other than 100% cannot be written in quiz.md")
-    return problems
-
-
-def _numeric_problems(q: Question) -> list[str]:
-    if not q.numeric:
-        return ["the question has no answers"]
-    problems = []
-    if any(n.weight != 1 for n in q.numeric):
-        problems.append("answers worth other than 100% cannot be written in quiz.md")
-    if not all(_numeric_spec(n) for n in q.numeric):
-        problems.append("a numeric answer has no finite number, tolerance or increasing range")
-    return problems
-
-
-def _pair_problems(q: Question) -> list[str]:
-    problems = []
-    if any(not p.left for p in q.pairs):
-        problems.append("matching distractors (an empty left side) cannot be written in quiz.md")
-    pairs = [p for p in q.pairs if p.left]
-    problems += _one_line([side for p in pairs for side in (p.left, p.right)], "a pair's side")
-    if any("->" in p.left for p in pairs):
-        problems.append("a matching left side holding '->' cannot be written in quiz.md")
-    return problems
-
-
 # --- writing -----------------------------------------------------------------------------------
 
 def _front_matter(s: QuizSettings) -> str:
     """The settings in a fixed order; draw, time_limit and max_attempts only when set."""
     lines = ["---", f"pass_score: {s.pass_score}"]
     lines += [f"{key}: {getattr(s, key)}" for key in NULLABLE if getattr(s, key) is not None]
-    lines += [f"shuffle: {'true' if s.shuffle else 'false'}", f"review: {s.review}", "---"]
+    lines += [f"shuffle: {'true' if s.shuffle else 'false'}", *review_yaml(s.review), "---"]
     return "\n".join(lines)
 
 
@@ -271,44 +202,10 @@ def _question_text(q: Question) -> str:
     lines = [f"## {head} {{#{q.id}}}{points}", ""]
     if rest:
         lines += [rest.removeprefix("\n"), ""]
-    lines += _answer_lines(q)
+    lines += REGISTRY[q.kind].md_lines(q)
     if q.explanation:
         lines += ["", *(f"> {line}" if line else ">" for line in q.explanation.split("\n"))]
     return "\n".join(lines)
-
-
-def _answer_lines(q: Question) -> list[str]:
-    if q.kind == "short":
-        return [f"= {a.text}" for a in q.answers]
-    if q.kind == "numerical":
-        return [f"= {_numeric_spec(n)}" for n in q.numeric]
-    if q.kind == "matching":
-        return [f"- {p.left} -> {p.right}" for p in q.pairs]
-    return [f"- [{'x' if c.weight > 0 else ' '}] {c.text}" for c in q.choices]
-
-
-def _numeric_spec(n: NumericAnswer) -> str:
-    """`98`, `98 ± 1` or `97..99`; '' when the answer has no valid number."""
-    if n.low is not None and n.high is not None:
-        if not (_finite(n.low) and _finite(n.high) and n.low <= n.high):
-            return ""
-        return f"{_number_text(n.low)}..{_number_text(n.high)}"
-    if n.value is None or not _finite(n.value) or not _finite(n.tolerance) or n.tolerance < 0:
-        return ""
-    tolerance = "" if n.tolerance == 0 else f" ± {_number_text(n.tolerance)}"
-    return _number_text(n.value) + tolerance
-
-
-def _finite(number: Any) -> bool:
-    return isinstance(number, int | float) and not isinstance(number, bool) and math.isfinite(number)
-
-
-def _number_text(number: float) -> str:
-    """The shortest decimal (no exponent: quiz.md reads none) that reads back as the same number."""
-    number = float(number)
-    if number.is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    return format(Decimal(repr(number)), "f")
 
 
 # --- reading back ------------------------------------------------------------------------------
@@ -333,9 +230,9 @@ def _significant(q: Question) -> tuple[Any, ...]:
                 else ("value", n.value, n.tolerance)) + (n.weight, n.feedback) for n in q.numeric]
     return (q.id, q.kind, q.stem, q.points, q.explanation,
             [(c.id, c.text, c.weight, c.feedback) for c in q.choices],
-            q.all_or_nothing if q.kind == "multiple" else None,
+            q.all_or_nothing if q.kind == KindName.multiple else None,
             [(a.text, a.weight, a.feedback) for a in q.answers], numeric,
-            [(p.left, p.right) for p in q.pairs])
+            [(p.left, p.right) for p in q.pairs], q.items)
 
 
 def _nfc(q: Question) -> Question:

@@ -1,43 +1,31 @@
-"""Reading answers from the quiz page's form, and describing answers for the review."""
+"""Reading answers from the quiz page's form, and describing answers for the review: each kind
+reads its own fields; a field the page never had, or one sent twice, is refused."""
 from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-MAX_FIELD = 500
+from learnhub.quizzes.attempts import kind_of_entry, paper_question
+from learnhub.quizzes.bank import InvalidResponse
+
+FIELD_PREFIX = "q-"
 
 
 def form_answers(paper: list[dict[str, Any]], form: MultiDict) -> dict[str, Any]:
-    """Every question's response as the form holds it (absent fields are unanswered)."""
-    answers: dict[str, Any] = {}
-    for entry in paper:
-        qid, kind = entry["qid"], entry["question"]["kind"]
-        name = f"q-{qid}"
-        if kind == "multiple":
-            answers[qid] = form.getlist(name)
-        elif kind == "matching":
-            answers[qid] = {
-                str(i): form.get(f"{name}-{i}", "")
-                for i, pair in enumerate(entry["question"]["pairs"]) if pair["left"]
-            }
-        else:
-            answers[qid] = form.get(name) or None
-    return answers
+    """Every question's response as the form holds it (absent fields are unanswered);
+    InvalidResponse for an answer field that is not on this paper or comes twice."""
+    known = {name for entry in paper for name in kind_of_entry(entry).fields(entry)}
+    if any(key.startswith(FIELD_PREFIX) and key not in known for key in form.keys()):
+        raise InvalidResponse("an answer to a question that is not on this paper")
+    return {entry["qid"]: kind_of_entry(entry).read_form(entry, form) for entry in paper}
 
 
-def describe(entry: dict[str, Any], response: Any) -> list[str]:
+def describe(entry: dict[str, Any], response: Any) -> list[Any]:
     """The member's answer for the review: Markup for sanitised HTML, plain strings (escaped) otherwise."""
-    question = entry["question"]
-    kind = question["kind"]
-    if response in (None, "", [], {}):
-        return []
-    if kind in ("single", "truefalse", "multiple"):
-        chosen = response if isinstance(response, list) else [response]
-        return [Markup(question["html"]["choices"].get(cid, "")) for cid in chosen]  # sanitised at import
-    if kind == "matching":
-        pairs = question["pairs"]
-        return [f"{pairs[int(left)]['left']} → {pairs[int(right)]['right']}" for left, right in sorted(response.items())
-                if right.isdigit() and int(right) < len(pairs)]
-    return [str(response)]
+    return kind_of_entry(entry).describe(entry, response)
+
+
+def describe_correct(entry: dict[str, Any]) -> list[Any]:
+    """The right answer for the review, in the terms of ``describe``."""
+    return kind_of_entry(entry).describe_correct(entry, paper_question(entry))

@@ -2,6 +2,8 @@
 and the item analysis for propagandists and committees."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -15,21 +17,26 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from learnhub.auth.models import Role
+from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.exports import FORMATS, table_response
 from learnhub.extensions import db
+from learnhub.quizzes import access, attempts
 from learnhub.quizzes import analysis as quiz_analysis
-from learnhub.quizzes import attempts, kinds
+from learnhub.quizzes import review as quiz_review
 from learnhub.quizzes.analysis_export import analysis_sheet
 from learnhub.quizzes.bank import InvalidResponse
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt
-from learnhub.quizzes.responses import describe, form_answers
-from learnhub.security import roles_required, scope_unit_ids
+from learnhub.quizzes.responses import describe, describe_correct, form_answers
+from learnhub.quizzes.review import Shown
+from learnhub.security import roles_required
+from learnhub.settings import local_today
 from learnhub.study.services import get_course_or_404
+
+MAX_AUTOSAVE = 64 * 1024  # one answer's JSON: far more than any honest page sends
 
 bp = Blueprint("quizzes", __name__)
 
@@ -58,7 +65,8 @@ def quiz(slug: str):
     if record.in_progress is not None and attempts.finish_if_expired(record.in_progress):
         db.session.commit()
         record = attempts.standing(current_user, quiz)
-    return render_template("quizzes/quiz.html", course=get_course_or_404(slug), quiz=quiz, record=record)
+    return render_template("quizzes/quiz.html", course=get_course_or_404(slug), quiz=quiz, record=record,
+                           show=shown_to(current_user, quiz, record), SHOWN=Shown)
 
 
 @bp.post("/courses/<slug>/quiz/start")
@@ -85,9 +93,11 @@ def attempt(attempt_id: int):
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     saved_ids = {a.qid: a.response for a in attempt.answers}
     saved = {e["qid"]: attempts.to_tokens(e, saved_ids[e["qid"]]) for e in attempt.paper if e["qid"] in saved_ids}
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    quiz = db.session.get_one(Quiz, attempt.quiz_id)
     course_slug = get_course_slug(quiz)
-    response = Response(render_template("quizzes/attempt.html", attempt=attempt, saved=saved, slug=course_slug))
+    questions = [(entry, attempts.kind_of_entry(entry)) for entry in attempt.paper]
+    response = Response(render_template("quizzes/attempt.html", attempt=attempt, saved=saved, slug=course_slug,
+                                        questions=questions))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -97,8 +107,10 @@ def attempt(attempt_id: int):
 def save_answer(attempt_id: int):
     """Autosave of one answer (JSON), so a dropped connection loses nothing."""
     attempt = get_own_attempt_or_404(attempt_id)
+    if (request.content_length or 0) > MAX_AUTOSAVE:
+        abort(400)
     payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("qid"), str):
+    if not isinstance(payload, dict) or set(payload) - {"qid", "response"} or not isinstance(payload.get("qid"), str):
         abort(400)
     try:
         saved = attempts.save_answer(attempt, payload["qid"], payload.get("response"))
@@ -120,6 +132,7 @@ def save_all(attempt_id: int):
         for qid, response in form_answers(attempt.paper, request.form).items():
             attempts.save_answer(attempt, qid, response)
     except InvalidResponse:
+        db.session.rollback()  # nothing of a tampered page is kept, not even its honest answers
         abort(400)
     db.session.commit()
     flash(_("Your answers are saved."), "success")
@@ -147,46 +160,49 @@ def review(attempt_id: int):
     attempt = get_own_attempt_or_404(attempt_id)
     if attempt.status != AttemptStatus.submitted:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    quiz = db.session.get_one(Quiz, attempt.quiz_id)
     record = attempts.standing(current_user, quiz)
-    show = attempts.may_review_answers(attempt, record.passed)
+    show = shown_to(current_user, quiz, record)
     answers = {a.qid: a for a in db.session.scalars(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
     items = []
     for entry in attempt.paper:
         answer = answers.get(entry["qid"])
-        question = attempts.paper_question(entry)
         items.append({
             "entry": entry,
             "answer": describe(entry, answer.response if answer else None),
-            "fraction": answer.fraction if answer else 0.0,
-            "correct": _correct_html(entry, question) if show else None,
+            "fraction": (answer.fraction or 0.0) if answer and Shown.correctness in show else None,
+            "correct": describe_correct(entry) if Shown.answers in show else None,
+            "explanation": entry["question"]["html"]["explanation"] if Shown.feedback in show else "",
         })
     return render_template("quizzes/review.html", attempt=attempt, items=items, show=show, record=record,
-                           slug=get_course_slug(quiz), quiz=quiz)
+                           slug=get_course_slug(quiz), quiz=quiz, SHOWN=Shown)
 
 
-def _correct_html(entry, question) -> list[str]:
-    right = kinds.kind_of(question).correct_answer(question)
-    if question.kind in ("single", "truefalse", "multiple"):
-        return [Markup(entry["question"]["html"]["choices"][cid]) for cid in right]  # sanitised at import
-    if question.kind == "matching":
-        return [f"{left} → {right_text}" for left, right_text in right]
-    return [str(text) for text in right]
+def shown_to(user, quiz: Quiz, record: attempts.QuizStanding) -> frozenset[Shown]:
+    """What the quiz's review options show this member now (see quizzes/review.py)."""
+    closed = quiz_review.plans_closed(user, quiz.course_id, local_today())
+    moment = quiz_review.phase(record.attempts_left, record.in_progress is not None, closed)
+    return quiz_review.shown(quiz.settings, moment)
 
 
 def get_course_slug(quiz: Quiz) -> str:
-    from learnhub.courses.models import Course
+    return db.session.get_one(Course, quiz.course_id).slug
 
-    return db.session.get(Course, quiz.course_id).slug
+
+def analysis_scope_or_403(slug: str) -> tuple[Course, Quiz, Any]:
+    """The module, its quiz and the units whose members the viewer's item analysis counts."""
+    course, quiz = get_course_or_404(slug), get_quiz_or_404(slug)
+    if not access.may_see_item_analysis(current_user, course):
+        abort(403)
+    return course, quiz, access.item_analysis_units(current_user)
 
 
 @bp.get("/courses/<slug>/quiz/analysis")
 @roles_required(Role.propagandist, Role.committee)
 def analysis(slug: str):
-    quiz = get_quiz_or_404(slug)
-    scope = scope_unit_ids(current_user) if current_user.role == Role.committee else None
+    course, quiz, scope = analysis_scope_or_403(slug)
     return render_template(
-        "quizzes/analysis.html", course=get_course_or_404(slug), quiz=quiz,
+        "quizzes/analysis.html", course=course, quiz=quiz,
         summary=quiz_analysis.summary(quiz, scope), rows=quiz_analysis.items(quiz, scope),
     )
 
@@ -196,8 +212,6 @@ def analysis(slug: str):
 def analysis_export(slug: str, fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    quiz = get_quiz_or_404(slug)
-    course = get_course_or_404(slug)
-    scope = scope_unit_ids(current_user) if current_user.role == Role.committee else None
+    course, quiz, scope = analysis_scope_or_403(slug)
     sheet = analysis_sheet(course.title, slug, quiz_analysis.items(quiz, scope), utcnow())
     return table_response(fmt, sheet.filename, sheet.headers, sheet.rows, title=sheet.title)

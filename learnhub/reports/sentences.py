@@ -3,9 +3,8 @@ or English (for the English interface): gettext messages written under ``force_l
 numbers and percentages printed by ``learnhub.figures``."""
 from __future__ import annotations
 
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from learnhub.figures import number as _number
 from learnhub.figures import percent as _percent

@@ -89,3 +89,32 @@ def test_take_fail_retry_and_pass_on_a_phone(app: Flask, live_server: str, phone
     with app.app_context():
         graded = db.session.scalars(sa.select(QuizAttempt).order_by(QuizAttempt.id)).all()
         assert [(a.number, a.status.value, a.passed) for a in graded] == [(1, "submitted", False), (2, "submitted", True)]
+
+
+def test_order_items_on_a_phone_with_autosave(app: Flask, live_server: str, phone: Page, make_course, make_user) -> None:
+    """The ordering kind's own partial: one list per position, saved as chosen, graded by position."""
+    from tests.quizzes.test_ordering import make_ordering_quiz
+
+    make_ordering_quiz(app, make_course)
+    make_user(username="dangvien")
+    phone.goto(live_server + "/login")
+    phone.get_by_label("Tên đăng nhập").fill("dangvien")
+    phone.get_by_label("Mật khẩu").fill(PASSWORD)
+    phone.get_by_role("button", name="Đăng nhập").click()
+    phone.goto(live_server + "/courses/nghi-quyet-thu/quiz")
+    phone.get_by_role("button", name="Bắt đầu làm bài").click()
+    expect(phone.get_by_text("Vị trí 1")).to_be_visible()
+    assert_accessible(phone)
+    _attempt_id, (entry,) = current_paper(app)
+    by_position = {int(index): token for token, index in entry["items"].items()}
+    for position in range(4):
+        phone.get_by_label(f"Vị trí {position + 1}").select_option(by_position[position])
+    expect(phone.locator("[data-save-state]")).to_have_text("Đã lưu")
+    expect(phone.locator("[data-answered]")).to_have_text("1")
+    phone.wait_for_timeout(800)
+    phone.reload()  # the order chosen is still there
+    expect(phone.get_by_label("Vị trí 4")).to_have_value(by_position[3])
+    phone.get_by_role("button", name="Nộp bài").click()
+    expect(phone.get_by_text(re.compile("^100%$"))).to_be_visible()
+    expect(phone.get_by_text("1. Quán triệt").first).to_be_visible()
+    assert_accessible(phone)

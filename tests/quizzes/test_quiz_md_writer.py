@@ -22,6 +22,7 @@ from learnhub.quizzes.bank import (
 from learnhub.quizzes.gift import export_gift, parse_gift
 from learnhub.quizzes.quiz_md import parse_quiz_md
 from learnhub.quizzes.quiz_md_writer import NotRepresentable, export_quiz_md
+from learnhub.quizzes.review import WANTED as REVIEW_WANTED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -485,7 +486,7 @@ def test_bad_settings_and_an_empty_bank_are_refused_at_position_0() -> None:
         export_quiz_md(bank_of(single(), pass_score=0, draw=2, review="sometimes"))
     assert caught.value.reasons == [
         (0, "settings: 'pass_score' must be a whole number from 1 to 100"),
-        (0, "settings: 'review' must be always, after_pass or never"),
+        (0, f"settings: 'review' must be {REVIEW_WANTED}"),
         (0, "settings: 'draw' (2) is larger than the number of questions (1)")]
     with pytest.raises(NotRepresentable) as caught:
         export_quiz_md(bank_of())

@@ -73,7 +73,7 @@ def test_autosave_then_reload_shows_the_answers(app: Flask, client, make_quiz, m
 
 
 def test_submitting_twice_gives_one_graded_attempt(app: Flask, client, make_quiz, make_user) -> None:
-    make_quiz(count=6)
+    make_quiz(count=6, max_attempts=1)  # no attempt left after it, so the review shows everything
     make_user(username="an")
     login(client, "an")
     attempt_id, _ = start(client)
@@ -89,7 +89,7 @@ def test_submitting_twice_gives_one_graded_attempt(app: Flask, client, make_quiz
 
 
 def test_review_follows_the_quiz_setting(app: Flask, client, make_quiz, make_user) -> None:
-    make_quiz(count=6, review="after_pass")
+    make_quiz(count=6, review="after_pass", max_attempts=2)  # answers once no attempt remains
     make_user(username="an")
     login(client, "an")
     attempt_id, _ = start(client)

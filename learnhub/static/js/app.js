@@ -63,18 +63,22 @@
   /* The quiz: save each answer as it changes, count what is answered, show the time left.
      The server keeps the time and grades; this only helps the member see where they are. */
   function questionResponse(fieldset) {
-    var kind = fieldset.getAttribute("data-kind");
-    if (kind === "multiple") {
+    /* Each question kind says how its answer reads (data-shape), so this knows no kind by name. */
+    var shape = fieldset.getAttribute("data-shape");
+    if (shape === "many") {
       return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
     }
-    if (kind === "matching") {
+    if (shape === "map") {
       var pairs = {};
       Array.prototype.forEach.call(fieldset.querySelectorAll("select"), function (select) {
         pairs[select.name.split("-").pop()] = select.value;
       });
       return pairs;
     }
-    if (kind === "short" || kind === "numerical") {
+    if (shape === "list") {
+      return Array.prototype.map.call(fieldset.querySelectorAll("select"), function (select) { return select.value; });
+    }
+    if (shape === "text") {
       return fieldset.querySelector("input").value;
     }
     var checked = fieldset.querySelector("input:checked");
@@ -84,7 +88,7 @@
   function isAnswered(fieldset) {
     var response = questionResponse(fieldset);
     if (response === null || response === "") { return false; }
-    if (Array.isArray(response)) { return response.length > 0; }
+    if (Array.isArray(response)) { return response.some(function (v) { return v !== ""; }); }
     if (typeof response === "object") {
       return Object.keys(response).some(function (k) { return response[k] !== ""; });
     }
@@ -102,7 +106,11 @@
       answered.textContent = Array.prototype.filter.call(fieldsets, isAnswered).length;
     }
 
+    /* One save per question at a time: a change made while one is on its way is sent after it, so
+       quick changes (several lists of one question) never race and the last one is what is kept. */
     function save(fieldset) {
+      if (fieldset.saving) { fieldset.pending = true; return; }
+      fieldset.saving = true;
       fetch(url, {
         method: "POST",
         credentials: "same-origin",
@@ -112,6 +120,9 @@
         state.textContent = form.getAttribute(r.ok ? "data-saved-text" : "data-offline-text");
       }).catch(function () {
         state.textContent = form.getAttribute("data-offline-text");
+      }).then(function () {
+        fieldset.saving = false;
+        if (fieldset.pending) { fieldset.pending = false; save(fieldset); }
       });
     }
 

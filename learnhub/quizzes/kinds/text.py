@@ -1,0 +1,125 @@
+"""Typed answers: short answer (compared as normalised text) and numerical (read as a number)."""
+from __future__ import annotations
+
+import math
+import random
+from decimal import Decimal
+from typing import Any
+
+from learnhub.quizzes.bank import InvalidResponse, NumericAnswer, Question, paper_question
+from learnhub.quizzes.kinds.base import (
+    MAX_TEXT,
+    KindName,
+    QuestionKind,
+    normalise_text,
+    one_line,
+    parse_number,
+    register,
+)
+
+
+@register
+class ShortAnswer(QuestionKind):
+    name = KindName.short
+    template = "quizzes/kinds/_text.html"
+    shape = "text"
+    inputmode = "text"  # the keyboard a phone shows
+
+    def to_ids(self, entry: dict[str, Any], raw: Any) -> Any:
+        return self.check(paper_question(entry), raw)
+
+    def check(self, question: Question, response: Any) -> Any:
+        if response is None:
+            return ""
+        if not isinstance(response, str) or len(response) > MAX_TEXT:
+            raise InvalidResponse("not a short text")
+        return response
+
+    def grade(self, question: Question, response: Any) -> float:
+        reply = normalise_text(response or "")
+        if not reply:
+            return 0.0
+        weights = [a.weight for a in question.answers if normalise_text(a.text) == reply]
+        return max(0.0, min(1.0, max(weights))) if weights else 0.0
+
+    def correct_answer(self, question: Question) -> Any:
+        return [a.text for a in question.answers if a.weight >= 1.0] or [a.text for a in question.answers[:1]]
+
+    def md_problems(self, question: Question) -> list[str]:
+        if not question.answers:
+            return ["the question has no answers"]
+        problems = one_line([a.text for a in question.answers], "an answer")
+        if any(a.weight != 1 for a in question.answers):
+            problems.append("answers worth other than 100% cannot be written in quiz.md")
+        return problems
+
+    def md_lines(self, question: Question) -> list[str]:
+        return [f"= {a.text}" for a in question.answers]
+
+    def demo_right(self, data: dict[str, Any]) -> Any:
+        return data["answers"][0]["text"]
+
+    def demo_wrong(self, data: dict[str, Any], rng: random.Random) -> Any:
+        return "không nhớ"
+
+
+@register
+class Numerical(ShortAnswer):
+    name = KindName.numerical
+    inputmode = "decimal"
+
+    def grade(self, question: Question, response: Any) -> float:
+        number = parse_number(response or "")
+        if number is None:
+            return 0.0
+        weights = [n.weight for n in question.numeric if n.accepts(number)]
+        return max(0.0, min(1.0, max(weights))) if weights else 0.0
+
+    def correct_answer(self, question: Question) -> Any:
+        best = [n for n in question.numeric if n.weight >= 1.0] or question.numeric[:1]
+        return [f"{n.low:g}..{n.high:g}" if n.low is not None else
+                (f"{n.value:g} ± {n.tolerance:g}" if n.tolerance else f"{n.value:g}") for n in best]
+
+    def md_problems(self, question: Question) -> list[str]:
+        if not question.numeric:
+            return ["the question has no answers"]
+        problems = []
+        if any(n.weight != 1 for n in question.numeric):
+            problems.append("answers worth other than 100% cannot be written in quiz.md")
+        if not all(numeric_spec(n) for n in question.numeric):
+            problems.append("a numeric answer has no finite number, tolerance or increasing range")
+        return problems
+
+    def md_lines(self, question: Question) -> list[str]:
+        return [f"= {numeric_spec(n)}" for n in question.numeric]
+
+    def demo_right(self, data: dict[str, Any]) -> Any:
+        n = data["numeric"][0]
+        return f"{n['value'] if n['value'] is not None else n['low']:g}"
+
+    def demo_wrong(self, data: dict[str, Any], rng: random.Random) -> Any:
+        return "90"
+
+
+def numeric_spec(n: NumericAnswer) -> str:
+    """`98`, `98 ± 1` or `97..99` as quiz.md writes it; '' when the answer has no valid number."""
+    if n.low is not None and n.high is not None:
+        if not (_finite(n.low) and _finite(n.high) and n.low <= n.high):
+            return ""
+        return f"{_number_text(n.low)}..{_number_text(n.high)}"
+    if n.value is None or not _finite(n.value) or not _finite(n.tolerance) or n.tolerance < 0:
+        return ""
+    tolerance = "" if n.tolerance == 0 else f" ± {_number_text(n.tolerance)}"
+    return _number_text(n.value) + tolerance
+
+
+def _finite(number: Any) -> bool:
+    return isinstance(number, int | float) and not isinstance(number, bool) and math.isfinite(number)
+
+
+def _number_text(number: float) -> str:
+    """The shortest decimal (no exponent: quiz.md reads none) that reads back as the same number."""
+    number = float(number)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")
