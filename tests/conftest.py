@@ -123,17 +123,40 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
-@pytest.fixture
-def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind, for migrations and first-run commands."""
+@pytest.fixture(scope="session")
+def _second_database(database_url: str) -> Iterator[str | None]:
+    """PostgreSQL: a second database beside this worker's ("<name>_empty"), created once; None on SQLite."""
     if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        yield None
         return
     url = sa.make_url(database_url)
-    name = f"{url.database}_empty"  # per worker too: database_url is the worker's own
+    name = f"{url.database}_empty"
     recreate_database(url, name)
-    yield url.set(database=name).render_as_string(hide_password=False)
-    recreate_database(url, name, drop_only=True)
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        recreate_database(url, name, drop_only=True)
+
+
+@pytest.fixture
+def empty_database_url(_second_database: str | None, tmp_path: Path) -> str:
+    """A second, empty database of the same kind, for migrations and first-run commands.
+
+    On PostgreSQL its schema is dropped and made anew for each test (any connection a previous
+    test left is closed first): dropping the database itself forces a checkpoint, seconds each."""
+    if _second_database is None:
+        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    engine = sa.create_engine(_second_database, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ))
+        reset_schema(engine)
+    finally:
+        engine.dispose()
+    return _second_database
 
 
 @pytest.fixture
