@@ -2,6 +2,7 @@
 LEARNHUB_TEST_DATABASE_URL is set), clients, and factories for units, users and courses."""
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import re
@@ -167,6 +168,29 @@ def fresh_app(empty_database_url: str) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _machine_to_itself(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Under pytest-xdist, a test marked ``xdist_group("load")`` (gunicorn under load, workers killed,
+    the benchmark harness: each timed against its own budget) waits for the other workers' tests
+    to end and has the machine to itself; the other tests run side by side.
+
+    A reader-writer lock on two files of this run's temporary folder: a waiting load test holds the
+    turnstile, so the other workers cannot keep it out by starting test after test."""
+    if not WORKER:
+        yield
+        return
+    group = request.node.get_closest_marker("xdist_group")
+    alone = group is not None and group.args[:1] == ("load",)
+    folder = tmp_path_factory.getbasetemp().parent  # shared by this run's workers only
+    with open(folder / "machine.turnstile", "a") as turnstile, open(folder / "machine.lock", "a") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        yield  # the lock is released as its file closes
 
 
 @pytest.fixture(autouse=True)
