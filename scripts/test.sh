@@ -2,6 +2,8 @@
 # Runs LearnHub's whole test suite, installing what it needs first:
 # a virtualenv with the package and its test extra, and Debian's Chromium for the browser tests.
 # Extra arguments go to pytest. Set LEARNHUB_TEST_DATABASE_URL to run on PostgreSQL.
+# The tests run in one pytest-xdist worker per core (-n auto), each on its own database;
+# pass -n 0 to run them in one process (e.g. with --pdb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +23,4 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n auto "$@"

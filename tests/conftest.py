@@ -2,6 +2,7 @@
 LEARNHUB_TEST_DATABASE_URL is set), clients, and factories for units, users and courses."""
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import re
@@ -22,6 +23,13 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
 
 PASSWORD = "mat-khau-thu-nghiem"
+# Every sequence a test drew from back to 1, as TRUNCATE ... RESTART IDENTITY does (pg_sequences
+# shows last_value NULL for a sequence never drawn from since).
+RESTART_SEQUENCES = sa.text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) FROM pg_sequences"
+    " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
 @functools.cache
@@ -30,20 +38,58 @@ def password_hash() -> str:
     from werkzeug.security import generate_password_hash
 
     return generate_password_hash(PASSWORD)
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+# pytest-xdist's worker ("gw0", "gw1", ...) or "" when the tests run in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # The app must never write into the checkout's instance folder during tests.
-    os.environ.setdefault("LEARNHUB_INSTANCE_PATH", str(Path(config.rootpath, ".pytest_cache", "instance")))
+    # The app must never write into the checkout's instance folder during tests; each xdist
+    # worker gets its own, so two workers never race to write the same secret key file.
+    instance = Path(config.rootpath, ".pytest_cache", "instance")
+    if WORKER:
+        os.environ["LEARNHUB_INSTANCE_PATH"] = str(instance / WORKER)
+    else:
+        os.environ.setdefault("LEARNHUB_INSTANCE_PATH", str(instance))
+
+
+def recreate_database(url: sa.URL, name: str, *, drop_only: bool = False) -> None:
+    """Drop the PostgreSQL database ``name`` on ``url``'s server (and create it anew unless
+    ``drop_only``), through the ``postgres`` maintenance database so it works on a clean server.
+
+    Its commits do not wait for the disk (synchronous_commit off): every test commits, and a
+    committed row is as visible to the other connections as before; only a crash of the server
+    itself could lose the last few, which no test does."""
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not drop_only:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                connection.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite: a file in this process's temporary folder. PostgreSQL: LEARNHUB_TEST_DATABASE_URL, or,
+    under pytest-xdist, a database of the worker's own beside it ("<name>_gw0"), dropped afterwards."""
     url = os.environ.get("LEARNHUB_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'learnhub-test.sqlite'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'learnhub-test.sqlite'}"
+        return
+    if not WORKER:
+        yield url
+        return
+    base = sa.make_url(url)
+    name = f"{base.database}_{WORKER}"
+    recreate_database(base, name)
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        recreate_database(base, name, drop_only=True)
 
 
 def reset_schema(engine: sa.Engine) -> None:
@@ -78,22 +124,40 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
-@pytest.fixture
-def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind, for migrations and first-run commands."""
+@pytest.fixture(scope="session")
+def _second_database(database_url: str) -> Iterator[str | None]:
+    """PostgreSQL: a second database beside this worker's ("<name>_empty"), created once; None on SQLite."""
     if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        yield None
         return
     url = sa.make_url(database_url)
     name = f"{url.database}_empty"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    recreate_database(url, name)
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        recreate_database(url, name, drop_only=True)
+
+
+@pytest.fixture
+def empty_database_url(_second_database: str | None, tmp_path: Path) -> str:
+    """A second, empty database of the same kind, for migrations and first-run commands.
+
+    On PostgreSQL its schema is dropped and made anew for each test (any connection a previous
+    test left is closed first): dropping the database itself forces a checkpoint, seconds each."""
+    if _second_database is None:
+        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    engine = sa.create_engine(_second_database, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ))
+        reset_schema(engine)
+    finally:
+        engine.dispose()
+    return _second_database
 
 
 @pytest.fixture
@@ -107,22 +171,46 @@ def fresh_app(empty_database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
+def _machine_to_itself(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Under pytest-xdist, a test marked ``xdist_group("load")`` (gunicorn under load, workers killed,
+    the benchmark harness: each timed against its own budget) waits for the other workers' tests
+    to end and has the machine to itself; the other tests run side by side.
+
+    A reader-writer lock on two files of this run's temporary folder: a waiting load test holds the
+    turnstile, so the other workers cannot keep it out by starting test after test."""
+    if not WORKER:
+        yield
+        return
+    group = request.node.get_closest_marker("xdist_group")
+    alone = group is not None and group.args[:1] == ("load",)
+    folder = tmp_path_factory.getbasetemp().parent  # shared by this run's workers only
+    with open(folder / "machine.turnstile", "a") as turnstile, open(folder / "machine.lock", "a") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        yield  # the lock is released as its file closes
+
+
+@pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test starts from empty tables (tests may commit, as the views do)."""
+    """Every test starts from empty tables and ids counting from 1 (tests may commit, as the views do).
+
+    DELETE, children first, rather than TRUNCATE: PostgreSQL's TRUNCATE makes new files for every
+    table, over a second per test on a busy machine, where deleting the few rows a test wrote takes
+    milliseconds."""
     yield
     if "app" not in request.fixturenames:
         return
     app: Flask = request.getfixturevalue("app")
     with app.app_context():
         db.session.remove()
-        tables = db.metadata.sorted_tables
         with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
             if db.engine.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(tables):
-                    connection.execute(table.delete())
+                connection.execute(RESTART_SEQUENCES)
 
 
 @pytest.fixture

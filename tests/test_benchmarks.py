@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from benchmarks.run import main
 
+pytestmark = pytest.mark.xdist_group("load")  # gunicorn under load: never beside the load tests
+
 
 def _databases() -> list[str]:
     base = os.environ.get("LEARNHUB_TEST_DATABASE_URL")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.xdist_group("packaging")  # one worker builds the wheel once
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from tests.load.server import BIN, Seeded, fresh_database, gunicorn, migrate, se
 
 pytestmark = [
     pytest.mark.load,
+    pytest.mark.xdist_group("load"),  # one at a time under pytest-xdist: they time and kill workers
     pytest.mark.skipif(not (BIN / "gunicorn").exists(), reason="gunicorn is not installed (pip install '.[server]')"),
 ]
 
