@@ -23,7 +23,8 @@ def shown(problems: list[QuizProblem]) -> list[dict[str, str]]:
 def skipped_item(problem: QuizProblem) -> str:
     """'Question 3 (“Title”): essay' in the user's language."""
     essay = getattr(problem.message, "template", "") == gift_messages.ESSAY_SKIPPED
-    return f"{where(problem)}: {_('essay') if essay else _('description')}"
+    kind = _("essay") if essay else _("description")  # outside the f-string, so extraction finds them
+    return f"{where(problem)}: {kind}"
 
 
 def import_gift(course: Course):
