@@ -187,12 +187,14 @@ class _QuizParser(HTMLParser):
         if tag == "form" and "data-autosave-url" in a:
             self.form.action, self.form.autosave = a["action"], a["data-autosave-url"]
         elif tag == "fieldset" and "data-qid" in a:
-            self.current = {"kind": a["data-kind"], "options": [], "selects": {}}
+            self.current = {"shape": a["data-shape"], "options": [], "selects": {}, "inputmode": ""}
             self.form.questions[a["data-qid"]] = self.current
         elif self.current is None:
             return
         elif tag == "input" and a.get("type") in ("radio", "checkbox"):
             self.current["options"].append(a["value"])
+        elif tag == "input" and a.get("type") == "text":
+            self.current["inputmode"] = a.get("inputmode", "")
         elif tag == "select":
             self.select = a["name"].rsplit("-", 1)[1]
             self.current["selects"][self.select] = []
@@ -213,17 +215,18 @@ def read_quiz(html: str) -> QuizForm:
 
 
 def choose_answers(form: QuizForm, rng: random.Random) -> dict[str, Any]:
-    """An answer for every question, as the form would send it (page tokens, not ids)."""
+    """An answer for every question, as the form would send it (page tokens, not ids), read by the
+    shape the page gives each question (as the page's own script does)."""
     answers: dict[str, Any] = {}
     for qid, question in form.questions.items():
-        kind = question["kind"]
-        if kind in ("single", "truefalse"):
+        shape = question["shape"]
+        if shape == "one":
             answers[qid] = rng.choice(question["options"])
-        elif kind == "multiple":
+        elif shape == "many":
             answers[qid] = sorted(rng.sample(question["options"], rng.randint(1, len(question["options"]))))
-        elif kind == "matching":
+        elif shape in ("map", "list"):
             answers[qid] = {i: rng.choice(values) for i, values in question["selects"].items()}
-        elif kind == "numerical":
+        elif question["inputmode"] == "decimal":
             answers[qid] = rng.choice(["98", "97,5", "50"])
         else:
             answers[qid] = rng.choice(["lãnh đạo", "Lãnh Đạo", "quản lý"])
