@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
@@ -46,14 +47,17 @@ class Signal:
     def shown(self) -> str:
         """The figure against its threshold, as the dashboard prints it in the reader's language:
         shares as percentages, the quiz margin in points, copied reflections as a count of pairs."""
-        if self.name in ("rushed", "returned"):
-            return f"{percent(self.value)} > {percent(self.threshold)}"
+        if self.name == "rushed":
+            return _("%(v)s of lessons studied too fast; threshold %(t)s", v=percent(self.value), t=percent(self.threshold))
+        if self.name == "returned":
+            return _("%(v)s of reflections returned; threshold %(t)s", v=percent(self.value), t=percent(self.threshold))
         if self.name == "guessing":
             rate, threshold = _("first-attempt pass rate"), _("threshold")
             return f"{rate} {percent(self.value)}; {threshold} {percent(self.threshold)}"
         if self.name == "shallow":
             return shallow_shown(self.value, self.threshold)
-        return number(self.value, "#,##0")
+        pairs = int(self.value or 0)
+        return ngettext("%(n)s pair", "%(n)s pairs", pairs, n=number(pairs, "#,##0"))
 
 
 def shallow_shown(margin: float, threshold: float) -> str:

@@ -47,9 +47,13 @@ def test_percentages_and_numbers_follow_the_language(app: Flask) -> None:
 
 def test_a_signal_carries_its_display_in_the_reader_s_language(app: Flask) -> None:
     with app.app_context(), force_locale("vi"):
-        assert Signal("rushed", 0.375, 0.30, True).shown == "37,5% > 30%"
+        assert Signal("rushed", 0.375, 0.30, True).shown == "37,5% bài học đọc quá nhanh; ngưỡng 30%"
+        assert Signal("returned", 0.25, 0.20, True).shown == "25% bài thu hoạch bị trả lại; ngưỡng 20%"
         assert Signal("shallow", 5.5, 10.0, True).shown == "điểm trung bình cao hơn điểm đạt 5,5 điểm; ngưỡng 10 điểm"
-        assert Signal("copied", 2.0, 0, True).shown == "2"
+        assert Signal("copied", 2.0, 0, True).shown == "2 cặp"
+    with app.app_context(), force_locale("en"):
+        assert Signal("rushed", 0.375, 0.30, True).shown == "37.5% of lessons studied too fast; threshold 30%"
+        assert (Signal("copied", 1.0, 0, True).shown, Signal("copied", 2.0, 0, True).shown) == ("1 pair", "2 pairs")
 
 
 @pytest.mark.parametrize(("margin", "vi", "en"), [
