@@ -20,6 +20,9 @@ from learnhub.auth.models import User
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
+from learnhub.plans import copies
+from learnhub.plans.access import may_review_reflection, on_roster
+from learnhub.plans.copies import words
 from learnhub.plans.models import (
     Criterion,
     PlanStatus,
@@ -29,9 +32,6 @@ from learnhub.plans.models import (
     ReflectionStatus,
     StudyPlan,
 )
-from learnhub.plans import copies
-from learnhub.plans.access import may_review_reflection, on_roster
-from learnhub.plans.copies import words
 from learnhub.security import subtree_ids
 
 HEADINGS = ("learned", "application", "commitment")

@@ -10,8 +10,8 @@ Revises: 5a1e0c7d9b21
 Create Date: 2026-12-04 21:15:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from learnhub.plans import copies
 
