@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
@@ -46,15 +47,28 @@ class Signal:
     def shown(self) -> str:
         """The figure against its threshold, as the dashboard prints it in the reader's language:
         shares as percentages, the quiz margin in points, copied reflections as a count of pairs."""
-        if self.name in ("rushed", "returned"):
-            return f"{percent(self.value)} > {percent(self.threshold)}"
+        if self.name == "rushed":
+            return _("%(v)s of lessons studied too fast; threshold %(t)s", v=percent(self.value), t=percent(self.threshold))
+        if self.name == "returned":
+            return _("%(v)s of reflections returned; threshold %(t)s", v=percent(self.value), t=percent(self.threshold))
         if self.name == "guessing":
             rate, threshold = _("first-attempt pass rate"), _("threshold")
             return f"{rate} {percent(self.value)}; {threshold} {percent(self.threshold)}"
         if self.name == "shallow":
-            return _("%(m)s points above the pass score; threshold %(t)s", m=number(self.value),
-                     t=number(self.threshold, "#,##0"))
-        return number(self.value, "#,##0")
+            return shallow_shown(self.value, self.threshold)
+        pairs = int(self.value or 0)
+        return ngettext("%(n)s pair", "%(n)s pairs", pairs, n=number(pairs, "#,##0"))
+
+
+def shallow_shown(margin: float, threshold: float) -> str:
+    """The mean best score against the pass score in words, never a negative distance:
+    "10 points below the pass score" rather than "-10 points above"."""
+    t = number(threshold, "#,##0")
+    if margin > 0:
+        return _("mean score %(m)s points above the pass score; threshold %(t)s", m=number(margin), t=t)
+    if margin < 0:
+        return _("mean score %(m)s points below the pass score; threshold %(t)s", m=number(-margin), t=t)
+    return _("mean score equal to the pass score; threshold %(t)s", t=t)
 
 
 def _by_top(rows) -> dict[int, tuple]:
@@ -112,9 +126,11 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     rushed = {r[0]: (r[1], r[2]) for r in rows if r[1]}
     quiz = {r[0]: (r[4], r[5], r[6], pass_score) for r in rows if r[3]}
     reflections = {r[0]: (r[7], r[8]) for r in rows if r[7]}
+    # A pair counts once in each sub-unit holding one of its authors (a copy across cells counts in both).
     copied = _by_top(db.session.execute(
-        sa.select(rollup.c.top, sa.func.count(ReflectionSimilarity.id))
-        .join(ReflectionSimilarity, ReflectionSimilarity.unit_id == rollup.c.unit_id)
+        sa.select(rollup.c.top, sa.func.count(sa.distinct(ReflectionSimilarity.id)))
+        .join(ReflectionSimilarity, sa.or_(ReflectionSimilarity.unit_id == rollup.c.unit_id,
+                                           ReflectionSimilarity.first_unit_id == rollup.c.unit_id))
         .where(ReflectionSimilarity.plan_id == plan.id)
         .group_by(rollup.c.top)
     ))
