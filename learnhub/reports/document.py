@@ -181,6 +181,6 @@ def tables(report: YearlyReport, lang: str = "vi") -> list[Table]:
     """The report's tables, in the order they are printed."""
     with force_locale(lang):
         t = _text()
-        shown = [_conferences(report, t), _participants(report, t), _outreach(report, t), _plans(report, t),
-                 _units(report, t)]
-        return shown + ([_running(report, t)] if report.running else [])
+        running = [_running(report, t)] if report.running else []
+        return [_conferences(report, t), _participants(report, t), _outreach(report, t), _plans(report, t),
+                *running, _units(report, t)]
