@@ -27,8 +27,10 @@ def counts_on(plan: StudyPlan, as_of: dt.date) -> bool:
         return False
     if plan.due_on < as_of:
         return True
-    return (plan.status == PlanStatus.closed and plan.closed_at is not None
-            and _aware(plan.closed_at) < local_midnight(as_of + dt.timedelta(days=1)))
+    if plan.status != PlanStatus.closed:
+        return False
+    # A closed plan without a closing time (written before LearnHub recorded it) is final.
+    return plan.closed_at is None or _aware(plan.closed_at) < local_midnight(as_of + dt.timedelta(days=1))
 
 
 def split_on(plans: list[StudyPlan], as_of: dt.date) -> tuple[list[StudyPlan], list[StudyPlan]]:
