@@ -2,6 +2,7 @@
 
 The default thresholds come from docs/metrics.md (THRESHOLDS); admins change them on the settings
 page, which stores them as "formalism_<name>" settings. Every figure is an SQL aggregate grouped by the direct sub-unit.
+Only work inside the plan's window counts (``learnhub.plans.window``): a draft plan shows no signal.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from learnhub.extensions import db
 from learnhub.figures import number, percent
 from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.plans.window import inside, window
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 
 THRESHOLDS = {
@@ -76,7 +78,10 @@ def _by_top(rows) -> dict[int, tuple]:
 
 
 def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
-    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members)."""
+    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members), from the work
+    done inside the plan's window; none for a draft plan."""
+    if window(plan) is None:
+        return {}
     t = current_thresholds()
     progress = member_progress(plan, within=unit_id)
     # Each member's figures read only the members below the unit (none dropped at the top).
@@ -92,7 +97,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1),
                                       else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None),
+        .where(Lesson.course_id == plan.course_id, inside(LessonProgress.studied_at, plan),
                *(LessonProgress.user_id.in_(scope) for scope in in_scope))
         .group_by(LessonProgress.user_id).subquery()
     )
@@ -103,12 +108,14 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.max(QuizAttempt.percent).label("best"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
+               inside(QuizAttempt.submitted_at, plan),
                *(QuizAttempt.user_id.in_(scope) for scope in in_scope))
         .group_by(QuizAttempt.user_id).subquery()
     )
     reviewed = (
         sa.select(Reflection.user_id, sa.case((Reflection.status == ReflectionStatus.returned, 1), else_=0).label("returned"))
-        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft).subquery()
+        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft,
+               inside(Reflection.submitted_at, plan)).subquery()
     )
     rows = db.session.execute(
         sa.select(roster.c.top,
