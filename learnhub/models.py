@@ -20,6 +20,7 @@ from learnhub.plans.models import (
     PlanSnapshot,
     PlanUnit,
     Reflection,
+    ReflectionBand,
     ReflectionSimilarity,
     StudyPlan,
 )
@@ -29,6 +30,6 @@ from learnhub.settings import Setting
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
-    "StudyPlan", "PlanUnit", "Reflection", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
+    "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
 ]

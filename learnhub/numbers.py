@@ -6,11 +6,15 @@ the page saying "not found" or "bad request".
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL (and so of any id LearnHub makes)
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the widest span of years any page offers (inspections go back to 1945)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: one spelling per date
 MAX_PAGE = 100_000  # far beyond any list LearnHub shows, far below an offset the database refuses
 
 
@@ -45,6 +49,29 @@ def query_id(name: str) -> int | None:
 def query_year(name: str = "year", *, ignore_bad: bool = False) -> int | None:
     """``?year=`` from FIRST_YEAR to LAST_YEAR, None when absent, 400 otherwise (None with ``ignore_bad``)."""
     return query_int(name, low=FIRST_YEAR, high=LAST_YEAR, ignore_bad=ignore_bad)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date from FIRST_YEAR to LAST_YEAR; None for anything else."""
+    text = text.strip()
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def query_date(name: str) -> dt.date | None:
+    """``?name=`` as a date YYYY-MM-DD (``?as_of=``): None when absent or empty, 400 otherwise."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    day = parse_date(raw)
+    if day is None:
+        abort(400)
+    return day
 
 
 def query_page() -> int:

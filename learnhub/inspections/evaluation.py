@@ -10,6 +10,10 @@ the plans' formalism signals and the year's inspection conclusions, with a mark:
 - **neither**: the pooled rate reaches the pooled target but some plan fell short of its own;
 - **no plan**: no member of the unit is on the roster of any plan of the year.
 
+Only the plans that count on the evaluation's date (``learnhub.plans.window.counts_on``: closed or
+past due) are evaluated, and only the quiz attempts and reflections inside each plan's window; plans
+still running are listed apart (``running_plans``) and change no mark.
+
 Every figure is an SQL aggregate grouped by sub-unit (and year): the number of queries grows with
 the number of plans, never with members or units.
 """
@@ -32,9 +36,10 @@ from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress, rollup_to_children
 from learnhub.plans.formalism import formalism_signals
 from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
+from learnhub.plans.window import inside, split_on
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids
-from learnhub.settings import local_midnight
+from learnhub.settings import local_midnight, local_today
 from learnhub.text import fold
 
 TERM_YEARS = 5
@@ -139,13 +144,15 @@ class UnitEvaluation:
         return Mark.neither
 
 
-def evaluate_units(unit_id: int, year: int) -> list[UnitEvaluation]:
-    """The evaluation of each direct sub-unit of ``unit_id`` in ``year``, in name order."""
-    return evaluate_years(unit_id, [year])[year]
+def evaluate_units(unit_id: int, year: int, as_of: dt.date | None = None) -> list[UnitEvaluation]:
+    """The evaluation of each direct sub-unit of ``unit_id`` in ``year`` as of ``as_of`` (today by
+    default), in name order."""
+    return evaluate_years(unit_id, [year], as_of)[year]
 
 
-def evaluate_years(unit_id: int, years: Iterable[int]) -> dict[int, list[UnitEvaluation]]:
-    """The evaluation of each direct sub-unit for each of ``years``, with one set of queries for all years."""
+def evaluate_years(unit_id: int, years: Iterable[int], as_of: dt.date | None = None) -> dict[int, list[UnitEvaluation]]:
+    """The evaluation of each direct sub-unit for each of ``years`` from the plans that count on
+    ``as_of`` (today by default), with one set of queries for all years."""
     years = sorted(set(years))
     if not years:
         return {}
@@ -154,7 +161,7 @@ def evaluate_years(unit_id: int, years: Iterable[int]) -> dict[int, list[UnitEva
     ).all()
     children = sorted(children, key=lambda row: (fold(row.name), row.name))
     grid = {year: {row.id: UnitEvaluation(row.id, row.name, year) for row in children} for year in years}
-    plans = plans_of_years(unit_id, years)
+    plans, _running = split_on(plans_of_years(unit_id, years), as_of or local_today())
     rollup = rollup_to_children(unit_id)
     _add_rates(grid, plans, unit_id, rollup)
     _add_comprehension(grid, plans, unit_id, rollup)
@@ -177,6 +184,11 @@ def plans_of_years(unit_id: int, years: list[int]) -> list[StudyPlan]:
         ).order_by(StudyPlan.due_on, StudyPlan.id)
     ).all()
     return [plan for plan in plans if plan.due_on.year in years]
+
+
+def running_plans(unit_id: int, years: list[int], as_of: dt.date | None = None) -> list[StudyPlan]:
+    """The plans of ``years`` still running on ``as_of`` (today by default): listed apart, never evaluated."""
+    return split_on(plans_of_years(unit_id, sorted(set(years))), as_of or local_today())[1] if years else []
 
 
 def _int(value: int) -> sa.ColumnElement[int]:
@@ -225,7 +237,9 @@ def _add_comprehension(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Su
                                       else_=0)).label("first_ok"))
         .select_from(rosters.join(Quiz, Quiz.course_id == rosters.c.course_id)
                      .join(QuizAttempt, sa.and_(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.user_id == rosters.c.user_id)))
-        .where(QuizAttempt.status == AttemptStatus.submitted)
+        .where(QuizAttempt.status == AttemptStatus.submitted,
+               sa.or_(*(sa.and_(rosters.c.plan_id == plan.id, inside(QuizAttempt.submitted_at, plan))
+                        for plan in plans)))
         .group_by(rosters.c.year, rosters.c.unit_id, rosters.c.plan_id, rosters.c.user_id)
         .subquery("per_member")
     )

@@ -12,6 +12,7 @@ from learnhub.inspections.evaluation import (
     UnitEvaluation,
     evaluate_units,
     evaluate_years,
+    running_plans,
     term_years,
 )
 from learnhub.inspections.models import Conclusion
@@ -48,7 +49,7 @@ def evaluation():
     unit, year = _unit_and_year()
     rows = evaluate_units(unit.id, year)
     return render_template("inspections/evaluation.html", unit=unit, year=year, rows=rows,
-                           unit_choices=units_in_scope(current_user))
+                           running=running_plans(unit.id, [year]), unit_choices=units_in_scope(current_user))
 
 
 def _evaluation_row(row: UnitEvaluation) -> list[object]:
@@ -86,7 +87,7 @@ def term():
     units = by_year[years[0]] if years else []
     cells = {(row.unit_id, year): row for year, rows in by_year.items() for row in rows}
     return render_template("inspections/term.html", unit=unit, start=start, years=years, units=units, cells=cells,
-                           unit_choices=units_in_scope(current_user))
+                           running=running_plans(unit.id, years), unit_choices=units_in_scope(current_user))
 
 
 @bp.get("/propagandists")

@@ -2,6 +2,7 @@
 
 The default thresholds come from docs/metrics.md (THRESHOLDS); admins change them on the settings
 page, which stores them as "formalism_<name>" settings. Every figure is an SQL aggregate grouped by the direct sub-unit.
+Only work inside the plan's window counts (``learnhub.plans.window``): a draft plan shows no signal.
 """
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.figures import number, percent
 from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.plans.window import inside, window
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 
 THRESHOLDS = {
@@ -46,15 +49,28 @@ class Signal:
     def shown(self) -> str:
         """The figure against its threshold, as the dashboard prints it in the reader's language:
         shares as percentages, the quiz margin in points, copied reflections as a count of pairs."""
-        if self.name in ("rushed", "returned"):
-            return f"{percent(self.value)} > {percent(self.threshold)}"
+        if self.name == "rushed":
+            return _("%(v)s of lessons studied too fast; threshold %(t)s", v=percent(self.value), t=percent(self.threshold))
+        if self.name == "returned":
+            return _("%(v)s of reflections returned; threshold %(t)s", v=percent(self.value), t=percent(self.threshold))
         if self.name == "guessing":
             rate, threshold = _("first-attempt pass rate"), _("threshold")
             return f"{rate} {percent(self.value)}; {threshold} {percent(self.threshold)}"
         if self.name == "shallow":
-            return _("%(m)s points above the pass score; threshold %(t)s", m=number(self.value),
-                     t=number(self.threshold, "#,##0"))
-        return number(self.value, "#,##0")
+            return shallow_shown(self.value, self.threshold)
+        pairs = int(self.value or 0)
+        return ngettext("%(n)s pair", "%(n)s pairs", pairs, n=number(pairs, "#,##0"))
+
+
+def shallow_shown(margin: float, threshold: float) -> str:
+    """The mean best score against the pass score in words, never a negative distance:
+    "10 points below the pass score" rather than "-10 points above"."""
+    t = number(threshold, "#,##0")
+    if margin > 0:
+        return _("mean score %(m)s points above the pass score; threshold %(t)s", m=number(margin), t=t)
+    if margin < 0:
+        return _("mean score %(m)s points below the pass score; threshold %(t)s", m=number(-margin), t=t)
+    return _("mean score equal to the pass score; threshold %(t)s", t=t)
 
 
 def _by_top(rows) -> dict[int, tuple]:
@@ -62,7 +78,10 @@ def _by_top(rows) -> dict[int, tuple]:
 
 
 def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
-    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members)."""
+    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members), from the work
+    done inside the plan's window; none for a draft plan."""
+    if window(plan) is None:
+        return {}
     t = current_thresholds()
     progress = member_progress(plan, within=unit_id)
     # Each member's figures read only the members below the unit (none dropped at the top).
@@ -78,7 +97,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1),
                                       else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(Lesson.course_id == plan.course_id, LessonProgress.studied_at.is_not(None),
+        .where(Lesson.course_id == plan.course_id, inside(LessonProgress.studied_at, plan),
                *(LessonProgress.user_id.in_(scope) for scope in in_scope))
         .group_by(LessonProgress.user_id).subquery()
     )
@@ -89,12 +108,14 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.max(QuizAttempt.percent).label("best"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
+               inside(QuizAttempt.submitted_at, plan),
                *(QuizAttempt.user_id.in_(scope) for scope in in_scope))
         .group_by(QuizAttempt.user_id).subquery()
     )
     reviewed = (
         sa.select(Reflection.user_id, sa.case((Reflection.status == ReflectionStatus.returned, 1), else_=0).label("returned"))
-        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft).subquery()
+        .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft,
+               inside(Reflection.submitted_at, plan)).subquery()
     )
     rows = db.session.execute(
         sa.select(roster.c.top,
@@ -112,9 +133,11 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     rushed = {r[0]: (r[1], r[2]) for r in rows if r[1]}
     quiz = {r[0]: (r[4], r[5], r[6], pass_score) for r in rows if r[3]}
     reflections = {r[0]: (r[7], r[8]) for r in rows if r[7]}
+    # A pair counts once in each sub-unit holding one of its authors (a copy across cells counts in both).
     copied = _by_top(db.session.execute(
-        sa.select(rollup.c.top, sa.func.count(ReflectionSimilarity.id))
-        .join(ReflectionSimilarity, ReflectionSimilarity.unit_id == rollup.c.unit_id)
+        sa.select(rollup.c.top, sa.func.count(sa.distinct(ReflectionSimilarity.id)))
+        .join(ReflectionSimilarity, sa.or_(ReflectionSimilarity.unit_id == rollup.c.unit_id,
+                                           ReflectionSimilarity.first_unit_id == rollup.c.unit_id))
         .where(ReflectionSimilarity.plan_id == plan.id)
         .group_by(rollup.c.top)
     ))

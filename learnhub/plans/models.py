@@ -106,17 +106,31 @@ class Reflection(TimestampMixin, db.Model):
 
 
 class ReflectionSimilarity(db.Model):
-    """A pair of near-duplicate reflections in one unit and plan, found when the later was submitted."""
+    """A pair of near-duplicate reflections of one plan (any two units), found when the later was submitted."""
 
     __tablename__ = "reflection_similarity"
     __table_args__ = (sa.UniqueConstraint("first_id", "second_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # the later author's unit
+    first_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # the earlier author's unit
     first_id: Mapped[int] = mapped_column(sa.ForeignKey("reflection.id"))
     second_id: Mapped[int] = mapped_column(sa.ForeignKey("reflection.id"))
-    score: Mapped[float]  # word 5-gram Jaccard similarity
+    score: Mapped[float]  # word 3-gram Jaccard similarity (learnhub.plans.copies)
+
+
+class ReflectionBand(db.Model):
+    """One LSH band key of a submitted reflection's MinHash signature: reflections sharing a key are compared."""
+
+    __tablename__ = "reflection_band"
+    __table_args__ = (sa.Index("ix_reflection_band_lookup", "plan_id", "band", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"))
+    reflection_id: Mapped[int] = mapped_column(sa.ForeignKey("reflection.id"), index=True)
+    band: Mapped[int] = mapped_column(sa.SmallInteger)
+    key: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class PlanSnapshot(db.Model):

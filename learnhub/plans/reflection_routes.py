@@ -68,13 +68,18 @@ def queue(plan_id: int):
         warnings.setdefault(pair.second_id, []).append(pair)
     return render_template("reflections/queue.html", plan=plan, unit=unit, groups=groups, pairs=pairs,
                            warnings=warnings, paths=unit_paths(), unit_choices=units_in_scope(current_user),
-                           threshold=reflections.COPY_THRESHOLD)
+                           scope_ids=_scope_ids(), threshold=reflections.COPY_THRESHOLD)
+
+
+def _scope_ids() -> set[int]:
+    """The units whose reflections the viewer may open (a copy's other author may be outside them)."""
+    return {unit_id for unit_id, _path in units_in_scope(current_user)}
 
 
 def _show(plan: StudyPlan, reflection: Reflection, author: User, form: ReviewForm) -> str:
     pairs = reflections.similar_pairs(plan, reflection_id=reflection.id)
     return render_template("reflections/show.html", plan=plan, reflection=reflection, author=author, form=form,
-                           pairs=pairs, paths=unit_paths(), reviewable=reflection.status == ReflectionStatus.submitted
+                           pairs=pairs, paths=unit_paths(), scope_ids=_scope_ids(), reviewable=reflection.status == ReflectionStatus.submitted
                            and author.id != current_user.id)
 
 

@@ -1,12 +1,12 @@
 """Reflection essays ("bài thu hoạch"): writing, submitting, reviewing, and near-duplicate pairs.
 
-Writes only flush; the view (or a command) commits once. Near-duplicates are found when a
-reflection is submitted and stored as ReflectionSimilarity rows, so dashboards only read them.
+Writes only flush; the view (or a command) commits once. Near-duplicates are found across every unit
+of the plan when a reflection is submitted (learnhub.plans.copies: its LSH band keys are stored as
+ReflectionBand rows and only reflections sharing a key are compared) and stored as ReflectionSimilarity
+rows, so dashboards only read them.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,11 +20,14 @@ from learnhub.auth.models import User
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
+from learnhub.plans import copies
 from learnhub.plans.access import may_review_reflection, on_roster
+from learnhub.plans.copies import words
 from learnhub.plans.models import (
     Criterion,
     PlanStatus,
     Reflection,
+    ReflectionBand,
     ReflectionSimilarity,
     ReflectionStatus,
     StudyPlan,
@@ -33,11 +36,9 @@ from learnhub.security import subtree_ids
 
 HEADINGS = ("learned", "application", "commitment")
 MIN_WORDS = 30  # per heading, counted as \w+ runs (a Vietnamese syllable is one word)
-SHINGLE_WORDS = 5
-COPY_THRESHOLD = 0.8  # docs/metrics.md, "Copied reflections"
+COPY_THRESHOLD = copies.THRESHOLD  # docs/metrics.md, "copied reflections"
 EDITABLE = (ReflectionStatus.draft, ReflectionStatus.returned)
 COMPARED = (ReflectionStatus.submitted, ReflectionStatus.accepted, ReflectionStatus.returned)
-_WORD = re.compile(r"\w+")
 
 
 class ReflectionRefused(ValueError):
@@ -48,26 +49,14 @@ class ReflectionRefused(ValueError):
         self.fields = fields
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text`` for counting and comparing: NFC, case-folded, runs of \\w."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
-
-
 def short_headings(texts: dict[str, str], min_words: int = MIN_WORDS) -> tuple[str, ...]:
     """The headings with fewer than ``min_words`` words."""
     return tuple(name for name in HEADINGS if len(words(texts.get(name) or "")) < min_words)
 
 
-def shingles(reflection: Reflection) -> set[tuple[str, ...]]:
-    """The reflection's word 5-grams, all headings read as one text."""
-    tokens = words("\n".join(getattr(reflection, name) or "" for name in HEADINGS))
-    return {tuple(tokens[i:i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
-
-
-def jaccard(first: set[tuple[str, ...]], second: set[tuple[str, ...]]) -> float:
-    """|A ∩ B| ÷ |A ∪ B|; 0 when both are empty."""
-    union = first | second
-    return len(first & second) / len(union) if union else 0.0
+def text_of(reflection: Reflection) -> str:
+    """The reflection's headings read as one text, as copies are compared."""
+    return "\n".join(getattr(reflection, name) or "" for name in HEADINGS)
 
 
 def reflection_for(plan: StudyPlan, user: User) -> Reflection | None:
@@ -117,24 +106,32 @@ def submit(
 
 
 def record_similarities(reflection: Reflection) -> list[ReflectionSimilarity]:
-    """Replace the reflection's pairs with those it now forms with earlier ones of its unit."""
-    unit_id = db.session.scalar(sa.select(User.unit_id).where(User.id == reflection.user_id))
+    """Replace the reflection's band keys and pairs with those it now forms with the plan's other
+    reflections in any unit; only reflections sharing a band key are read and compared."""
     db.session.execute(sa.delete(ReflectionSimilarity).where(sa.or_(
         ReflectionSimilarity.first_id == reflection.id, ReflectionSimilarity.second_id == reflection.id)))
-    others = db.session.scalars(
-        sa.select(Reflection).join(User, User.id == Reflection.user_id)
-        .where(Reflection.plan_id == reflection.plan_id, Reflection.id != reflection.id,
-               Reflection.status.in_(COMPARED), User.unit_id == unit_id)
+    db.session.execute(sa.delete(ReflectionBand).where(ReflectionBand.reflection_id == reflection.id))
+    mine, keys = copies.keys_of(text_of(reflection))
+    if not keys:
+        db.session.flush()
+        return []
+    shared = sa.or_(*(sa.and_(ReflectionBand.band == band, ReflectionBand.key == key) for band, key in keys))
+    candidates = sa.select(ReflectionBand.reflection_id).where(ReflectionBand.plan_id == reflection.plan_id, shared)
+    others = db.session.execute(
+        sa.select(Reflection, User.unit_id).join(User, User.id == Reflection.user_id)
+        .where(Reflection.id.in_(candidates), Reflection.id != reflection.id, Reflection.status.in_(COMPARED))
         .order_by(Reflection.submitted_at, Reflection.id)
     ).all()
-    mine = shingles(reflection)
+    unit_id = db.session.scalar(sa.select(User.unit_id).where(User.id == reflection.user_id))
     pairs = []
-    for other in others:
-        score = jaccard(mine, shingles(other))
+    for other, other_unit_id in others:
+        score = copies.jaccard(mine, copies.shingles(text_of(other)))
         if score >= COPY_THRESHOLD:
-            pairs.append(ReflectionSimilarity(plan_id=reflection.plan_id, unit_id=unit_id, first_id=other.id,
-                                              second_id=reflection.id, score=score))
+            pairs.append(ReflectionSimilarity(plan_id=reflection.plan_id, unit_id=unit_id, first_unit_id=other_unit_id,
+                                              first_id=other.id, second_id=reflection.id, score=score))
     db.session.add_all(pairs)
+    db.session.add_all(ReflectionBand(plan_id=reflection.plan_id, reflection_id=reflection.id, band=band, key=key)
+                       for band, key in keys)
     db.session.flush()
     return pairs
 
@@ -185,9 +182,10 @@ def send_back(reflection: Reflection, *, reviewer: User, comment: str) -> None:
 
 @dataclass(frozen=True)
 class Pair:
-    """Two near-identical reflections of one unit, the earlier first."""
+    """Two near-identical reflections of the plan, the earlier first, with their authors' units."""
 
-    unit_id: int
+    unit_id: int  # the later author's
+    first_unit_id: int
     first_id: int
     first_name: str
     second_id: int
@@ -196,11 +194,11 @@ class Pair:
 
 
 def similar_pairs(plan: StudyPlan, unit_ids: sa.Select | None = None, reflection_id: int | None = None) -> list[Pair]:
-    """The plan's stored pairs in ``unit_ids`` and/or of one reflection, highest score first."""
+    """The plan's stored pairs with an author in ``unit_ids`` and/or of one reflection, highest score first."""
     first, second = aliased(Reflection), aliased(Reflection)
     first_user, second_user = aliased(User), aliased(User)
     statement = (
-        sa.select(ReflectionSimilarity.unit_id, first.id, first_user.full_name, second.id, second_user.full_name,
+        sa.select(ReflectionSimilarity.unit_id, ReflectionSimilarity.first_unit_id, first.id, first_user.full_name, second.id, second_user.full_name,
                   ReflectionSimilarity.score)
         .join(first, first.id == ReflectionSimilarity.first_id).join(first_user, first_user.id == first.user_id)
         .join(second, second.id == ReflectionSimilarity.second_id).join(second_user, second_user.id == second.user_id)
@@ -208,7 +206,8 @@ def similar_pairs(plan: StudyPlan, unit_ids: sa.Select | None = None, reflection
         .order_by(ReflectionSimilarity.score.desc(), ReflectionSimilarity.id)
     )
     if unit_ids is not None:
-        statement = statement.where(ReflectionSimilarity.unit_id.in_(unit_ids))
+        statement = statement.where(sa.or_(ReflectionSimilarity.unit_id.in_(unit_ids),
+                                           ReflectionSimilarity.first_unit_id.in_(unit_ids)))
     if reflection_id is not None:
         statement = statement.where(sa.or_(first.id == reflection_id, second.id == reflection_id))
     return [Pair(*row) for row in db.session.execute(statement)]

@@ -27,11 +27,13 @@ from learnhub.plans.dashboard_figures import FRESH_FOR, dashboard_figures
 from learnhub.plans.downloads import completion_sheet, missing_sheet
 from learnhub.plans.forms import PlanForm
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
+from learnhub.plans.window import counts_on
 from learnhub.security import (
     get_unit_in_scope_or_404,
     limit_to_scope,
     roles_required,
 )
+from learnhub.settings import local_today
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -185,9 +187,11 @@ def overview():
     reports = [completion_report(plan, unit) for plan in plans]
     names = {u.unit_id: u.name for report in reports for u in report.units}
     grid = {(u.unit_id, i): u for i, report in enumerate(reports) for u in report.units}
-    pooled = pool(r.total for r in reports)
+    today = local_today()
+    running = {r.plan.id for r in reports if not counts_on(r.plan, today)}
+    pooled = pool(r.total for r in reports if r.plan.id not in running)  # the year counts what is due
     return render_template("plans/overview.html", unit=unit, year=year, reports=reports, names=names, grid=grid,
-                           pooled=pooled, unit_choices=units_in_scope(current_user))
+                           pooled=pooled, running=running, unit_choices=units_in_scope(current_user))
 
 
 @bp.get("/<int:plan_id>/missing.<fmt>")

@@ -102,9 +102,11 @@ def shown(settings: dict[str, Any], moment: Phase) -> frozenset[Shown]:
 
 
 def plans_closed(user: User, course_id: int, today: dt.date) -> bool:
-    """Whether the member studied the course in a plan and every such plan is closed or past due."""
+    """Whether the member studied the course in a plan and every such plan is closed or past due
+    (``plans.window.counts_on``, the rule the year's figures use)."""
     from learnhub.plans.completion import member_progress
     from learnhub.plans.models import PlanStatus, StudyPlan
+    from learnhub.plans.window import counts_on
 
     plans = db.session.scalars(
         sa.select(StudyPlan).where(StudyPlan.course_id == course_id, StudyPlan.status != PlanStatus.draft)
@@ -114,4 +116,4 @@ def plans_closed(user: User, course_id: int, today: dt.date) -> bool:
         progress = member_progress(plan, member=user.id)
         if db.session.execute(sa.select(progress.c.user_id).where(progress.c.user_id == user.id)).first():
             mine.append(plan)
-    return bool(mine) and all(p.status == PlanStatus.closed or today > p.due_on for p in mine)
+    return bool(mine) and all(counts_on(plan, today) for plan in mine)

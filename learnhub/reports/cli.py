@@ -1,12 +1,14 @@
 """`learnhub report year` (added to the `report` group of plans/cli.py)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from learnhub.numbers import parse_date
 from learnhub.orgs.services import UnitNotFound, resolve_unit
 from learnhub.plans.cli import report_cli
 from learnhub.reports.docx_export import build_docx, docx_filename
@@ -27,19 +29,33 @@ def parse_year(text: str) -> int:
     return int(text)
 
 
+def parse_as_of(text: str | None) -> dt.date | None:
+    """A date YYYY-MM-DD (None when not given), else ReportRefused."""
+    if text is None:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise ReportRefused(f"--as-of must be a date YYYY-MM-DD, not {text!r}")
+    return day
+
+
 @report_cli.command("year")
 @click.option("--unit", "unit_spec", required=True, help="Unit name or path Parent/Child.")
 @click.option("--year", "year_text", required=True, help="The year, e.g. 2026.")
+@click.option("--as-of", "as_of_text", default=None,
+              help="Count the plans closed or past due on this date, YYYY-MM-DD (default: today).")
 @click.option("--format", "output", type=click.Choice(["json", "docx"]), default="json")
 @click.option("-o", "--output-file", default=None, help="File to write; '-' for standard output.")
-def year_report(unit_spec: str, year_text: str, output: str, output_file: str | None) -> None:
+def year_report(unit_spec: str, year_text: str, as_of_text: str | None, output: str,
+                output_file: str | None) -> None:
     """The yearly report of a unit: conferences, participants, outreach and study rates."""
     year = parse_year(year_text)
+    as_of = parse_as_of(as_of_text)
     try:
         unit = resolve_unit(unit_spec)
     except UnitNotFound as exc:
         raise ReportRefused(str(exc)) from None
-    report = yearly_report(unit.id, year)
+    report = yearly_report(unit.id, year, as_of)
     if output == "json":
         text = json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n"
         if output_file in (None, "-"):

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from learnhub.figures import number, percent
-from learnhub.reports.sentences import form_name
+from learnhub.reports.sentences import day, form_name, plan_name
 from learnhub.reports.yearly import FORMS, YearlyReport
 
 UNIT_PREFIXES = ("Đảng bộ ", "Đảng ủy ", "Chi bộ ")
@@ -45,7 +45,9 @@ def _text() -> dict[str, str]:
         "citizens": _("Citizens (reported separately)"),
         "units": _("Study rate of each unit over the year"),
         "unit": _("Unit"), "verdict": _("Assessment"), "meets": _("Met"), "below": _("Not met"),
-        "no_plan": _("No study plan fell due in the year."),
+        "no_plan": _("No study plan of the year was closed or past due on the report date."),
+        "running": _("Plans still running on %(as_of)s (not counted in the figures above)"),
+        "so_far": _("Rate so far"),
     }
 
 
@@ -145,6 +147,17 @@ def _plans(report: YearlyReport, t: dict[str, str]) -> Table:
     return table
 
 
+def _running(report: YearlyReport, t: dict[str, str]) -> Table:
+    """The plans still running on the report date, with their current figures: shown, never pooled."""
+    table = Table(t["running"] % {"as_of": day(report.as_of)},
+                  [t["plan"], t["due"], t["roster"], t["completed"], t["so_far"], t["target"]],
+                  numeric=frozenset({2, 3, 4, 5}))
+    for plan in report.running:
+        table.rows.append([plan_name(plan), day(plan.due_on), number(plan.roster), number(plan.completed),
+                           percent(plan.rate), percent(plan.target)])
+    return table
+
+
 def _units(report: YearlyReport, t: dict[str, str]) -> Table:
     table = Table(t["units"], [t["unit"], t["roster"], t["completed"], t["rate"], t["target"], t["verdict"]],
                   numeric=frozenset({1, 2, 3, 4}), flag_column=5)
@@ -168,5 +181,6 @@ def tables(report: YearlyReport, lang: str = "vi") -> list[Table]:
     """The report's tables, in the order they are printed."""
     with force_locale(lang):
         t = _text()
+        running = [_running(report, t)] if report.running else []
         return [_conferences(report, t), _participants(report, t), _outreach(report, t), _plans(report, t),
-                _units(report, t)]
+                *running, _units(report, t)]

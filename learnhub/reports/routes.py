@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.forms import options
+from learnhub.numbers import query_date
 from learnhub.orgs.services import units_in_scope
 from learnhub.reports import access
 from learnhub.reports.document import header, tables
@@ -24,7 +25,9 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
     """The form filled from the query (the first unit in scope and this year by default) and, when
-    it is valid, the report; a unit outside the viewer's scope answers 404."""
+    it is valid, the report as of ``?as_of=`` (today by default; a bad date answers 400); a unit
+    outside the viewer's scope answers 404."""
+    as_of = query_date("as_of")
     form = YearReportForm(request.args)
     choices = units_in_scope(current_user)
     form.unit.choices = options(choices)
@@ -38,7 +41,7 @@ def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
     if form.unit.errors or form.unit.data is None:
         return form, None
     unit = access.get_report_unit_or_404(form.unit.data, current_user)
-    return form, yearly_report(unit.id, form.year.data) if valid else None
+    return form, yearly_report(unit.id, form.year.data, as_of) if valid else None
 
 
 @bp.get("/year")

@@ -63,24 +63,44 @@ def _outreach(report: YearlyReport) -> str:
              parts=", ".join(parts))
 
 
+def plan_name(plan) -> str:
+    """A plan in running text: its title, with its number in brackets when it has one."""
+    return f"{plan.title} ({plan.number})" if plan.number else plan.title
+
+
+def day(value) -> str:
+    """A date as the documents write it, 31/12/2026."""
+    return value.strftime("%d/%m/%Y")
+
+
 def _study(report: YearlyReport) -> str:
     plans = len(report.plans)
+    names = "; ".join(plan_name(p) for p in report.plans)
     if report.headline.roster:
         text = ngettext(
             "; the study rate among cadres, party members, civil servants and public employees was %(rate)s "
-            "(%(completed)s of %(roster)s required, over %(plans)s plan due in the year).",
+            "(%(completed)s of %(roster)s required), counting the %(plans)s plan of the year closed or past "
+            "due on %(as_of)s: %(names)s.",
             "; the study rate among cadres, party members, civil servants and public employees was %(rate)s "
-            "(%(completed)s of %(roster)s required, over %(plans)s plans due in the year).",
+            "(%(completed)s of %(roster)s required), counting the %(plans)s plans of the year closed or past "
+            "due on %(as_of)s: %(names)s.",
             plans, rate=percent(report.headline_rate), completed=number(report.headline.completed),
-            roster=number(report.headline.roster), plans=count(plans))
+            roster=number(report.headline.roster), plans=count(plans), as_of=day(report.as_of), names=names)
     elif plans:
-        text = _("; the plans due in the year required no party member or civil servant to study.")
+        text = _("; the plans of the year closed or past due on %(as_of)s (%(names)s) required no party member "
+                 "or civil servant to study.", as_of=day(report.as_of), names=names)
     else:
-        text = _("; no study plan fell due in the year.")
+        text = _("; no study plan of the year was closed or past due on %(as_of)s.", as_of=day(report.as_of))
     if report.citizens.roster:
         text += " " + _("The study rate among citizens under the plans was %(rate)s (%(completed)s of %(roster)s).",
                         rate=percent(report.citizens.rate), completed=number(report.citizens.completed),
                         roster=number(report.citizens.roster))
+    if report.running:
+        running = "; ".join(_("%(plan)s, %(rate)s so far", plan=plan_name(p), rate=percent(p.rate))
+                            for p in report.running)
+        text += " " + ngettext("%(n)s plan is still running and is not counted: %(names)s.",
+                               "%(n)s plans are still running and are not counted: %(names)s.",
+                               len(report.running), n=count(len(report.running)), names=running)
     return text
 
 

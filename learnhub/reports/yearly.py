@@ -3,7 +3,9 @@
 Every figure comes from one definition elsewhere: the plans' study rates from
 ``learnhub.plans.completion`` (closed plans read their snapshot), the conference figures from
 ``learnhub.conferences.figures`` and the outreach parts from ``learnhub.outreach`` (sessions, visits).
-This module only chooses the plans of the year and adds their aggregated rows together.
+This module only chooses the plans of the year and adds their aggregated rows together: only the
+plans that count on the report's "as of" date (``learnhub.plans.window.counts_on``: closed or past
+due) are pooled; plans still running are listed apart with their current rate and change nothing.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from learnhub.outreach.sessions import outreach_session_heads
 from learnhub.outreach.visits import outreach_visits
 from learnhub.plans.completion import completion_report
 from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
+from learnhub.plans.window import counts_on
 from learnhub.security import ancestor_ids, subtree_ids
 
 HEADLINE = (Category.party_member, Category.civil_servant)  # "cán bộ, đảng viên và CBCCVC"
@@ -66,6 +69,7 @@ class YearlyReport:
     unit_name: str
     unit_path: str
     year: int
+    as_of: dt.date  # the report date: plans closed or past due by then are counted
     conferences: int = 0
     conferences_by_form: dict[str, int] = field(default_factory=dict)
     participants: int = 0
@@ -77,7 +81,8 @@ class YearlyReport:
     total: Rate = field(default_factory=Rate)  # the plans' own target categories, pooled
     headline: Rate = field(default_factory=Rate)  # party members and civil servants only
     citizens: Rate = field(default_factory=Rate)  # reported separately, never in the headline
-    plans: list[PlanLine] = field(default_factory=list)
+    plans: list[PlanLine] = field(default_factory=list)  # the plans counted (pooled into the figures)
+    running: list[PlanLine] = field(default_factory=list)  # still running on ``as_of``: shown, never pooled
     units: list[UnitLine] = field(default_factory=list)
 
     @property
@@ -144,7 +149,8 @@ def _category(report, categories: tuple[Category, ...]) -> Rate:
 
 
 def _add_plans(report: YearlyReport, unit: Unit) -> None:
-    """Each plan's figures for the unit (SQL aggregates per plan), pooled into the year's."""
+    """Each plan's figures for the unit (SQL aggregates per plan); those of the plans that count on
+    the report date pooled into the year's, those still running listed apart."""
     units: dict[int, UnitLine] = {}
     for plan in plans_of_the_year(unit.id, report.year):
         figures = completion_report(plan, unit)
@@ -154,11 +160,15 @@ def _add_plans(report: YearlyReport, unit: Unit) -> None:
             LaggingUnit(id=u.unit_id, name=u.name, roster=u.roster, completed=u.completed, target=u.target)
             for u in figures.units if not u.own_members and u.meets_target is False
         ]
-        report.plans.append(PlanLine(
+        line = PlanLine(
             id=plan.id, title=plan.title, number=plan.number, due_on=plan.due_on, status=plan.status.value,
             roster=figures.total.roster, completed=figures.total.completed, on_time=figures.total.on_time,
             target=plan.target_rate, lagging_units=sorted(lagging, key=lambda u: (u.sort_key, u.name)),
-        ))
+        )
+        if not counts_on(plan, report.as_of):
+            report.running.append(line)
+            continue
+        report.plans.append(line)
         report.total = pool([report.total, figures.total])
         report.headline = pool([report.headline, _category(figures, HEADLINE)])
         report.citizens = pool([report.citizens, _category(figures, (Category.citizen,))])
@@ -191,12 +201,16 @@ def _add_outreach(report: YearlyReport) -> None:
     report.public_visits = outreach_visits(report.unit_id, start, end)
 
 
-def yearly_report(unit_id: int, year: int) -> YearlyReport:
-    """Every figure of the unit's year: conferences, participants, outreach and the study rates."""
+def yearly_report(unit_id: int, year: int, as_of: dt.date | None = None) -> YearlyReport:
+    """Every figure of the unit's year as of ``as_of`` (today in the organisation's time zone by
+    default): conferences, participants, outreach and the study rates of the plans that count."""
+    from learnhub.settings import local_today
+
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         raise LookupError(f"no unit {unit_id}")
-    report = YearlyReport(unit_id=unit.id, unit_name=unit.name, unit_path=unit_path(unit), year=year)
+    report = YearlyReport(unit_id=unit.id, unit_name=unit.name, unit_path=unit_path(unit), year=year,
+                          as_of=as_of or local_today())
     _add_conferences(report)
     _add_outreach(report)
     _add_plans(report, unit)
@@ -205,6 +219,14 @@ def yearly_report(unit_id: int, year: int) -> YearlyReport:
 
 def _count(count: Rate) -> dict:
     return {"roster": count.roster, "completed": count.completed, "rate": count.rate}
+
+
+def _plan(p: PlanLine) -> dict:
+    return {"id": p.id, "title": p.title, "number": p.number, "due_on": p.due_on.isoformat(), "status": p.status,
+            "roster": p.roster, "completed": p.completed, "on_time": p.on_time, "rate": p.rate,
+            "target": p.target, "meets_target": p.meets_target,
+            "lagging_units": [{"id": u.id, "name": u.name, "roster": u.roster, "completed": u.completed,
+                               "rate": u.rate} for u in p.lagging_units]}
 
 
 def as_json(report: YearlyReport) -> dict:
@@ -216,6 +238,7 @@ def as_json(report: YearlyReport) -> dict:
         "unit_id": report.unit_id,
         "unit_path": report.unit_path,
         "year": report.year,
+        "as_of": report.as_of.isoformat(),
         "conferences": report.conferences,
         "conferences_by_form": dict(report.conferences_by_form),
         "participants": report.participants,
@@ -231,14 +254,9 @@ def as_json(report: YearlyReport) -> dict:
         "meets_target": report.meets_target,
         "headline": _count(report.headline),
         "citizens": _count(report.citizens),
-        "plans": [
-            {"id": p.id, "title": p.title, "number": p.number, "due_on": p.due_on.isoformat(), "status": p.status,
-             "roster": p.roster, "completed": p.completed, "on_time": p.on_time, "rate": p.rate,
-             "target": p.target, "meets_target": p.meets_target,
-             "lagging_units": [{"id": u.id, "name": u.name, "roster": u.roster, "completed": u.completed,
-                                "rate": u.rate} for u in p.lagging_units]}
-            for p in report.plans
-        ],
+        "plans_counted": len(report.plans),
+        "plans": [_plan(p) for p in report.plans],
+        "plans_running": [_plan(p) for p in report.running],
         "units": [
             {"id": u.id, "name": u.name, "own_members": u.own_members, "roster": u.roster,
              "completed": u.completed, "rate": u.rate, "target": u.target, "meets_target": u.meets_target}

@@ -13,7 +13,7 @@ from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.plans.completion import completion_report, missing_members
-from learnhub.plans.models import Criterion, StudyPlan
+from learnhub.plans.models import Criterion, PlanStatus, StudyPlan
 from learnhub.plans.services import PlanRefused, create_plan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 
@@ -210,6 +210,7 @@ def test_a_cell_that_clicks_through_lessons_is_flagged(app: Flask, org: dict) ->
             {"seconds_spent": 20})
         db.session.commit()
         plan = db.session.get(StudyPlan, org["plan"])
+        plan.status = PlanStatus.open  # a draft plan shows no signal: its window has not opened
         signals = formalism_signals(plan, org["town"].id)
         rushed = {unit: next(s for s in sigs if s.name == "rushed") for unit, sigs in signals.items()
                   if any(s.name == "rushed" for s in sigs)}
@@ -255,6 +256,7 @@ def test_signals_use_the_thresholds_in_force(app: Flask, org: dict) -> None:
             {"seconds_spent": 20})
         db.session.commit()
         plan = db.session.get(StudyPlan, org["plan"])
+        plan.status = PlanStatus.open  # a draft plan shows no signal: its window has not opened
         rushed = next(s for s in formalism_signals(plan, org["town"].id)[org["b"].id] if s.name == "rushed")
         assert rushed.flagged
         set_setting("formalism_rushed_fraction", 0.01)  # only lessons read in under 1% of their time count

@@ -106,6 +106,35 @@ def test_the_overview_pools_the_plans_of_the_year(app: Flask, client, town, make
     assert "Không có kế hoạch nào có hạn trong năm này." in empty
 
 
+def test_the_overview_pools_only_plans_that_are_closed_or_past_due(app: Flask, client, town, make_quiz) -> None:
+    """A plan still running is listed with its current rate but does not move the year's figure."""
+    import datetime as dt
+
+    from learnhub.settings import local_today
+
+    make_quiz(count=6)
+    with app.app_context():
+        study_all(town["member_a"].id, BEFORE_DUE)
+        pass_quiz(town["member_a"].id, BEFORE_DUE)
+        db.session.commit()
+    login(client, "capuy")
+    closed, running = create(client, town), create(client, town)
+    post(client, f"/plans/{closed}/status", {"status": "closed"})
+    post(client, f"/plans/{running}/status", {"status": "open"})
+    with app.app_context():
+        plan = db.session.get(StudyPlan, running)
+        plan.due_on = local_today() + dt.timedelta(days=20)
+        plan.criteria = ["lessons", "quiz", "reflection"]  # nobody has finished it yet: 0 of 7
+        year = plan.due_on.year
+        db.session.get(StudyPlan, closed).due_on = plan.due_on
+        db.session.commit()
+    html = client.get(f"/plans/overview?unit={town['root'].id}&year={year}").get_data(as_text=True)
+    panel = html[html.index('<div class="lh-panel'):html.index("</div>", html.index('<div class="lh-panel'))]
+    # The closed plan's 1 of 7; pooling the running plan's 0 of 7 in would print 7,1%.
+    assert "14,3%" in panel and "7,1%" not in panel and "chưa được tính" in panel
+    assert html.count("Đang thực hiện") == 1
+
+
 def test_the_issuing_committee_changes_a_plan_and_exports_the_missing(app: Flask, client, town, make_quiz) -> None:
     make_quiz(count=6)
     login(client, "capuy")

@@ -47,9 +47,28 @@ def test_percentages_and_numbers_follow_the_language(app: Flask) -> None:
 
 def test_a_signal_carries_its_display_in_the_reader_s_language(app: Flask) -> None:
     with app.app_context(), force_locale("vi"):
-        assert Signal("rushed", 0.375, 0.30, True).shown == "37,5% > 30%"
-        assert Signal("shallow", 5.5, 10.0, True).shown == "cao hơn điểm đạt 5,5 điểm; ngưỡng 10"
-        assert Signal("copied", 2.0, 0, True).shown == "2"
+        assert Signal("rushed", 0.375, 0.30, True).shown == "37,5% bài học đọc quá nhanh; ngưỡng 30%"
+        assert Signal("returned", 0.25, 0.20, True).shown == "25% bài thu hoạch bị trả lại; ngưỡng 20%"
+        assert Signal("shallow", 5.5, 10.0, True).shown == "điểm trung bình cao hơn điểm đạt 5,5 điểm; ngưỡng 10 điểm"
+        assert Signal("copied", 2.0, 0, True).shown == "2 cặp"
+    with app.app_context(), force_locale("en"):
+        assert Signal("rushed", 0.375, 0.30, True).shown == "37.5% of lessons studied too fast; threshold 30%"
+        assert (Signal("copied", 1.0, 0, True).shown, Signal("copied", 2.0, 0, True).shown) == ("1 pair", "2 pairs")
+
+
+@pytest.mark.parametrize(("margin", "vi", "en"), [
+    (-10.0, "điểm trung bình thấp hơn điểm đạt 10 điểm; ngưỡng 10 điểm",
+     "mean score 10 points below the pass score; threshold 10"),
+    (2.5, "điểm trung bình cao hơn điểm đạt 2,5 điểm; ngưỡng 10 điểm",
+     "mean score 2.5 points above the pass score; threshold 10"),
+    (0.0, "điểm trung bình bằng điểm đạt; ngưỡng 10 điểm", "mean score equal to the pass score; threshold 10"),
+])
+def test_a_score_below_the_pass_score_reads_below_not_minus_above(app: Flask, margin: float, vi: str, en: str) -> None:
+    with app.app_context():
+        for lang, expected in (("vi", vi), ("en", en)):
+            with force_locale(lang):
+                shown = Signal("shallow", margin, 10.0, True).shown
+                assert shown == expected and "-" not in shown
 
 
 def test_the_dashboard_prints_the_rate_as_the_yearly_report_does(app: Flask, client, org: dict, make_user) -> None:

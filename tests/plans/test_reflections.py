@@ -11,7 +11,8 @@ from learnhub.audit import AuditEntry
 from learnhub.auth.models import Category
 from learnhub.extensions import db
 from learnhub.notifications import Notification
-from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus
+from learnhub.plans.formalism import formalism_signals
+from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from tests.conftest import login, post
 from tests.plans.test_plan_pages import create
 
@@ -179,27 +180,36 @@ def test_only_members_on_an_open_plan_s_roster_write(app: Flask, town, make_user
         assert (reflection_of("an").status, reflection_of("an").learned) == (ReflectionStatus.draft, "Bản nháp.")
 
 
-def test_near_identical_reflections_of_a_unit_make_one_pair(app: Flask, town, make_user, plan) -> None:
+def _pairs() -> set[tuple[int, int, int, int]]:
+    return {(p.first_id, p.second_id, p.first_unit_id, p.unit_id) for p in db.session.scalars(sa.select(ReflectionSimilarity))}
+
+
+def test_near_identical_reflections_are_paired_across_the_plan_s_units(app: Flask, town, make_user, plan) -> None:
     make_user(username="chi", unit=town["a"], full_name="Đỗ Thị Chi")
     make_user(username="dung", unit=town["a"], full_name="Lý Văn Dũng")
     write(signed_in(app, "an"), plan, ESSAY)
     write(signed_in(app, "chi"), plan, COPY)
     write(signed_in(app, "dung"), plan, OTHER)
-    write(signed_in(app, "binh"), plan, ESSAY)  # the same text in another cell is not compared
+    write(signed_in(app, "binh"), plan, ESSAY)  # the same text in the other cell is a copy too
+    a, b = town["a"].id, town["b"].id
     with app.app_context():
-        pair = db.session.scalars(sa.select(ReflectionSimilarity)).one()
-        assert (pair.first_id, pair.second_id, pair.unit_id) == (reflection_of("an").id, reflection_of("chi").id,
-                                                                  town["a"].id)
-        assert 0.8 <= pair.score < 1
-        chi = reflection_of("chi").id
+        an, chi, binh = (reflection_of(name).id for name in ("an", "chi", "binh"))
+        assert _pairs() == {(an, chi, a, a), (an, binh, a, b), (chi, binh, a, b)}
+        assert all(0.6 <= p.score <= 1 for p in db.session.scalars(sa.select(ReflectionSimilarity)))
+        signals = formalism_signals(db.session.get(StudyPlan, plan), town["root"].id)
+        copied = {top: [s.value for s in found if s.name == "copied"] for top, found in signals.items()}
+        assert copied[a] == [3.0] and copied[b] == [2.0]  # a pair across the cells counts in both
     secretary = signed_in(app, "bithu1")
-    original = secretary.get(f"/plans/{plan}/reflections/{reflection_of_id(app, 'an')}").get_data(as_text=True)
-    assert "Near-identical to:" in original and "Đỗ Thị Chi</a> (93%)" in original
+    original = secretary.get(f"/plans/{plan}/reflections/{an}").get_data(as_text=True)
+    assert "Near-identical to:" in original and "Đỗ Thị Chi</a>, Đảng bộ Thị trấn" in original
+    assert "Hoàng Thị Bình, Đảng bộ Thị trấn" in original  # named, but not a link outside the secretary's scope
+    queue = secretary.get(f"/plans/{plan}/reflections").get_data(as_text=True)
+    assert "Hoàng Thị Bình<br>" in queue and f"/reflections/{binh}" not in queue
     post(secretary, f"/plans/{plan}/reflections/{chi}/review", {"decision": "return", "comment": "Tự viết lại."})
-    rewritten = {name: " ".join(reversed(text.split())) for name, text in ESSAY.items()}  # no 5 words in common
-    write(signed_in(app, "chi"), plan, rewritten)  # resubmitted: its pair is replaced by none
+    rewritten = {name: " ".join(reversed(text.split())) for name, text in ESSAY.items()}  # no 3 words in common
+    write(signed_in(app, "chi"), plan, rewritten)  # resubmitted: its pairs are replaced by none
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(ReflectionSimilarity.id))) == 0
+        assert _pairs() == {(an, binh, a, b)}
 
 
 def test_the_queue_lists_the_unit_s_submitted_reflections(app: Flask, town, make_user, plan) -> None:

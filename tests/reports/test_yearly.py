@@ -1,6 +1,7 @@
 """The yearly report's figures against a hand-built year, and the sentence and tables that state them."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -73,14 +74,15 @@ def numbers_in(sentence: str) -> dict:
 
 def test_the_sentence_and_the_tables_agree(app: Flask, year: dict) -> None:
     with app.app_context():  # the sentences are the catalogue's messages: read inside the application
-        report = yearly_report(year["root"].id, 2026)
+        report = yearly_report(year["root"].id, 2026, dt.date(2026, 12, 31))
         sentence = summary(report)
         conferences, participants, outreach, plans, units = tables(report)
     assert sentence.startswith("Trong năm 2026, Đảng bộ Thị trấn đã tổ chức được 03 hội nghị học tập, quán triệt "
                                "(02 trực tiếp, 01 trực tuyến) với 10 đảng viên")
     stated = numbers_in(sentence)
     assert stated == {"conferences": "03", "participants": "10", "outreach": "1.340", "rate": "84,2%"}
-    assert "(16 trên 19 lượt phải học của 03 kế hoạch" in sentence
+    assert ("(16 trên 19 lượt phải học), tính theo 03 kế hoạch của năm đã kết thúc hoặc đến hạn tính đến ngày "
+            "31/12/2026: Học tập Kết luận 01; Học tập Chỉ thị 05 (15-KH/ĐU); Học tập Nghị quyết 21.") in sentence
     assert "quần chúng Nhân dân học tập theo kế hoạch đạt 100%" in sentence
     assert "Còn 01 đơn vị chưa đạt chỉ tiêu: Chi bộ Khu phố 1 (77,8%)." in sentence
 
@@ -111,8 +113,8 @@ def test_a_year_with_nothing_says_so(app: Flask, year: dict) -> None:
         sentence, english = summary(empty), summary(empty, "en")
     assert "chưa tổ chức hội nghị học tập, quán triệt nào" in sentence
     assert "chưa ghi nhận lượt quần chúng Nhân dân nào được tuyên truyền" in sentence
-    assert "trong năm không có kế hoạch học tập, quán triệt nào đến hạn" in sentence
-    assert "no study plan fell due in the year" in english
+    assert "chưa có kế hoạch học tập, quán triệt nào của năm đã kết thúc hoặc đến hạn" in sentence
+    assert "no study plan of the year was closed or past due on" in english
     assert data["rate"] is None and data["conferences"] == 0 and data["plans"] == []
     assert nobody.plans == [] and nobody.rate is None  # the Khu phố 3 plan has nobody to study
 
