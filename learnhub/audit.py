@@ -17,10 +17,10 @@ from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.db import utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model, db
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,9 @@
 """Registers every feature's command group on the app's CLI."""
 from __future__ import annotations
 
+from typing import cast
+
+import click
 from flask import Flask
 
 
@@ -32,7 +35,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     # Replaces Flask-Migrate's `db` group (added by migrate.init_app) with one whose `upgrade`
     # backs up a SQLite database first.
-    app.cli.add_command(with_backup_before_upgrade(app.cli.commands["db"]))
+    # Flask-Migrate adds `db` as a click.Group, which the mapping of commands cannot say.
+    app.cli.add_command(with_backup_before_upgrade(cast(click.Group, app.cli.commands["db"])))
     from learnhub.cli import refusals_in_one_line
 
     refusals_in_one_line(app.cli)

@@ -57,8 +57,8 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def rows_changed(session: Session | scoped_session[Any], statement: sa.Update | sa.Delete) -> int:
-    """How many rows an UPDATE or DELETE changed: conditional writes that claim a row read it."""
+def rows_changed(session: Session | scoped_session[Any], statement: sa.Insert | sa.Update | sa.Delete) -> int:
+    """How many rows an INSERT, UPDATE or DELETE changed: conditional writes that claim a row read it."""
     return cast("sa.CursorResult[Any]", session.execute(statement)).rowcount
 
 

@@ -1,6 +1,8 @@
 """Flask extension instances, bound to the app in create_app()."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,6 +14,18 @@ from flask_wtf.csrf import CSRFProtect
 from learnhub.db import Base
 
 db = SQLAlchemy(model_class=Base)
+# Models subclass ``Model``: Flask-SQLAlchemy's ``db.Model`` at run time (a subclass of ``Base`` with
+# the session-bound query and table naming), and ``Base`` itself for type checkers, which cannot see
+# through ``db.Model`` (pallets-eco/flask-sqlalchemy#1186).
+if TYPE_CHECKING:
+
+    class Model(Base):
+        """Type checkers' view of ``db.Model``: the typed declarative base."""
+
+        __abstract__ = True
+
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

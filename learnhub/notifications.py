@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.db import utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notification"
     __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at"),)
 

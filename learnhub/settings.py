@@ -11,10 +11,10 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.config import DEFAULTS
-from learnhub.extensions import db
+from learnhub.extensions import Model, db
 
 
-class Setting(db.Model):
+class Setting(Model):
     __tablename__ = "setting"
 
     key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)

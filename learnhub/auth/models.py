@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validat
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnhub.db import TimestampMixin, enum_column, utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 from learnhub.text import fold, name_sort_key
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Role(StrEnum):
     admin = "admin"
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code for signing in without the authenticator app.
 
     The first characters (the selector) find the row; the rest is kept only as a salted password

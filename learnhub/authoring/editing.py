@@ -73,7 +73,7 @@ def settings_text(form) -> str:
 def fill_settings_form(form, file: DraftFile, course: Course) -> None:
     """The settings editor's fields from course.md and the module."""
     fields, body = read_fields(file.text)
-    document = fields.get("document") if isinstance(fields.get("document"), dict) else {}
+    document = found if isinstance(found := fields.get("document"), dict) else {}
     form.title.data = str(fields.get("title") or "")
     form.kind.data = str(fields.get("kind") or "")
     form.summary.data = str(fields.get("summary") or "")
@@ -130,7 +130,7 @@ def draft_page(course: Course, lesson_slug: str | None, media_base: str) -> Draf
     page = DraftPage(
         title=str(course_fields.get("title") or course.title),
         intro_html=with_media_urls(render_markdown(intro), media_base),
-        lessons=[(slug, title, f.get("minutes") if isinstance(f.get("minutes"), int) else 0)
+        lessons=[(slug, title, minutes if isinstance(minutes := f.get("minutes"), int) else 0)
                  for slug, title, f, _b in lessons],
     )
     if lesson_slug is None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import enum_column, utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
 class RevisionKind(StrEnum):
@@ -19,7 +19,7 @@ class RevisionKind(StrEnum):
     conflict = "conflict"  # a save refused because someone else saved first; kept, never current
 
 
-class DraftFile(db.Model):
+class DraftFile(Model):
     """One file of a module's draft: ``course.md``, a lesson, or the quiz bank.
 
     ``key`` is the file name in the course folder, except lessons, whose key is ``lesson:<slug>``,
@@ -48,7 +48,7 @@ class DraftFile(db.Model):
         return self.key.removeprefix("lesson:") if self.key.startswith("lesson:") else None
 
 
-class Revision(db.Model):
+class Revision(Model):
     """A saved text of one draft file; revisions are only ever added, so nothing is lost."""
 
     __tablename__ = "revision"

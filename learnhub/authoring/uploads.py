@@ -305,8 +305,8 @@ def course_zip_bytes(folder: Path) -> bytes:
     files.sort(key=lambda item: item[0])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
-        for relative, path in files:
-            info = zipfile.ZipInfo(f"{top}/{relative}", date_time=ZIP_TIMESTAMP)
+        for name, path in files:
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = (stat.S_IFREG | 0o644) << 16

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import TimestampMixin, enum_column, utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 from learnhub.plans.models import StudyForm
 
 
@@ -28,7 +28,7 @@ class GuestKind(StrEnum):
     citizen = "citizen"  # quần chúng
 
 
-class Conference(TimestampMixin, db.Model):
+class Conference(TimestampMixin, Model):
     """A study conference, held by ``unit_id`` (usually under a plan), for the invited units' members."""
 
     __tablename__ = "conference"
@@ -55,7 +55,7 @@ class Conference(TimestampMixin, db.Model):
     presenter_links: Mapped[list[ConferencePresenter]] = relationship(cascade="all, delete-orphan")
 
 
-class ConferenceUnit(db.Model):
+class ConferenceUnit(Model):
     """A unit invited to a conference; the members of its subtree are on the roster."""
 
     __tablename__ = "conference_unit"
@@ -66,7 +66,7 @@ class ConferenceUnit(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
 
 
-class ConferencePresenter(db.Model):
+class ConferencePresenter(Model):
     """A LearnHub account who presented at the conference (for the propagandists' roster)."""
 
     __tablename__ = "conference_presenter"
@@ -77,7 +77,7 @@ class ConferencePresenter(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One member's attendance at one conference; changed in place, every change audited."""
 
     __tablename__ = "attendance"
@@ -92,7 +92,7 @@ class Attendance(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
 
-class ConferenceGuest(db.Model):
+class ConferenceGuest(Model):
     """A named participant who has no LearnHub account (the name is optional: then it is a head count of 1)."""
 
     __tablename__ = "conference_guest"

@@ -1,6 +1,7 @@
 """`learnhub courses check|import|export`"""
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -155,7 +156,7 @@ def export_command(slug: str, output: Path | None) -> None:
     with draft_folder(course) as folder:
         data = course_zip_bytes(folder)
     if output is not None and str(output) == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)  # click.get_binary_stream is deprecated (Click 8.3)
         return
     target = output or Path(f"{slug}.zip")
     try:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import TimestampMixin, enum_column
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
 class CourseKind(StrEnum):
@@ -19,7 +19,7 @@ class CourseKind(StrEnum):
     training = "training"
 
 
-class Course(TimestampMixin, db.Model):
+class Course(TimestampMixin, Model):
     __tablename__ = "course"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +69,7 @@ class Course(TimestampMixin, db.Model):
         return [lesson for lesson in self.lessons if lesson.archived_at is None]
 
 
-class Lesson(TimestampMixin, db.Model):
+class Lesson(TimestampMixin, Model):
     """A lesson, identified within its course by slug; removed lessons are archived, not deleted."""
 
     __tablename__ = "lesson"
@@ -89,7 +89,7 @@ class Lesson(TimestampMixin, db.Model):
     course: Mapped[Course] = relationship(back_populates="lessons")
 
 
-class CourseMedia(db.Model):
+class CourseMedia(Model):
     """An image or attachment from a course's ``media/`` folder."""
 
     __tablename__ = "course_media"
@@ -109,7 +109,7 @@ class CourseMedia(db.Model):
     course: Mapped[Course] = relationship(back_populates="media")
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     """One member's study of one lesson: first opened, studied, and reading time."""
 
     __tablename__ = "lesson_progress"

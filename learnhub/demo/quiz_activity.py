@@ -23,7 +23,7 @@ def add_quiz_attempts(rng: random.Random, member_ids: list[int], share: float = 
         for member_id in member_ids:
             if rng.random() > share:
                 continue
-            user = db.session.get(User, member_id)
+            user = db.session.get_one(User, member_id)
             skill = rng.uniform(-0.1, 0.25)
             for round_ in range(3):
                 started = now - dt.timedelta(days=rng.randint(1, 25), minutes=rng.randint(0, 600))

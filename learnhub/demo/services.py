@@ -107,7 +107,7 @@ def _add_members(
             sa.select(User.unit_id, sa.func.count(User.id))
             .where(User.unit_id.in_([c.id for c in cells]))
             .group_by(User.unit_id)
-        ).all()
+        ).tuples().all()
     )
     rows = []
     now = utcnow()
@@ -140,7 +140,7 @@ def _add_open_plan(root: Unit) -> None:
     """An open plan for the whole town on the directive module, due later this year."""
     if db.session.scalar(sa.select(StudyPlan.id).where(StudyPlan.title == DEMO_PLAN_TITLE)) is not None:
         return
-    course = db.session.scalar(sa.select(Course).where(Course.slug == "chi-thi-05-ct-tw"))
+    course = db.session.scalars(sa.select(Course).where(Course.slug == "chi-thi-05-ct-tw")).one()
     today = dt.date.today()
     plan = create_plan(
         unit=root, course=course, title=DEMO_PLAN_TITLE, number="15-KH/ĐU", target_units=[root],

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
-class Post(db.Model):
+class Post(Model):
     """A question or a reply. Hidden posts are kept (and audited), never deleted."""
 
     __tablename__ = "post"

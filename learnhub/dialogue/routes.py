@@ -22,7 +22,7 @@ from learnhub.study.access import get_course_or_404, get_lesson_or_404
 
 bp = Blueprint("dialogue", __name__)
 bp.add_app_template_global(threads.lesson_thread, "lesson_thread")
-bp.add_app_template_global(MAX_BODY, "POST_MAX_CHARS")
+bp.record_once(lambda state: state.app.jinja_env.globals.update(POST_MAX_CHARS=MAX_BODY))
 MODERATORS = (Role.propagandist, Role.committee)
 
 

@@ -70,8 +70,8 @@ def render_post(text: str) -> str:
 
 def post_link(post: Post, course: Course | None = None, lesson: Lesson | None = None) -> str:
     """The lesson page anchored at the post's question."""
-    lesson = lesson or db.session.get(Lesson, post.lesson_id)
-    course = course or db.session.get(Course, post.course_id)
+    lesson = lesson or db.session.get_one(Lesson, post.lesson_id)
+    course = course or db.session.get_one(Course, post.course_id)
     anchor = f"post-{post.parent_id or post.id}"
     return url_for("study.lesson", slug=course.slug, lesson_slug=lesson.slug, _anchor=anchor)
 

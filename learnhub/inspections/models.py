@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.db import TimestampMixin, enum_column
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
 class Conclusion(StrEnum):
@@ -17,7 +17,7 @@ class Conclusion(StrEnum):
     criticise = "criticise"  # phê bình
 
 
-class Inspection(TimestampMixin, db.Model):
+class Inspection(TimestampMixin, Model):
     __tablename__ = "inspection"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,7 +241,7 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def _planned_rows(
     stream: MemberFileStream, base_unit: Unit, viewer: User | None
-) -> Iterator[PlannedRow | RowProblem]:
+) -> Generator[PlannedRow | RowProblem, None, None]:
     """Every data row's plan or problems, in row order; existing members are looked up a chunk at a time."""
     scope_query = scope_unit_ids(viewer) if viewer is not None else None
     scope = set(db.session.scalars(scope_query)) if scope_query is not None else None
@@ -308,6 +308,8 @@ class _ChunkWriter:
             ids = {r.member_id for r in changed}
             found = {m.id: m for m in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
             for planned in changed:
+                if planned.member_id is None:  # _plan_row sets it on every update
+                    raise ValueError(f"row {planned.row}: an update names no member")
                 self._update(found[planned.member_id], planned)
             db.session.flush()  # the next chunk's objects replace these in the session
         return len(creates), len(changed)

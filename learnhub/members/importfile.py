@@ -6,7 +6,7 @@ import itertools
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -104,7 +104,10 @@ def read_member_file(
     try:
         with closing(iter(stream)) as items:
             for item in items:
-                (parsed.rows if isinstance(item, MemberRow) else parsed.problems).append(item)
+                if isinstance(item, MemberRow):
+                    parsed.rows.append(item)
+                else:
+                    parsed.problems.append(item)
     except MemberFileError as error:
         return failed(error.args[0])
     parsed.columns, parsed.ignored_columns = stream.columns, stream.ignored_columns
@@ -134,7 +137,7 @@ class MemberFileStream:
         self.ignored_columns: list[str] = []
         self.total_rows = 0
 
-    def __iter__(self) -> Iterator[MemberRow | RowProblem]:
+    def __iter__(self) -> Generator[MemberRow | RowProblem, None, None]:
         readers = {".xlsx": xlsx_rows, ".csv": csv_rows}
         suffix = Path(self.filename).suffix.lower()
         reader = readers.get(suffix)
@@ -180,7 +183,7 @@ class MemberFileStream:
             yield from convert_row(number, cells, self.columns, seen)
 
 
-def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+def xlsx_rows(path: Path) -> Generator[tuple[int, Sequence[Any]], None, None]:
     """(row number, values) of the first worksheet, numbered as Excel shows them."""
     # A file object: openpyxl refuses paths without an .xlsx suffix, as temporary uploads have.
     with path.open("rb") as handle:
@@ -200,7 +203,7 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
                 workbook.close()
 
 
-def csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+def csv_rows(path: Path) -> Generator[tuple[int, Sequence[Any]], None, None]:
     """(record number, values) of a UTF-8 CSV separated by commas, semicolons or tabs; a field that
     LearnHub's own export guarded against formulas ("'=...") reads as it was written."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -257,7 +260,8 @@ def convert_row(
                 problems.append(RowProblem(number, columns[name], duplicate(name, first)))
     if problems:
         return sorted(problems, key=lambda problem: problem.column or "")
-    return [MemberRow(row=number, **{name: values.get(name) for name in FIELDS})]
+    fields: dict[str, Any] = {name: values.get(name) for name in FIELDS}
+    return [MemberRow(row=number, **fields)]
 
 
 def duplicate(name: str, first: int) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.auth.models import MemberStatus
 from learnhub.db import enum_column, utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
 class MembershipEventKind(StrEnum):
@@ -18,7 +18,7 @@ class MembershipEventKind(StrEnum):
     status = "status"
 
 
-class MembershipEvent(db.Model):
+class MembershipEvent(Model):
     __tablename__ = "membership_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)

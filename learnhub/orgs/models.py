@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import TimestampMixin, enum_column, utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 if TYPE_CHECKING:
     from learnhub.auth.models import User
@@ -22,7 +22,7 @@ class UnitKind(StrEnum):
     mass_org = "mass_org"  # đoàn thể, MTTQ
 
 
-class Unit(TimestampMixin, db.Model):
+class Unit(TimestampMixin, Model):
     """A node of the organisation tree; names are unique among siblings."""
 
     __tablename__ = "unit"
@@ -42,7 +42,7 @@ class Unit(TimestampMixin, db.Model):
         return f"<Unit {self.id} {self.name!r}>"
 
 
-class UnitAssignment(db.Model):
+class UnitAssignment(Model):
     """A committee member's responsibility for a unit ("phân công phụ trách"): their scope is the
     subtrees of the units assigned to them."""
 

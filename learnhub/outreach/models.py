@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.db import TimestampMixin
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
-class PublicVisit(db.Model):
+class PublicVisit(Model):
     """One visitor's first view of a public module page on one day ("lượt").
 
     ``visitor`` is a keyed hash of a random cookie and the day: it cannot be linked to a person,
@@ -29,7 +29,7 @@ class PublicVisit(db.Model):
     visitor: Mapped[str] = mapped_column(sa.String(64))
 
 
-class OutreachSession(TimestampMixin, db.Model):
+class OutreachSession(TimestampMixin, Model):
     """A session held by a mass organisation (Fatherland Front, unions) with its head count."""
 
     __tablename__ = "outreach_session"

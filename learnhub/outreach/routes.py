@@ -121,7 +121,7 @@ def _prepare(form: OutreachSessionForm, current: OutreachSession | None = None) 
     form.unit.choices = options(units_in_scope(current_user))
     courses = [(c.id, c.title) for c in db.session.scalars(assignable_courses(current_user).order_by(Course.title))]
     if current and current.course_id and current.course_id not in {cid for cid, _t in courses}:
-        courses.append((current.course_id, db.session.get(Course, current.course_id).title))
+        courses.append((current.course_id, db.session.get_one(Course, current.course_id).title))
     form.course.choices = options([(0, _("None"))] + courses)
 
 

@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,7 +49,7 @@ VISITOR_COOKIE = "lh_visitor"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 _BOT = re.compile(r"bot|crawler|spider|preview", re.IGNORECASE)
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_INSERTS: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def today() -> dt.date:
@@ -84,11 +85,10 @@ def count_visit(course_id: int, token: str, day: dt.date | None = None) -> bool:
     """
     day = day or today()
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    table = PublicVisit.__table__
     statement = (
-        insert(table).values(course_id=course_id, day=day, visitor=visitor_hash(token, day))
+        insert(PublicVisit).values(course_id=course_id, day=day, visitor=visitor_hash(token, day))
         .on_conflict_do_nothing(index_elements=["course_id", "day", "visitor"])
-        .returning(table.c.id)
+        .returning(PublicVisit.id)
     )
     return db.session.execute(statement).scalar() is not None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -15,6 +16,7 @@ from flask import g, has_request_context
 from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
 from learnhub.courses.models import Lesson, LessonProgress
+from learnhub.db import rows_changed
 from learnhub.extensions import db
 from learnhub.figures import Rate
 from learnhub.orgs.models import Unit
@@ -65,7 +67,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
     target_units = sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id)
     if member is None:
-        on_target = User.unit_id.in_(subtree_ids(target_units))
+        on_target: sa.ColumnElement[bool] = User.unit_id.in_(subtree_ids(target_units))
     else:  # one member: climb from their unit (a few rows) rather than descend the whole tree
         member_unit = sa.select(User.unit_id).where(User.id == member).scalar_subquery()
         on_target = sa.exists(target_units.where(PlanUnit.unit_id.in_(ancestor_ids(sa.select(member_unit)))))
@@ -114,7 +116,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
              Criterion.conference: attended.c.attended_at}
     used = [parts[Criterion(c)] for c in plan.criteria if Criterion(c) in parts]
     if not used or len(used) != len(plan.criteria) and plan.all_required:
-        completed_at = sa.null()  # a criterion this version cannot measure yet: nobody completes "all of"
+        completed_at: sa.ColumnElement[Any] = sa.null()  # a criterion this version cannot measure yet: nobody completes "all of"
     elif plan.all_required:
         completed_at = used[0]
         for part in used[1:]:
@@ -192,14 +194,14 @@ def take_snapshot(plan: StudyPlan) -> int:
     """Freeze the roster and each member's completion as they are now (INSERT ... SELECT)."""
     live = member_progress(plan)
     db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
-    result = db.session.execute(
+    return rows_changed(
+        db.session,
         sa.insert(PlanSnapshot).from_select(
             ["plan_id", "user_id", "unit_id", "category", "full_name", "completed_at"],
             sa.select(sa.literal(plan.id), live.c.user_id, live.c.unit_id, live.c.category, live.c.full_name,
                       live.c.completed_at),
-        )
+        ),
     )
-    return result.rowcount
 
 
 def rollup_to_children(unit_id: int) -> sa.Subquery:
@@ -275,7 +277,7 @@ def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
 
     report = CompletionReport(plan, unit, figures(*(sum(v[i] for v in by_unit.values()) for i in range(3))))
     report.by_category = {category: figures(*values) for category, values in by_category.items()}
-    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).all())
+    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).tuples().all())
     report.units = sorted(
         (UnitFigures(completed=c, roster=r, target=plan.target_rate, on_time=t, unit_id=top,
                      name=names.get(top, ""), own_members=top == unit.id)

@@ -57,7 +57,7 @@ class Signal:
             rate, threshold = _("first-attempt pass rate"), _("threshold")
             return f"{rate} {percent(self.value)}; {threshold} {percent(self.threshold)}"
         if self.name == "shallow":
-            return shallow_shown(self.value, self.threshold)
+            return shallow_shown(self.value or 0.0, self.threshold)
         pairs = int(self.value or 0)
         return ngettext("%(n)s pair", "%(n)s pairs", pairs, n=number(pairs, "#,##0"))
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import TimestampMixin, enum_column
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 DEFAULT_TARGET_RATE = 0.98
 
@@ -35,7 +35,7 @@ class Criterion(StrEnum):
     reflection = "reflection"  # the reflection essay accepted (reflections feature)
 
 
-class StudyPlan(TimestampMixin, db.Model):
+class StudyPlan(TimestampMixin, Model):
     __tablename__ = "study_plan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +66,7 @@ class StudyPlan(TimestampMixin, db.Model):
         return {"criteria": list(self.criteria), "all": self.all_required}
 
 
-class PlanUnit(db.Model):
+class PlanUnit(Model):
     """A unit the plan targets; its sub-units are included."""
 
     __tablename__ = "plan_unit"
@@ -86,7 +86,7 @@ class ReflectionStatus(StrEnum):
     returned = "returned"
 
 
-class Reflection(TimestampMixin, db.Model):
+class Reflection(TimestampMixin, Model):
     """A member's reflection essay ("bài thu hoạch") for a plan, under the usual headings."""
 
     __tablename__ = "reflection"
@@ -105,7 +105,7 @@ class Reflection(TimestampMixin, db.Model):
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-class ReflectionSimilarity(db.Model):
+class ReflectionSimilarity(Model):
     """A pair of near-duplicate reflections of one plan (any two units), found when the later was submitted."""
 
     __tablename__ = "reflection_similarity"
@@ -120,7 +120,7 @@ class ReflectionSimilarity(db.Model):
     score: Mapped[float]  # word 3-gram Jaccard similarity (learnhub.plans.copies)
 
 
-class ReflectionBand(db.Model):
+class ReflectionBand(Model):
     """One LSH band key of a submitted reflection's MinHash signature: reflections sharing a key are compared."""
 
     __tablename__ = "reflection_band"
@@ -133,7 +133,7 @@ class ReflectionBand(db.Model):
     key: Mapped[int] = mapped_column(sa.BigInteger)
 
 
-class PlanSnapshot(db.Model):
+class PlanSnapshot(Model):
     """A closed plan's roster and results, frozen so later changes never rewrite them."""
 
     __tablename__ = "plan_snapshot"

@@ -1,6 +1,8 @@
 """Reflection pages: a member writes and submits theirs; committees review those in their scope."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,7 +25,7 @@ STATUS_LABELS = {
     ReflectionStatus.accepted: _l("Accepted"),
     ReflectionStatus.returned: _l("Returned for revision"),
 }
-bp.add_app_template_global(STATUS_LABELS, "REFLECTION_STATUSES")
+bp.record_once(lambda state: state.app.jinja_env.globals.update(REFLECTION_STATUSES=STATUS_LABELS))
 bp.add_app_template_global(reflections.plans_to_reflect_on, "plans_to_reflect_on")
 
 
@@ -39,7 +41,7 @@ def mine(plan_id: int):
         return redirect(url_for("reflections.mine", plan_id=plan.id))
     if form.validate_on_submit():
         reflection = reflections.get_or_create_reflection(plan=plan, user=current_user)
-        texts = {name: form[name].data or "" for name in reflections.HEADINGS}
+        texts: dict[str, Any] = {name: form[name].data or "" for name in reflections.HEADINGS}
         if form.action.data == "submit":
             reflections.submit(reflection, **texts)
             message = _("Your reflection was submitted for review.")

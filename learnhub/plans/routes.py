@@ -56,7 +56,7 @@ def _prepare(form: PlanForm) -> list[User]:
         sa.select(User).where(User.role.in_([Role.committee, Role.admin]), User.active.is_(True)), User.unit_id, current_user
     ).order_by(User.sort_key)).all()
     form.responsible.choices = options([(0, _("Nobody yet"))] + [(p.id, p.full_name) for p in people])
-    return people
+    return list(people)
 
 
 def _values(form: PlanForm, people: list[User]) -> dict:

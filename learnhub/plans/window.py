@@ -9,8 +9,10 @@ it is open); a draft plan has none, so its signals and evaluation read nothing.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.settings import local_midnight
@@ -49,7 +51,7 @@ def window(plan: StudyPlan) -> tuple[dt.datetime, dt.datetime] | None:
     return start, local_midnight(plan.due_on + dt.timedelta(days=1))
 
 
-def inside(column: sa.ColumnElement, plan: StudyPlan) -> sa.ColumnElement[bool]:
+def inside(column: sa.ColumnElement[Any] | InstrumentedAttribute[Any], plan: StudyPlan) -> sa.ColumnElement[bool]:
     """SQL: ``column`` (a stored timestamp) falls inside the plan's window; false for a draft plan."""
     bounds = window(plan)
     if bounds is None:

@@ -3,6 +3,7 @@ each question tells those who grasp the content from those who do not."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -69,10 +70,11 @@ def summary(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> QuizSumma
     if not attempts:
         return QuizSummary(0, 0, None, None, None, None)
     # The median in SQL for both databases: the middle one or two scores, by OFFSET.
-    middle = db.session.scalars(
+    # A submitted attempt always has its percent, which the column's type cannot say.
+    middle = cast("list[float]", db.session.scalars(
         sa.select(QuizAttempt.percent).where(*where).order_by(QuizAttempt.percent)
         .offset((attempts - 1) // 2).limit(2 - attempts % 2)
-    ).all()
+    ).all())
     per_member = (
         sa.select(QuizAttempt.user_id,
                   sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
@@ -164,7 +166,7 @@ def hardest(quiz: Quiz, scope: sa.Select | list[int] | None = None, limit: int =
     stems = dict(db.session.execute(
         sa.select(QuizQuestion.qid, QuizQuestion.data["stem"].as_string())
         .where(QuizQuestion.quiz_id == quiz.id, QuizQuestion.qid.in_([r[0] for r in rows]))
-    ).all())
+    ).tuples().all())
     return [HardQuestion(qid, stems.get(qid) or qid, float(value)) for qid, value in rows if value is not None]
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from learnhub.auth.models import User
-from learnhub.db import utcnow
+from learnhub.db import rows_changed, utcnow
 from learnhub.extensions import db
 from learnhub.quizzes import kinds
 from learnhub.quizzes.bank import InvalidResponse, paper_question
@@ -174,12 +174,13 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, Any] | None = None, 
     if attempt.status != AttemptStatus.in_progress:
         return False
     late = time_is_up(attempt, now, SUBMIT_GRACE)
-    claimed = db.session.execute(
+    claimed = rows_changed(
+        db.session,
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.in_progress)
         .values(status=AttemptStatus.submitted, submitted_at=now, late=late)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if claimed != 1:
         db.session.rollback()
         return False

@@ -151,17 +151,16 @@ def _questions(
     for number, block in enumerate(_blocks(lines, first), start=1):
         notes: list[Message] = []
         name = _name(block.source)
-        at = {"number": number, "title": name}
         try:
             question = _question(block.source, notes)
         except _Unsupported as exc:
             severity, message = ("warning", exc.skipped) if skip else ("error", exc.message)
-            problems.append(GiftProblem(block.first, message, severity, unsupported=True, **at))
+            problems.append(GiftProblem(block.first, message, severity, unsupported=True, number=number, title=name))
             continue
         except _Bad as exc:
-            problems.append(GiftProblem(block.first, exc.message, **at))
+            problems.append(GiftProblem(block.first, exc.message, number=number, title=name))
             continue
-        problems.extend(GiftProblem(block.first, note, "warning", **at) for note in notes)
+        problems.extend(GiftProblem(block.first, note, "warning", number=number, title=name) for note in notes)
         question.line, question.category = block.first, block.category
         questions.append(question)
         explicit.append((_explicit_id(block.comments), number, name))

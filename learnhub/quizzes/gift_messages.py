@@ -25,7 +25,7 @@ class Message(str):
     template: str
     params: dict[str, Any]
     number: int | None = None  # set by GiftProblem: see where()
-    title: str = ""
+    question_title: str = ""  # not ``title``, which would hide str.title()
 
     def __new__(cls, template: str, **params: Any) -> Message:
         self = super().__new__(cls, template % params if params else template)
@@ -35,10 +35,9 @@ class Message(str):
 
 def localise(message: str) -> str:
     """The message in the current user's language (any other text is returned as it is)."""
-    template = getattr(message, "template", None)
-    if template is None:
+    if not isinstance(message, Message):
         return str(message)
-    return gettext(template, **message.params) if message.params else gettext(template)
+    return gettext(message.template, **message.params) if message.params else gettext(message.template)
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class GiftProblem(QuizProblem):
         # The message carries the place too, so a page can name the question even from a problem
         # that kept only the message (courses.format.Problem, the module page, the editor).
         if isinstance(self.message, Message):
-            self.message.number, self.message.title = self.number, self.title
+            self.message.number, self.message.question_title = self.number, self.title
 
 
 def where(problem: Any) -> str:
@@ -67,7 +66,7 @@ def where(problem: Any) -> str:
         return ""
     if number == 0:
         return gettext("Settings at the top of the file")
-    title = getattr(source, "title", "")
+    title = source.title if isinstance(source, GiftProblem) else getattr(source, "question_title", "")
     if title:
         return gettext("Question %(n)d (“%(title)s”)", n=number, title=title)
     return gettext("Question %(n)d", n=number)

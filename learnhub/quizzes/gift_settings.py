@@ -50,7 +50,9 @@ def read_settings(
 ) -> QuizSettings:
     """Settings from the front matter with GIFT's defaults; problems at the key's line."""
     settings = QuizSettings(pass_score=80)
-    for key, value in (fm.data if fm else {}).items():
+    if fm is None:
+        return settings
+    for key, value in fm.data.items():
         key, line = str(key), fm.line_of(str(key))
         if key == "points":
             _points(value, fm, questions, problems)

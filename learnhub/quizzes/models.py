@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.db import TimestampMixin, enum_column, utcnow
-from learnhub.extensions import db
+from learnhub.extensions import Model
 
 
-class Quiz(TimestampMixin, db.Model):
+class Quiz(TimestampMixin, Model):
     """The bank of one course; ``version`` goes up whenever an import changes a question."""
 
     __tablename__ = "quiz"
@@ -32,7 +32,7 @@ class Quiz(TimestampMixin, db.Model):
         return [q for q in self.questions if q.archived_at is None]
 
 
-class QuizQuestion(db.Model):
+class QuizQuestion(Model):
     """A question, identified in its quiz by a stable id so statistics follow it across edits."""
 
     __tablename__ = "quiz_question"
@@ -56,7 +56,7 @@ class AttemptStatus(StrEnum):
     submitted = "submitted"
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One sitting of a quiz. ``paper`` keeps the questions drawn, in order, as they were then."""
 
     __tablename__ = "quiz_attempt"
@@ -83,7 +83,7 @@ class QuizAttempt(db.Model):
     answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     """The member's answer to one question of an attempt, saved as they go."""
 
     __tablename__ = "attempt_answer"

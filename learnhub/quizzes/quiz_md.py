@@ -220,8 +220,9 @@ def _fill_answers(question: Question, answers: list[tuple[str, Any]]) -> list[st
     syntax = kinds.pop()
     if syntax in OWN_SYNTAX:
         return OWN_SYNTAX[syntax].md_read(question, values)
-    fill = {"choice": _fill_choices, "equals": _fill_equals, "pair": _fill_pairs}[syntax]
-    return fill(question, values)
+    fills: dict[str, Callable[[Question, Any], list[str]]] = {
+        "choice": _fill_choices, "equals": _fill_equals, "pair": _fill_pairs}
+    return fills[syntax](question, values)
 
 
 def _fill_choices(question: Question, values: list[tuple[bool, str]]) -> list[str]:
@@ -267,8 +268,8 @@ def _numeric_answer(text: str) -> NumericAnswer | None:
             return None
         return NumericAnswer(low=low_value, high=high_value)
     parts = TOLERANCE_RE.split(text, maxsplit=1)
-    numbers = [_number(part) for part in parts]
-    if any(number is None for number in numbers):
+    numbers = [number for number in map(_number, parts) if number is not None]
+    if len(numbers) != len(parts):
         return None
     return NumericAnswer(value=numbers[0], tolerance=numbers[1] if len(numbers) == 2 else 0.0)
 

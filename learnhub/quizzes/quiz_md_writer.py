@@ -121,7 +121,7 @@ def _problems(q: Question) -> list[str]:
         problems.append("a text holds a line break character other than a newline, "
                         "which quiz.md cannot keep")
     problems += _format_problems(q)
-    if any(c.feedback for c in q.choices) or any(a.feedback for a in [*q.answers, *q.numeric]):
+    if any(c.feedback for c in q.choices) or any(a.feedback for a in q.answers) or any(n.feedback for n in q.numeric):
         problems.append("per-answer feedback cannot be written in quiz.md")
     problems += _stem_problems(q.stem) + _explanation_problems(q.explanation)
     return problems + REGISTRY[q.kind].md_problems(q)

@@ -45,8 +45,8 @@ def sync_quiz(course: Course, bank: Bank | None) -> Quiz | None:
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == course.id)) if course.id else None
     if bank is None:
         if quiz is not None:
-            for question in quiz.active_questions:
-                question.archived_at = utcnow()
+            for stale in quiz.active_questions:
+                stale.archived_at = utcnow()
         return quiz
     if quiz is None:
         quiz = Quiz(course_id=course.id, version=1, format=bank.format, settings=bank.settings.to_dict())

@@ -173,9 +173,9 @@ def _add_plans(report: YearlyReport, unit: Unit) -> None:
         report.headline = pool([report.headline, _category(figures, HEADLINE)])
         report.citizens = pool([report.citizens, _category(figures, (Category.citizen,))])
         for row in figures.units:
-            line = units.get(row.unit_id) or UnitLine(id=row.unit_id, name=row.name, own_members=row.own_members)
-            pooled = pool([line, row])
-            units[row.unit_id] = UnitLine(id=line.id, name=line.name, own_members=line.own_members,
+            kept = units.get(row.unit_id) or UnitLine(id=row.unit_id, name=row.name, own_members=row.own_members)
+            pooled = pool([kept, row])
+            units[row.unit_id] = UnitLine(id=kept.id, name=kept.name, own_members=kept.own_members,
                                           roster=pooled.roster, completed=pooled.completed, target=pooled.target)
     children = db.session.execute(
         sa.select(Unit.id, Unit.name).where(Unit.parent_id == unit.id, Unit.archived_at.is_(None))

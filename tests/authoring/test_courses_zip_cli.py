@@ -109,6 +109,15 @@ def test_export_is_checked_clean_and_export_import_export_gives_the_same_bytes(a
     assert second.read_bytes() == first.read_bytes()
 
 
+def test_export_to_stdout_writes_the_same_zip(app: Flask, tmp_path: Path) -> None:
+    assert invoke(app, "courses", "import", source_folder(tmp_path / "src")).exit_code == 0
+    first = tmp_path / "a.zip"
+    assert invoke(app, "courses", "export", SLUG, "-o", first).exit_code == 0
+    piped = invoke(app, "courses", "export", SLUG, "-o", "-")
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout_bytes == first.read_bytes()
+
+
 def test_a_browser_module_round_trips_through_its_zip(app: Flask, tmp_path: Path, make_unit, make_user) -> None:
     root = make_unit("Đảng bộ Thị trấn", UnitKind.committee)
     author = make_user(username="tuyentruyen", unit=root)
