@@ -1,4 +1,5 @@
-"""Shared form helpers: choices, bounded ids and dates, and WTForms' messages in the user's language."""
+"""Shared form helpers: the base form that cleans every text, choices, bounded ids and dates, and
+WTForms' messages in the user's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -6,10 +7,46 @@ from typing import Any
 
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from learnhub.numbers import FIRST_YEAR, LAST_YEAR, MAX_ID
+from learnhub.text import clean_text
+
+# The longest text a field takes when its form names no Length: every text has a bound.
+MAX_ONE_LINE = 1_000
+MAX_MULTI_LINE = 200_000
+
+
+def _clean_one_line(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _clean_multi_line(value: Any) -> Any:
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
+
+
+class FlaskForm(_FlaskForm):
+    """Every LearnHub form: each text field it accepts is cleaned (``learnhub.text.clean_text``: NFC,
+    no control or bidi-override characters; line breaks kept only in text areas) before its own filters
+    and validators run, and is bounded in length. Passwords are taken exactly as typed."""
+
+    class Meta(_FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                multi = issubclass(field_class, TextAreaField)
+                kwargs = unbound_field.kwargs
+                options["filters"] = [_clean_multi_line if multi else _clean_one_line, *kwargs.get("filters", ())]
+                given = kwargs.get("validators", unbound_field.args[1] if len(unbound_field.args) > 1 else None)
+                validators = list(given or ())
+                if not any(isinstance(v, Length) and v.max not in (None, -1) for v in validators):
+                    bound = Length(max=MAX_MULTI_LINE if multi else MAX_ONE_LINE)
+                    if "validators" in kwargs or len(unbound_field.args) < 2:
+                        options["validators"] = [*validators, bound]
+            return super().bind_field(form, unbound_field, options)
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
