@@ -12,6 +12,8 @@ from typing import Any
 
 from flask_babel import gettext
 
+from learnhub.quizzes.gift_messages import localise, where
+
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention: marked for extraction, not translated here)
     return message
@@ -93,7 +95,12 @@ class Problem:
     def localized(self) -> str:
         """The message in the reader's language (within a request or ``force_locale``)."""
         template = MESSAGES[self.code]
-        if self.code in ("quiz", "zip"):
+        if self.code == "quiz":  # a GIFT message names its question and translates itself
+            message = self.params["message"]
+            text = localise(message) if hasattr(message, "template") else gettext(message)
+            place = where(_Carrying(message))
+            return f"{place}: {text}" if place else text
+        if self.code == "zip":
             return gettext(self.params["message"])  # translated when the text is in the catalogue
         return gettext(template, **self.params)
 
@@ -104,6 +111,13 @@ class Problem:
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class _Carrying:
+    """What ``gift_messages.where`` reads: something with a ``message``."""
+
+    message: Any
 
 
 class Collector:
