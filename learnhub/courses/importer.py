@@ -13,6 +13,7 @@ from learnhub.courses.problems import Problem
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.markdown import render_markdown
+from learnhub.quizzes.gift import without_unsupported
 from learnhub.quizzes.sync import sync_quiz
 
 
@@ -78,7 +79,10 @@ def import_course(source: CourseSource) -> ImportSummary:
     course.intro_markdown = source.intro_markdown
     course.intro_html = render_markdown(source.intro_markdown)
     course.quiz_format = source.quiz_format
-    course.quiz_source = source.quiz_source
+    # What the quiz holds: items skipped on import (--skip-unsupported) kept only as comments, so a
+    # draft made from the module later does not report them as errors (as the browser import does).
+    gift = source.quiz_format == "gift" and source.quiz_source is not None
+    course.quiz_source = without_unsupported(source.quiz_source) if gift else source.quiz_source
     course.archived_at = None
     course.published_at = utcnow()
     _sync_lessons(course, source, summary)
