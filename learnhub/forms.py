@@ -21,7 +21,7 @@ MAX_ONE_LINE = 1_000
 MAX_MULTI_LINE = 200_000
 # The largest request that is not a file upload (a form or a JSON body): the longest lesson, with
 # every Vietnamese letter written as %XX%XX%XX, fits; MAX_CONTENT_LENGTH (20 MB) is for files.
-MAX_FORM_BYTES = 4 * 1024 * 1024
+MAX_FORM_BYTES = 8 * 1024 * 1024
 
 
 def bound_form_requests(app: Flask) -> None:

@@ -64,7 +64,7 @@ MARKUP_RE = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*)|!--(?:>|->|[\s\S]*?--!?>)|!-
 _BLOCK_OPENER_RE = re.compile(r"^( {0,3})<(?=/?(?:[A-Za-z][^\s/>]*)|!|\?)")
 _HREF_ANCHOR_RE = re.compile(r'(<a\b[^>]*?\shref=")#')
 
-MAX_MARKDOWN = 250_000  # characters: longer than any lesson (the editor takes 200,000)
+MAX_MARKDOWN = 600_000  # characters: more than any editor takes (a lesson body: 500,000, plus its fields)
 MAX_NESTING = 16  # brackets inside brackets, lists inside lists, quotes inside quotes
 SUSPECT_RUN = 16  # fewer unclosed tags than this cost nothing worth changing the text for
 SCAN_BUDGET = 50_000  # characters Markdown may read looking for the ends of brackets
