@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm as _FlaskForm
@@ -24,9 +25,22 @@ MAX_MULTI_LINE = 200_000
 MAX_FORM_BYTES = 8 * 1024 * 1024
 
 
+class _BoundedJSON(DefaultJSONProvider):
+    """JSON as Flask reads it, except that nesting too deep for Python is bad input (400, or None
+    with ``silent=True``) rather than a RecursionError and a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+
+
 def bound_form_requests(app: Flask) -> None:
     """Refuse (413) a form or JSON body over MAX_FORM_BYTES before anything reads it: Werkzeug reads
-    a urlencoded body whole, bounded only by MAX_CONTENT_LENGTH, which file uploads need large."""
+    a urlencoded body whole, bounded only by MAX_CONTENT_LENGTH, which file uploads need large.
+    JSON nested too deeply is refused like any malformed JSON."""
+    app.json = _BoundedJSON(app)
 
     def bound() -> None:
         if request.mimetype != "multipart/form-data":

@@ -61,3 +61,11 @@ def test_a_form_body_over_the_bound_is_refused_before_it_is_read(app: Flask, cli
     json_response = client.post("/attempts/1/answer", data="[" * (MAX_FORM_BYTES + 1),
                                 content_type="application/json")
     assert json_response.status_code == 413
+
+
+def test_json_nested_too_deeply_is_bad_input_not_a_crash(app: Flask) -> None:
+    with app.test_request_context("/attempts/1/answer", method="POST", data="[" * 100_000,
+                                  content_type="application/json"):
+        from flask import request
+
+        assert request.get_json(silent=True) is None
