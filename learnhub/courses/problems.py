@@ -89,7 +89,10 @@ class Problem:
 
     @property
     def message(self) -> str:
-        """The message in English, as the command line prints it."""
+        """The message in English, as the command line prints it (a quiz parser's message as it came,
+        so a GIFT message still knows its question: ``gift_messages.where(problem)``)."""
+        if self.code == "quiz":
+            return self.params["message"]
         return MESSAGES[self.code] % self.params if self.params else MESSAGES[self.code]
 
     def localized(self) -> str:
@@ -98,7 +101,7 @@ class Problem:
         if self.code == "quiz":  # a GIFT message names its question and translates itself
             message = self.params["message"]
             text = localise(message) if hasattr(message, "template") else gettext(message)
-            place = where(_Carrying(message))
+            place = where(self)
             return f"{place}: {text}" if place else text
         if self.code == "zip":
             return gettext(self.params["message"])  # translated when the text is in the catalogue
@@ -111,13 +114,6 @@ class Problem:
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.path}:{self.line}: {prefix}{self.message}"
-
-
-@dataclass(frozen=True)
-class _Carrying:
-    """What ``gift_messages.where`` reads: something with a ``message``."""
-
-    message: Any
 
 
 class Collector:

@@ -260,7 +260,7 @@ def test_who_may_send_reminders(app: Flask, client, town, make_quiz) -> None:
 
 def test_a_plan_title_with_a_line_break_cannot_add_mail_headers(app: Flask, client, town, make_quiz, smtp) -> None:
     make_quiz(count=6)
-    plan_id = make_plan(app, town, title="Kế hoạch\r\nBcc: ngoai@example.org\x00")  # stored without the form
+    plan_id = make_plan(app, town, title="Kế hoạch\r\nBcc: ngoai@example.org\x07")  # stored without the form
     set_flags(app, "tuyentruyen", email="tam@example.vn")
     login(client, "bithu1")
     assert post(client, f"/plans/{plan_id}/remind?unit={town['a'].id}").status_code == 302

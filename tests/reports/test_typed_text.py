@@ -36,7 +36,7 @@ def test_a_unit_name_typed_with_controls_is_stored_clean_and_the_docx_downloads(
 
 def test_the_docx_writer_cleans_a_name_stored_some_other_way(app: Flask, year) -> None:
     with app.app_context():
-        db.session.execute(sa.update(Unit).where(Unit.id == year["a"].id).values(name="Chi bộ\x00\x1b\u202e 1"))
+        db.session.execute(sa.update(Unit).where(Unit.id == year["a"].id).values(name="Chi bộ\x07\x1b\u202e 1"))
         report = yearly_report(year["root"].id, 2026)
         document = docx.Document(io.BytesIO(build_docx(report, dt.date(2026, 12, 15))))
         db.session.rollback()
