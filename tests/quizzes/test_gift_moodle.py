@@ -189,8 +189,12 @@ def test_a_cli_import_skipping_essays_stores_a_quiz_a_later_draft_accepts(app: F
     folder = write_course(tmp_path, **{"quiz.gift": EXPORTED})
     imported = app.test_cli_runner().invoke(args=["courses", "import", "--skip-unsupported", str(tmp_path)])
     assert imported.exit_code == 0, imported.output
+    from learnhub.authoring.models import DraftFile
+
     with app.app_context():
         stored = db.session.scalar(sa.select(Course.quiz_source).where(Course.slug == folder.name))
-    _, problems = parse_gift(stored)  # what the module's draft is checked with
-    assert [p.message for p in problems if p.severity == "error"] == []
-    assert "Cảm nghĩ" in stored  # kept, as a comment
+        draft = db.session.scalar(sa.select(DraftFile.text).where(DraftFile.key == "quiz.gift"))
+    for text in (stored, draft):  # what members' quiz came from, and the draft the browser checks
+        _, problems = parse_gift(text)
+        assert [p.message for p in problems if p.severity == "error"] == []
+        assert "Cảm nghĩ" in text  # kept, as a comment
