@@ -18,8 +18,8 @@ import html as html_lib
 import re
 
 import markdown as markdown_lib
-from flask_babel import gettext as _
 import nh3
+from flask_babel import gettext as _
 from markdown.preprocessors import Preprocessor
 
 ALLOWED_TAGS = {
@@ -76,9 +76,9 @@ _HIDE = {ord(char): 0xFDD0 + number for number, char in enumerate(_HIDDEN)}  # n
 _SHOW = {0xFDD0 + number: html_lib.escape(char) for number, char in enumerate(_HIDDEN)}
 _NONCHARACTERS_RE = re.compile("[\ufdd0-\ufdef]")
 _UNCLOSED_TAG_RE = re.compile(r"<(?=[A-Za-z!/?])[^<>]*(?=<|\Z)")
-_NESTED_MARKERS_RE = re.compile(r"^((?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$)){%d})(.*)$" % MAX_NESTING)
+_NESTED_MARKERS_RE = re.compile(r"^((?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$)){" + str(MAX_NESTING) + r"})(.*)$")
 _MARKER_RE = re.compile(r"([-*+>]|\d{1,9}[.)])(?=[ \t]|$)")
-_DEEP_INDENT_RE = re.compile(r"^[ \t]{%d,}" % (4 * MAX_NESTING + 1))
+_DEEP_INDENT_RE = re.compile(r"^[ \t]{" + str(4 * MAX_NESTING + 1) + ",}")
 
 
 def _suspect_brackets(text: str) -> list[int]:
