@@ -53,6 +53,9 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     init_i18n(app)
+    from learnhub.forms import bound_form_requests
+
+    bound_form_requests(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,15 +1,82 @@
-"""Shared form helpers: choices, bounded ids and dates, and WTForms' messages in the user's language."""
+"""Shared form helpers: the base form that cleans every text, choices, bounded ids and dates, and
+WTForms' messages in the user's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from learnhub.numbers import FIRST_YEAR, LAST_YEAR, MAX_ID
+from learnhub.text import clean_text
+
+# The longest text a field takes when its form names no Length: every text has a bound.
+MAX_ONE_LINE = 1_000
+MAX_MULTI_LINE = 200_000
+# The largest request that is not a file upload (a form or a JSON body): the longest lesson, with
+# every Vietnamese letter written as %XX%XX%XX, fits; MAX_CONTENT_LENGTH (20 MB) is for files.
+MAX_FORM_BYTES = 8 * 1024 * 1024
+
+
+class _BoundedJSON(DefaultJSONProvider):
+    """JSON as Flask reads it, except that nesting too deep for Python is bad input (400, or None
+    with ``silent=True``) rather than a RecursionError and a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+
+
+def bound_form_requests(app: Flask) -> None:
+    """Refuse (413) a form or JSON body over MAX_FORM_BYTES before anything reads it: Werkzeug reads
+    a urlencoded body whole, bounded only by MAX_CONTENT_LENGTH, which file uploads need large.
+    JSON nested too deeply is refused like any malformed JSON."""
+    app.json = _BoundedJSON(app)
+
+    def bound() -> None:
+        if request.mimetype != "multipart/form-data":
+            request.max_content_length = min(MAX_FORM_BYTES, app.config.get("MAX_CONTENT_LENGTH") or MAX_FORM_BYTES)
+
+    # First of all hooks: the CSRF check reads the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, bound)
+
+
+def _clean_one_line(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _clean_multi_line(value: Any) -> Any:
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
+
+
+class FlaskForm(_FlaskForm):
+    """Every LearnHub form: each text field it accepts is cleaned (``learnhub.text.clean_text``: NFC,
+    no control or bidi-override characters; line breaks kept only in text areas) before its own filters
+    and validators run, and is bounded in length. Passwords are taken exactly as typed."""
+
+    class Meta(_FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                multi = issubclass(field_class, TextAreaField)
+                kwargs = unbound_field.kwargs
+                options["filters"] = [_clean_multi_line if multi else _clean_one_line, *kwargs.get("filters", ())]
+                given = kwargs.get("validators", unbound_field.args[1] if len(unbound_field.args) > 1 else None)
+                validators = list(given or ())
+                if not any(isinstance(v, Length) and v.max not in (None, -1) for v in validators):
+                    bound = Length(max=MAX_MULTI_LINE if multi else MAX_ONE_LINE)
+                    if "validators" in kwargs or len(unbound_field.args) < 2:
+                        options["validators"] = [*validators, bound]
+            return super().bind_field(form, unbound_field, options)
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -6,6 +6,8 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from learnhub.text import clean_text
+
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
@@ -16,8 +18,9 @@ def send_mail(to: str, subject: str, body: str) -> None:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config.get("MAIL_SENDER") or f"LearnHub <noreply@{config['MAIL_SERVER']}>"
-    message["To"] = to
-    message["Subject"] = subject
+    # Header values with a line break are refused (or would add headers): clean them as forms do.
+    message["To"] = clean_text(to).strip()
+    message["Subject"] = clean_text(subject).strip()
     message.set_content(body)
     with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)), timeout=15) as smtp:
         if config.get("MAIL_USE_TLS", True):

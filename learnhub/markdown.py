@@ -5,13 +5,21 @@ text (``<textarea>``, ``<title>``, ``<script>``, an unclosed ``<!--`` ...) would
 the lesson, and a tag the browser does not know (``<tên bài>``) would be dropped with its words. Both
 are shown as text instead (``learnhub courses check`` reports them at their line). Ids the author
 writes are prefixed, so they never collide with the page's own, and in-text anchors follow them.
+
+Python-Markdown takes time quadratic in some runs (thousands of unclosed ``[``, ``](`` or ``<tag``)
+and recurses once per level of nested lists or quotes: text a member can post (a reflection, a
+question, the live preview) could tie up a worker or end in a 500. :func:`defuse` shows such runs as
+the characters they are before rendering, and a text longer than :data:`MAX_MARKDOWN` is shown as
+plain text with a note; no text is lost either way.
 """
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import markdown as markdown_lib
 import nh3
+from flask_babel import gettext as _
 from markdown.preprocessors import Preprocessor
 
 ALLOWED_TAGS = {
@@ -55,6 +63,81 @@ MARKUP_RE = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*)|!--(?:>|->|[\s\S]*?--!?>)|!-
 # The same at the start of a Markdown line, where it would open a raw HTML block.
 _BLOCK_OPENER_RE = re.compile(r"^( {0,3})<(?=/?(?:[A-Za-z][^\s/>]*)|!|\?)")
 _HREF_ANCHOR_RE = re.compile(r'(<a\b[^>]*?\shref=")#')
+
+MAX_MARKDOWN = 600_000  # characters: more than any editor takes (a lesson body: 500,000, plus its fields)
+MAX_NESTING = 16  # brackets inside brackets, lists inside lists, quotes inside quotes
+SUSPECT_RUN = 16  # fewer unclosed tags than this cost nothing worth changing the text for
+SCAN_BUDGET = 50_000  # characters Markdown may read looking for the ends of brackets
+LONG_SPAN = 500  # a bracket closed further away than this is no link's text
+_PAIRS = {"[": "]", "(": ")"}
+_CLOSERS = {"]": "[", ")": "("}
+_HIDDEN = "[]()<>-*+.)"
+_HIDE = {ord(char): 0xFDD0 + number for number, char in enumerate(_HIDDEN)}  # non-characters
+_SHOW = {0xFDD0 + number: html_lib.escape(char) for number, char in enumerate(_HIDDEN)}
+_NONCHARACTERS_RE = re.compile("[\ufdd0-\ufdef]")
+_UNCLOSED_TAG_RE = re.compile(r"<(?=[A-Za-z!/?])[^<>]*(?=<|\Z)")
+_NESTED_MARKERS_RE = re.compile(r"^((?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$)){" + str(MAX_NESTING) + r"})(.*)$")
+_MARKER_RE = re.compile(r"([-*+>]|\d{1,9}[.)])(?=[ \t]|$)")
+_DEEP_INDENT_RE = re.compile(r"^[ \t]{" + str(4 * MAX_NESTING + 1) + ",}")
+
+
+def _suspect_brackets(text: str) -> list[int]:
+    """Offsets of the ``[`` and ``(`` that would make rendering slow, with their closers: when the
+    scans they cost together (each opener reads on to its closer, or to the end) exceed
+    SCAN_BUDGET, those that never close, sit too deep or close more than LONG_SPAN later."""
+    stacks: dict[str, list[int]] = {"[": [], "(": []}
+    suspects: list[int] = []
+    cost = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char in _PAIRS:
+            stacks[char].append(index)
+        elif char in _CLOSERS and stacks[_CLOSERS[char]]:
+            stack = stacks[_CLOSERS[char]]
+            opener = stack.pop()
+            cost += index - opener
+            if len(stack) >= MAX_NESTING or index - opener > LONG_SPAN:
+                suspects += [opener, index]
+        index += 1
+    unclosed = stacks["["] + stacks["("]
+    cost += sum(len(text) - opener for opener in unclosed)
+    return suspects + unclosed if cost > SCAN_BUDGET else []
+
+
+def _flatten_line(line: str) -> str:
+    """A line opening more than MAX_NESTING lists or quotes keeps its first ones; the rest are text."""
+    match = _NESTED_MARKERS_RE.match(line)
+    if match is not None and _MARKER_RE.match(match.group(2).lstrip()) is not None:
+        line = match.group(1) + _MARKER_RE.sub(lambda m: m.group(1).translate(_HIDE), match.group(2))
+    if _DEEP_INDENT_RE.match(line):
+        line = " " * (4 * MAX_NESTING) + line.lstrip(" \t")
+    return line
+
+
+def defuse(text: str) -> str:
+    """``text`` with the runs that would make rendering slow or recurse too deep hidden from Markdown
+    (as non-characters that :func:`_unhide` turns back); ordinary text comes back unchanged."""
+    text = _NONCHARACTERS_RE.sub("", text)
+    suspects = _suspect_brackets(text)
+    if suspects:
+        chars = list(text)
+        for offset in suspects:
+            chars[offset] = chars[offset].translate(_HIDE)
+        text = "".join(chars)
+    if len(_UNCLOSED_TAG_RE.findall(text)) >= SUSPECT_RUN:
+        text = _UNCLOSED_TAG_RE.sub(lambda m: m.group(0).translate(_HIDE), text)
+    if "\n" in text or len(text) > 4 * MAX_NESTING:
+        text = "\n".join(_flatten_line(line) for line in text.split("\n"))
+    return text
+
+
+def _unhide(html: str) -> str:
+    """The characters :func:`defuse` hid, back as text in the rendered HTML."""
+    return html.translate(_SHOW)
 
 
 def text_would_vanish(match: re.Match[str]) -> bool:
@@ -107,7 +190,12 @@ def sanitize_html(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Render Markdown (with tables, footnotes and abbreviations) and sanitise the result; markup
-    that would hide text is shown as text, and author ids and the anchors to them are prefixed."""
-    html = markdown_lib.markdown(text, extensions=[*EXTENSIONS, _KeepText()], output_format="html")
+    that would hide text is shown as text, and author ids and the anchors to them are prefixed.
+    A text over MAX_MARKDOWN characters is shown as plain text under a note saying why."""
+    if len(text) > MAX_MARKDOWN:
+        note = html_lib.escape(_("This text is longer than %(n)s characters, so it is shown without formatting.",
+                                 n=f"{MAX_MARKDOWN:,}"))
+        return f'<p class="lh-note"><em>{note}</em></p><pre class="lh-plain">{html_lib.escape(text)}</pre>'
+    html = _unhide(markdown_lib.markdown(defuse(text), extensions=[*EXTENSIONS, _KeepText()], output_format="html"))
     clean = sanitize_html(_escape_vanishing(html))
     return _HREF_ANCHOR_RE.sub(lambda m: m.group(1) + "#" + ID_PREFIX, clean)

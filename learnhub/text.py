@@ -1,8 +1,26 @@
-"""Vietnamese text helpers: folding diacritics for search and usernames."""
+"""Vietnamese text helpers: cleaning typed text, folding diacritics for search and usernames."""
 from __future__ import annotations
 
 import re
 import unicodedata
+
+# Characters no one means to type: C0/C1 controls (XML writers such as python-docx and openpyxl refuse
+# most of them), the non-characters U+FFFE/U+FFFF, and the bidi embeddings, overrides and isolates that
+# make a name read differently from how it is stored ("Trojan Source").
+_INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_LINE_BREAKS_RE = re.compile(r"[\t\n\r\u2028\u2029]+")
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """Text as LearnHub keeps it: NFC, without control, non- and bidi-override characters; a one-line
+    text has its tabs and line breaks as spaces, a multi-line one keeps them (line ends as "\\n")."""
+    text = unicodedata.normalize("NFC", text)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        text = _LINE_BREAKS_RE.sub(" ", text)
+    return _INVISIBLE_RE.sub("", text)
 
 
 def fold(text: str) -> str:

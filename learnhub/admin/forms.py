@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from learnhub.forms import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, StringField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 

@@ -17,6 +17,7 @@ from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.forms import options
+from learnhub.markdown import MAX_MARKDOWN
 from learnhub.settings import get_setting
 
 
@@ -46,7 +47,10 @@ def save(course: Course, key: str, text: str, form: Any, template: str, next_url
 
 
 def autosave(course: Course, key: str, text: str) -> Any:
-    """The editor's periodic save, answered in JSON (409 when someone else saved meanwhile)."""
+    """The editor's periodic save, answered in JSON (409 when someone else saved meanwhile; 413 for a
+    text longer than any editor takes, which the form's own save then explains)."""
+    if len(text) > MAX_MARKDOWN:
+        return jsonify(saved=False, message=_("The text is too long to save: shorten it.")), 413
     try:
         revision = drafts.save_file(course, key, text, author=current_user,
                                     base_revision=_base(request.form.get("base_revision")), kind=RevisionKind.autosave)

@@ -28,6 +28,8 @@ from learnhub.courses.models import Course, CourseMedia
 from learnhub.courses.problems import Problem
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.quizzes.gift import without_unsupported
+from learnhub.text import clean_text
 
 
 class DraftRefused(ValueError):
@@ -163,7 +165,10 @@ def folder_files(folder: Path) -> tuple[dict[str, tuple[int, str]], dict[str, st
     for path in sorted(folder.iterdir()):
         if not path.is_file():
             continue
-        text = normalise(path.read_bytes().decode("utf-8-sig"))
+        # As the import stores them: no control characters; GIFT items skipped on import as comments.
+        text = clean_text(normalise(path.read_bytes().decode("utf-8-sig")), multiline=True)
+        if path.name == "quiz.gift":
+            text = without_unsupported(text)
         if path.name == COURSE_FILE or path.name in QUIZ_FILES:
             files[path.name] = (0, text)
         elif match := LESSON_FILE_RE.match(path.name):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from learnhub.forms import FlaskForm
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from learnhub.conferences import access

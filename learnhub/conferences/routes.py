@@ -11,7 +11,7 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from learnhub.forms import FlaskForm
 
 from learnhub.auth.models import Role, User
 from learnhub.conferences import access, attendance, labels, services

@@ -1,9 +1,11 @@
 """Write checked course folders to the database, updating courses in place."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -13,7 +15,9 @@ from learnhub.courses.problems import Problem
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.markdown import render_markdown
+from learnhub.quizzes.gift import without_unsupported
 from learnhub.quizzes.sync import sync_quiz
+from learnhub.text import clean_text
 
 
 @dataclass
@@ -61,6 +65,7 @@ def import_course(source: CourseSource) -> ImportSummary:
     Lessons are matched by slug so members' progress stays attached; a lesson that is gone
     from the folder is archived, never deleted with its history.
     """
+    source = cleaned(source)
     course = db.session.scalar(sa.select(Course).where(Course.slug == source.slug))
     summary = ImportSummary(source.slug, created=course is None)
     if course is None:
@@ -78,7 +83,10 @@ def import_course(source: CourseSource) -> ImportSummary:
     course.intro_markdown = source.intro_markdown
     course.intro_html = render_markdown(source.intro_markdown)
     course.quiz_format = source.quiz_format
-    course.quiz_source = source.quiz_source
+    # What the quiz holds: items skipped on import (--skip-unsupported) kept only as comments, so a
+    # draft made from the module later does not report them as errors (as the browser import does).
+    gift = source.quiz_format == "gift" and source.quiz_source is not None
+    course.quiz_source = without_unsupported(source.quiz_source) if gift else source.quiz_source
     course.archived_at = None
     course.published_at = utcnow()
     _sync_lessons(course, source, summary)
@@ -87,6 +95,22 @@ def import_course(source: CourseSource) -> ImportSummary:
     quiz = sync_quiz(course, source.quiz_bank)
     summary.questions = len(quiz.active_questions) if quiz is not None else 0
     return summary
+
+
+def cleaned(value: Any) -> Any:
+    """``value`` (a source, a bank, a list of them ...) with every text cleaned as forms clean theirs:
+    ``courses check`` warns about control and bidi characters, the import leaves them out (PostgreSQL
+    refuses a NUL, document writers refuse most controls)."""
+    if type(value) is str:
+        return clean_text(value, multiline=True)
+    if isinstance(value, list | tuple) and not isinstance(value, str):
+        return type(value)(cleaned(item) for item in value)
+    if isinstance(value, dict):
+        return {key: cleaned(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: cleaned(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def _sync_lessons(course: Course, source: CourseSource, summary: ImportSummary) -> None:

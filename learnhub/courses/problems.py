@@ -12,6 +12,8 @@ from typing import Any
 
 from flask_babel import gettext
 
+from learnhub.quizzes.gift_messages import localise, where
+
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention: marked for extraction, not translated here)
     return message
@@ -87,13 +89,21 @@ class Problem:
 
     @property
     def message(self) -> str:
-        """The message in English, as the command line prints it."""
+        """The message in English, as the command line prints it (a quiz parser's message as it came,
+        so a GIFT message still knows its question: ``gift_messages.where(problem)``)."""
+        if self.code == "quiz":
+            return self.params["message"]
         return MESSAGES[self.code] % self.params if self.params else MESSAGES[self.code]
 
     def localized(self) -> str:
         """The message in the reader's language (within a request or ``force_locale``)."""
         template = MESSAGES[self.code]
-        if self.code in ("quiz", "zip"):
+        if self.code == "quiz":  # a GIFT message names its question and translates itself
+            message = self.params["message"]
+            text = localise(message) if hasattr(message, "template") else gettext(message)
+            place = where(self)
+            return f"{place}: {text}" if place else text
+        if self.code == "zip":
             return gettext(self.params["message"])  # translated when the text is in the catalogue
         return gettext(template, **self.params)
 

@@ -6,7 +6,7 @@ from typing import NoReturn
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from learnhub.forms import FlaskForm
 from wtforms import Field
 
 from learnhub.auth.models import Role

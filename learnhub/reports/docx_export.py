@@ -14,17 +14,23 @@ from learnhub.reports.document import Table, header, tables
 from learnhub.reports.sentences import summary
 from learnhub.reports.yearly import YearlyReport
 from learnhub.settings import local_today
-from learnhub.text import fold
+from learnhub.text import clean_text, fold
 
 FONT = "Times New Roman"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _text(value: object) -> str:
+    """What the document may hold: python-docx refuses control characters, and a name typed before
+    forms cleaned their text (or imported some other way) must not stop the report being written."""
+    return clean_text(str(value), multiline=True)
 
 
 def _line(cell_or_doc, text: str, *, bold: bool = False, italic: bool = False, underline: bool = False,
           align=WD_ALIGN_PARAGRAPH.CENTER, size: int | None = None):
     paragraph = cell_or_doc.add_paragraph()
     paragraph.alignment = align
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_text(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     if size:
         run.font.size = Pt(size)
@@ -41,30 +47,30 @@ def _header(document, report: YearlyReport, today: dt.date) -> None:
     for number, line in enumerate(top.issuer):
         target = left.paragraphs[0] if number == 0 else left.add_paragraph()
         target.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        target.add_run(line).bold = number == len(top.issuer) - 1
+        target.add_run(_text(line)).bold = number == len(top.issuer) - 1
     _line(left, "*")
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    motto = right.paragraphs[0].add_run(top.motto)
+    motto = right.paragraphs[0].add_run(_text(top.motto))
     motto.bold = motto.underline = True
     _line(right, top.dated, italic=True)
 
 
 def _table(document, table: Table) -> None:
-    document.add_paragraph().add_run(table.title).bold = True
+    document.add_paragraph().add_run(_text(table.title)).bold = True
     if not table.rows:
-        document.add_paragraph(table.empty)
+        document.add_paragraph(_text(table.empty))
         return
     grid = document.add_table(rows=1 + len(table.rows), cols=len(table.headers))
     grid.style = "Table Grid"
     for column, text in enumerate(table.headers):
         cell = grid.rows[0].cells[column]
-        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].add_run(_text(text)).bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for number, row in enumerate(table.rows):
         cells = grid.rows[number + 1].cells
         for column, text in enumerate(row):
             paragraph = cells[column].paragraphs[0]
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(_text(text))
             run.bold = number in table.totals or (number in table.flagged and column == table.flag_column)
             if column in table.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -85,8 +91,8 @@ def build_docx(report: YearlyReport, today: dt.date | None = None) -> bytes:
     title = _line(document, top.title, bold=True, size=15)
     title.paragraph_format.space_before = Pt(18)
     title.runs[0].add_break()
-    title.add_run(top.subtitle).bold = True
-    opening = document.add_paragraph(summary(report, "vi"))
+    title.add_run(_text(top.subtitle)).bold = True
+    opening = document.add_paragraph(_text(summary(report, "vi")))
     opening.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     opening.paragraph_format.first_line_indent = Cm(1)
     for number, table in enumerate(tables(report, "vi"), start=1):

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.courses.models import CourseMedia
+from learnhub.exports import content_disposition
 from learnhub.extensions import db
 from learnhub.plans.member_plans import local_today, plans_for_member
 from learnhub.study import access, services
@@ -90,7 +91,7 @@ def media_response(item: CourseMedia) -> Response:
     response = Response(item.data, mimetype=item.content_type)
     if not item.content_type.startswith("image/"):
         filename = item.path.rsplit("/", 1)[-1]
-        response.headers.set("Content-Disposition", "attachment", filename=filename)
+        response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, max-age=3600"

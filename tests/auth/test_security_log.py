@@ -40,7 +40,8 @@ def test_a_username_cannot_forge_a_log_line(app: Flask, client, town, caplog) ->
     client.post("/login", data={"username": forged, "password": "x", "csrf_token": token})
     [line] = [line for line in lines(caplog) if line.startswith("sign_in.failed")]
     assert "\n" not in line and "\r" not in line and "\u2028" not in line and "\x1b" not in line
-    assert line.startswith(r"sign_in.failed user='an\x0asign_in.succeeded user=\'admin\' id=1\x0d\u2028x\x1b[31m'")
+    # The form cleans the typed name first (learnhub.forms.FlaskForm): breaks become spaces, controls go.
+    assert line.startswith(r"sign_in.failed user='an sign_in.succeeded user=\'admin\' id=1 x[31m'")
 
 
 def test_clean_keeps_vietnamese_and_bounds_length() -> None:

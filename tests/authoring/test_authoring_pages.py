@@ -336,3 +336,17 @@ def test_published_lessons_carry_no_executable_markup_from_the_xss_corpus(app: F
     page = signed_in(app, "an").get("/courses/hoc-tap-chi-thi/boi-canh-ban-hanh").get_data(as_text=True)
     article = page[page.index("<article"):page.index("</article>")]
     assert_no_executable_html(article.split(">", 1)[1], "lesson page")
+
+
+def test_gift_problems_on_the_module_page_and_in_the_preview_name_the_question_in_vietnamese(app: Flask, module) -> None:
+    author = module["author"]
+    gift = "::nam::Chỉ thị 05 ban hành năm nào? {=2016 ~2019 ~2021}\n\n::dung::Học tập là việc thường xuyên. {T}\n"
+    send(author, f"{M}/quiz/import", {"file": (io.BytesIO(gift.encode()), "bank.gift")}, content_type="multipart/form-data")
+    broken = gift + "\n::mot::Câu nào đúng? {~Có ~Không}\n"
+    with app.app_context():
+        revision = db.session.scalar(sa.select(DraftFile.revision).where(DraftFile.key == "quiz.gift"))
+    send(author, f"{M}/quiz", {"body": broken, "base_revision": str(revision)})
+    page = author.get(f"{M}/").get_data(as_text=True)
+    assert "Câu 3 (“mot”): không có đáp án đúng" in page and "no answer is right" not in page
+    preview = send(author, f"{M}/preview/quiz.gift", {"body": broken}).get_json()
+    assert any(p["message"].startswith("Câu 3 (“mot”): không có đáp án đúng") for p in preview["problems"])

@@ -63,3 +63,24 @@ def test_an_unclosed_block_element_is_a_warning_and_a_closed_one_nothing(tmp_pat
     found = [str(p) for p in read_course(folder).problems]
     assert found == [f"{folder}/01-bai-1.md:{BODY_LINE + 6}: warning: <details> opened here is never closed, so the "
                      "Markdown after it is shown unformatted: close it with </details>"]
+
+
+def test_an_import_leaves_out_the_control_characters_the_check_warned_about(app, tmp_path: Path) -> None:
+    """PostgreSQL refuses a NUL and document writers most controls: warned about, then left out."""
+    import json
+
+    import sqlalchemy as sa
+
+    from learnhub.courses.models import Lesson
+    from learnhub.extensions import db
+    from learnhub.quizzes.models import QuizQuestion
+
+    folder = lesson_with(tmp_path, "Một\x00ký\x1b tự \u202egiữa.\n")
+    (folder / "quiz.gift").write_text("::Một:: Câu\x00 hỏi\x07? {T}\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["courses", "import", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        body = db.session.scalar(sa.select(Lesson.body_markdown).where(Lesson.slug == "bai-1"))
+        questions = json.dumps(db.session.scalars(sa.select(QuizQuestion.data)).all(), ensure_ascii=False)
+    assert "Mộtký tự giữa." in body
+    assert "Câu hỏi?" in questions and "\\u0000" not in questions and "\\u0007" not in questions

@@ -256,3 +256,13 @@ def test_who_may_send_reminders(app: Flask, client, town, make_quiz) -> None:
     refused = post(secretary, f"/plans/{draft}/remind?unit={town['a'].id}", follow_redirects=True)
     assert "only be sent for an open plan" in refused.get_data(as_text=True)
     assert reminded(app) == []
+
+
+def test_a_plan_title_with_a_line_break_cannot_add_mail_headers(app: Flask, client, town, make_quiz, smtp) -> None:
+    make_quiz(count=6)
+    plan_id = make_plan(app, town, title="Kế hoạch\r\nBcc: ngoai@example.org\x07")  # stored without the form
+    set_flags(app, "tuyentruyen", email="tam@example.vn")
+    login(client, "bithu1")
+    assert post(client, f"/plans/{plan_id}/remind?unit={town['a'].id}").status_code == 302
+    [message] = smtp
+    assert message["Subject"] == "Nhắc nhở: Kế hoạch Bcc: ngoai@example.org" and message["Bcc"] is None

@@ -183,3 +183,18 @@ def test_a_course_check_problem_still_names_the_gift_question(app: Flask, tmp_pa
     with app.test_request_context("/"):
         assert (where(problem), localise(problem.message)) == (
             "Câu 2 (“Hai”)", "trọng số trong '%200%b' phải là tỉ lệ phần trăm từ -100 đến 100")
+
+
+def test_a_cli_import_skipping_essays_stores_a_quiz_a_later_draft_accepts(app: Flask, tmp_path: Path) -> None:
+    folder = write_course(tmp_path, **{"quiz.gift": EXPORTED})
+    imported = app.test_cli_runner().invoke(args=["courses", "import", "--skip-unsupported", str(tmp_path)])
+    assert imported.exit_code == 0, imported.output
+    from learnhub.authoring.models import DraftFile
+
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Course.quiz_source).where(Course.slug == folder.name))
+        draft = db.session.scalar(sa.select(DraftFile.text).where(DraftFile.key == "quiz.gift"))
+    for text in (stored, draft):  # what members' quiz came from, and the draft the browser checks
+        _, problems = parse_gift(text)
+        assert [p.message for p in problems if p.severity == "error"] == []
+        assert "Cảm nghĩ" in text  # kept, as a comment

@@ -152,3 +152,14 @@ def test_media_is_served_with_its_type_and_pdfs_as_attachments(client, make_user
     pdf = client.get("/courses/nghi-quyet-thu/media/van-ban.pdf")
     assert pdf.headers["Content-Disposition"].startswith("attachment")
     assert client.get("/courses/nghi-quyet-thu/media/khong-co.png").status_code == 404
+
+
+def test_a_media_file_with_a_vietnamese_name_downloads_under_that_name(client, make_user, make_course) -> None:
+    """Names from a course folder or zip are not the upload form's safe ASCII names (RFC 6266 filename*)."""
+    make_course(media=[MediaSource("văn bản.pdf", "application/pdf", b"%PDF-1.4")])
+    make_user(username="an")
+    login(client, "an")
+    pdf = client.get("/courses/nghi-quyet-thu/media/v%C4%83n%20b%E1%BA%A3n.pdf")
+    assert pdf.status_code == 200 and pdf.data == b"%PDF-1.4"
+    assert pdf.headers["Content-Disposition"] == (
+        "attachment; filename=\"van-ban.pdf\"; filename*=UTF-8''v%C4%83n%20b%E1%BA%A3n.pdf")
