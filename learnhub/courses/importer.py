@@ -85,8 +85,10 @@ def import_course(source: CourseSource) -> ImportSummary:
     course.quiz_format = source.quiz_format
     # What the quiz holds: items skipped on import (--skip-unsupported) kept only as comments, so a
     # draft made from the module later does not report them as errors (as the browser import does).
-    gift = source.quiz_format == "gift" and source.quiz_source is not None
-    course.quiz_source = without_unsupported(source.quiz_source) if gift else source.quiz_source
+    quiz_source = source.quiz_source
+    if source.quiz_format == "gift" and quiz_source is not None:
+        quiz_source = without_unsupported(quiz_source)
+    course.quiz_source = quiz_source
     course.archived_at = None
     course.published_at = utcnow()
     _sync_lessons(course, source, summary)
