@@ -7,6 +7,7 @@ from flask_login import current_user
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, table_response
 from learnhub.figures import percent_cell
+from learnhub.inspections import bp
 from learnhub.inspections.evaluation import (
     Mark,
     UnitEvaluation,
@@ -15,10 +16,9 @@ from learnhub.inspections.evaluation import (
     term_years,
 )
 from learnhub.inspections.models import Conclusion
-from learnhub.inspections.routes import bp
 from learnhub.inspections.team import propagandist_roster
-from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.numbers import query_id, query_year
+from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
