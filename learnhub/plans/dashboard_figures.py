@@ -69,7 +69,8 @@ def _clock() -> float:
     return utcnow().timestamp()
 
 
-_kept: TTLCache[tuple, DashboardFigures] = TTLCache(maxsize=KEPT, ttl=FRESH_FOR.total_seconds(), timer=_clock)
+# The kept dashboards of this worker (CACHE.clear() forgets them all).
+CACHE: TTLCache[tuple, DashboardFigures] = TTLCache(maxsize=KEPT, ttl=FRESH_FOR.total_seconds(), timer=_clock)
 _lock = threading.Lock()  # a TTLCache is not thread-safe; the values it holds are
 
 
@@ -79,14 +80,14 @@ def dashboard_figures(plan: StudyPlan, unit: Unit, *, recompute: bool = False) -
     key = (plan.id, plan.status, plan.updated_at, unit.id)
     if not recompute:
         with _lock:
-            kept = _kept.get(key)
+            kept = CACHE.get(key)
         if kept is not None:
             return kept
     figures = compute(plan, unit, utcnow())
     if figures.total.required > LIVE_UP_TO:
         figures = replace(figures, kept=True)
         with _lock:
-            _kept[key] = figures
+            CACHE[key] = figures
     return figures
 
 
@@ -105,8 +106,3 @@ def compute(plan: StudyPlan, unit: Unit, now: dt.datetime) -> DashboardFigures:
         computed_at=now,
     )
 
-
-def forget_all() -> None:
-    """Drop every kept dashboard (tests, and an administrator who wants live figures everywhere)."""
-    with _lock:
-        _kept.clear()

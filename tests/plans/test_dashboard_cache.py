@@ -38,9 +38,9 @@ def kept(monkeypatch):
     from learnhub.plans import dashboard_figures
 
     monkeypatch.setattr(dashboard_figures, "LIVE_UP_TO", 1)
-    dashboard_figures.forget_all()
+    dashboard_figures.CACHE.clear()
     yield dashboard_figures
-    dashboard_figures.forget_all()
+    dashboard_figures.CACHE.clear()
 
 
 def _figures_in_own_request(app: Flask, kept, plan_id: int, unit_id: int, out: list) -> None:
