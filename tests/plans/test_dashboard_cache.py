@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import enum
 import threading
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from tests.conftest import login
 from tests.plans.test_completion import BEFORE_DUE, study_all
 from tests.plans.test_plan_pages import create
 
-PLAIN = (type(None), bool, int, float, str, dt.date, dt.datetime, enum.Enum)
+PLAIN = (type(None), bool, int, float, Decimal, str, dt.date, dt.datetime, enum.Enum)  # Decimal: PostgreSQL sums
 
 
 def _walk(value, path: str = "figures"):
