@@ -77,11 +77,11 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
     from learnhub.auth import blueprint as auth_blueprint
     from learnhub.authoring import blueprint as authoring_blueprint
-    from learnhub.conferences.routes import bp as conferences_bp
+    from learnhub.conferences import blueprint as conferences_blueprint
     from learnhub.dialogue.routes import bp as dialogue_bp
     from learnhub.health import bp as health_bp
     from learnhub.i18n import bp as i18n_bp
-    from learnhub.inspections.routes import bp as inspections_bp
+    from learnhub.inspections import blueprint as inspections_blueprint
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
@@ -104,10 +104,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_blueprint())
-    app.register_blueprint(conferences_bp)
+    app.register_blueprint(conferences_blueprint())
     app.register_blueprint(outreach_bp)
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(reports_bp)
-    app.register_blueprint(inspections_bp)
+    app.register_blueprint(inspections_blueprint())
     app.register_blueprint(study_bp)
     app.register_blueprint(health_bp)

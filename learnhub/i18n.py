@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from learnhub.extensions import babel
 from learnhub.resources import PACKAGE_DIR
+from learnhub.settings import zone
 
 LANGUAGE_COOKIE = "lh_lang"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -67,7 +67,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["duration"] = minutes_filter
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["LOCAL_TZ"] = ZoneInfo(app.config["TIMEZONE"])
+    app.jinja_env.globals["LOCAL_TZ"] = zone(app.config["TIMEZONE"])
     from learnhub.forms import WTFormsInOurCatalogue
 
     wtforms_messages = WTFormsInOurCatalogue()

@@ -21,15 +21,25 @@ class Setting(Model):
     value: Mapped[Any] = mapped_column(sa.JSON)
 
 
-def _defaults() -> dict[str, Any]:
-    from learnhub.plans.formalism import THRESHOLDS
+# The formalism signals' default thresholds (docs/metrics.md), stored as "formalism_<name>" settings
+# when an admin changes them; learnhub/plans/formalism.py reads them through formalism_thresholds().
+FORMALISM_THRESHOLDS: dict[str, float] = {
+    "rushed_share": 0.30,  # share of lessons studied in under a quarter of their estimated time
+    "rushed_fraction": 0.25,
+    "attempts_before_pass": 2.0,
+    "first_attempt_pass_rate": 0.50,
+    "shallow_margin": 10.0,  # points above the pass score
+    "returned_share": 0.20,
+}
 
+
+def _defaults() -> dict[str, Any]:
     return {
         "organisation_name": "LearnHub",
         "public_url": current_app.config["PUBLIC_URL"],
         "authoring_review_required": False,
         "term_start_year": 2025,  # the committee's five-year term ("nhiệm kỳ") starts this year
-        **{f"formalism_{key}": value for key, value in THRESHOLDS.items()},
+        **{f"formalism_{key}": value for key, value in FORMALISM_THRESHOLDS.items()},
     }
 
 
@@ -45,6 +55,12 @@ def all_settings() -> dict[str, Any]:
     return values
 
 
+def formalism_thresholds() -> dict[str, float]:
+    """The formalism thresholds in force: the organisation's settings over the defaults."""
+    stored = all_settings()
+    return {key: float(stored.get(f"formalism_{key}", value)) for key, value in FORMALISM_THRESHOLDS.items()}
+
+
 def set_setting(key: str, value: Any) -> None:
     if key not in _defaults():
         raise KeyError(key)
@@ -56,7 +72,8 @@ def set_setting(key: str, value: Any) -> None:
 
 
 @lru_cache(maxsize=4)
-def _zone(name: str) -> ZoneInfo:
+def zone(name: str) -> ZoneInfo:
+    """The time zone called ``name`` (the one place LearnHub builds a ZoneInfo)."""
     return ZoneInfo(name)
 
 
@@ -64,7 +81,7 @@ def local_zone() -> ZoneInfo:
     """The organisation's time zone (config ``TIMEZONE``, Asia/Ho_Chi_Minh by default): the calendar
     that due dates, "today", years and printed times are written in. Outside the application (an
     import-time constant, a script) the default."""
-    return _zone(current_app.config["TIMEZONE"] if has_app_context() else DEFAULTS["TIMEZONE"])
+    return zone(current_app.config["TIMEZONE"] if has_app_context() else DEFAULTS["TIMEZONE"])
 
 
 def local_today() -> dt.date:

@@ -72,9 +72,9 @@ def write(url: Callable[[dict], str], data: Data = lambda o: {}, **options) -> S
 
 def local(minutes: int) -> str:
     """A time ``minutes`` from now as a datetime-local field gives it (the town's time zone)."""
-    from learnhub.conferences.services import LOCAL
+    from learnhub.settings import local_zone
 
-    return (dt.datetime.now(LOCAL) + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+    return (dt.datetime.now(local_zone()) + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
 
 
 def plan_form(o: dict) -> dict:

@@ -12,7 +12,7 @@ from learnhub.authoring.forms import ActionForm, MediaForm
 from learnhub.authoring.uploads import UploadRefused
 from learnhub.extensions import db
 from learnhub.security import roles_required
-from learnhub.study.routes import media_response
+from learnhub.study.media import media_response
 
 
 @bp.route("/<slug>/media", methods=["GET", "POST"])

@@ -12,10 +12,9 @@ from flask_login import current_user, login_required
 from learnhub.forms import FlaskForm
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from learnhub.conferences import access
+from learnhub.conferences import access, bp
 from learnhub.conferences import check_in as checking
 from learnhub.conferences.models import Conference
-from learnhub.conferences.routes import bp
 from learnhub.extensions import db
 
 REFUSED_STATUS = {"not_invited": 403, "cancelled": 400, "not_yet": 400, "closed": 400}

@@ -32,11 +32,11 @@ from learnhub.conferences.models import (
     ConferenceGuest,
     GuestKind,
 )
-from learnhub.conferences.services import LOCAL
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.plans.models import StudyForm
 from learnhub.security import subtree_ids
+from learnhub.settings import local_midnight
 
 MEMBER_CATEGORIES = (Category.party_member, Category.civil_servant)
 
@@ -64,17 +64,13 @@ class ConferenceFigures:
         }
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL).astimezone(dt.UTC)
-
-
 def held_conferences(unit_id: int, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> sa.Select:
     """The ids of the conferences held by the unit (and below) between ``start`` and ``end``."""
-    latest = min(_local_midnight(end + dt.timedelta(days=1)), now or utcnow())
+    latest = min(local_midnight(end + dt.timedelta(days=1)), now or utcnow())
     return sa.select(Conference.id).where(
         Conference.unit_id.in_(subtree_ids(sa.select(sa.literal(unit_id)))),
         Conference.cancelled_at.is_(None),
-        Conference.starts_at >= _local_midnight(start),
+        Conference.starts_at >= local_midnight(start),
         Conference.starts_at < latest,
     )
 

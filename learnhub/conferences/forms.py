@@ -17,13 +17,15 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from learnhub.conferences.attendance import MAX_HEAD_COUNT
 from learnhub.conferences.labels import ATTENDANCE_STATUSES, GUEST_KINDS
 from learnhub.conferences.models import AttendanceStatus, GuestKind
-from learnhub.conferences.services import LOCAL, LONGEST
+from learnhub.conferences.services import LONGEST
 from learnhub.forms import WithinYears, options
 from learnhub.labels import PLAN_FORMS
 from learnhub.numbers import MAX_ID
 from learnhub.plans.models import StudyForm
+from learnhub.settings import local_zone
 
-# The browser's datetime-local value first, so the field shows what it was given.
+# The browser's datetime-local value first, so the field shows what it was given. The times are
+# read in the organisation's time zone, looked up on each request (tz=local_zone, not a constant).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
@@ -32,9 +34,9 @@ class ConferenceForm(FlaskForm):
         InputRequired(message=_l("Enter the conference's title")), Length(max=300)])
     unit = SelectField(_l("Organised by"), coerce=int)
     plan = SelectField(_l("Under the study plan"), coerce=int, default=0)
-    starts_at = DateTimeLocalField(_l("Starts at"), format=LOCAL_FORMATS, tz=LOCAL, validators=[
+    starts_at = DateTimeLocalField(_l("Starts at"), format=LOCAL_FORMATS, tz=local_zone, validators=[
         InputRequired(message=_l("Enter the date and time it starts")), WithinYears()])
-    ends_at = DateTimeLocalField(_l("Ends at"), format=LOCAL_FORMATS, tz=LOCAL, validators=[
+    ends_at = DateTimeLocalField(_l("Ends at"), format=LOCAL_FORMATS, tz=local_zone, validators=[
         InputRequired(message=_l("Enter the date and time it ends")), WithinYears()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     form = SelectField(_l("Form"), default=StudyForm.in_person.value,

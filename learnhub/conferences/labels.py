@@ -24,6 +24,16 @@ STATUS_TAGS = {
     AttendanceStatus.excused: "lh-tag--yellow",
     AttendanceStatus.absent: "lh-tag--red",
 }
+# why a change to a conference or its roster was refused (services raise ValueError(key))
+REFUSALS = {
+    "title": _l("Enter the conference's title."),
+    "ends_before_start": _l("The end must be after the start."),
+    "too_long": _l("A conference lasts at most 7 days: check the dates."),
+    "no_units": _l("Choose at least one unit"),
+    "cancelled": _l("This conference was cancelled: it can no longer be changed."),
+    "not_invited": _l("This person is not on the conference's roster."),
+    "head_count": _l("Enter a number (0 if none)"),
+}
 ALL = {
     "ATTENDANCE_STATUSES": ATTENDANCE_STATUSES, "CHECK_IN_METHODS": CHECK_IN_METHODS,
     "GUEST_KINDS": GUEST_KINDS, "STATUS_TAGS": STATUS_TAGS,

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.auth.models import Role, User
-from learnhub.conferences import access, attendance, check_in, services
+from learnhub.conferences import access, attendance, bp, check_in, services
 from learnhub.conferences.forms import GuestForm, HeadCountForm, MarkForm, RosterSearchForm
-from learnhub.conferences.labels import ATTENDANCE_STATUSES, CHECK_IN_METHODS
+from learnhub.conferences.labels import ATTENDANCE_STATUSES, CHECK_IN_METHODS, REFUSALS
 from learnhub.conferences.models import (
     Attendance,
     AttendanceStatus,
@@ -22,7 +22,6 @@ from learnhub.conferences.models import (
     ConferenceGuest,
     GuestKind,
 )
-from learnhub.conferences.routes import REFUSALS, bp
 from learnhub.extensions import db
 from learnhub.orgs.services import unit_paths
 from learnhub.security import roles_required

@@ -6,16 +6,16 @@ the roster is in ``roster_routes`` and self check-in in ``check_in_routes``, on 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from learnhub.forms import FlaskForm
 
 from learnhub.auth.models import Role, User
-from learnhub.conferences import access, attendance, labels, services
+from learnhub.conferences import access, attendance, bp, labels, services
 from learnhub.conferences.forms import ConferenceForm
+from learnhub.conferences.labels import REFUSALS
 from learnhub.conferences.models import (
     Attendance,
     AttendanceStatus,
@@ -33,17 +33,7 @@ from learnhub.plans import access as plan_access
 from learnhub.plans.models import PlanStatus, StudyForm, StudyPlan
 from learnhub.security import get_unit_in_scope_or_404, limit_to_scope, roles_required
 
-bp = Blueprint("conferences", __name__, url_prefix="/conferences")
 PER_PAGE = 50
-REFUSALS = {
-    "title": _l("Enter the conference's title."),
-    "ends_before_start": _l("The end must be after the start."),
-    "too_long": _l("A conference lasts at most 7 days: check the dates."),
-    "no_units": _l("Choose at least one unit"),
-    "cancelled": _l("This conference was cancelled: it can no longer be changed."),
-    "not_invited": _l("This person is not on the conference's roster."),
-    "head_count": _l("Enter a number (0 if none)"),
-}
 
 
 @bp.context_processor
@@ -197,5 +187,3 @@ def notice(conference_id: int):
     conference = access.get_conference_or_404(conference_id, current_user)
     return render_template("conferences/notice.html", **_details(conference))
 
-
-from learnhub.conferences import check_in_routes, roster_routes  # noqa: E402,F401  (their views use bp)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from learnhub import audit
 from learnhub.auth.models import User
@@ -18,7 +17,6 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.models import StudyForm, StudyPlan
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 LONGEST = dt.timedelta(days=7)  # longer is a typing mistake, and would keep check-in open for weeks
 
 

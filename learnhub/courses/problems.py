@@ -127,6 +127,3 @@ class Collector:
 
     def warning(self, path: Path | str, line: int, code: str, **params: Any) -> None:
         self.problems.append(Problem(str(path), line, code, params, "warning"))
-
-    def has_errors_since(self, count: int) -> bool:
-        return any(p.severity == "error" for p in self.problems[count:])

@@ -1,14 +1,14 @@
 """Inspections, follow-ups, the yearly evaluation of units and the propagandists' roster."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.forms import options
-from learnhub.inspections import access, services
+from learnhub.inspections import access, bp, services
 from learnhub.inspections.forms import (
     CONCLUSION_TAGS,
     CONCLUSIONS,
@@ -23,8 +23,6 @@ from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access as plan_access
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
-
-bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
 
 @bp.context_processor
@@ -148,5 +146,3 @@ def follow_ups():
     return render_template("inspections/follow_ups.html", inspections=inspections, paths=unit_paths(),
                            today=local_today())
 
-
-from learnhub.inspections import report_routes  # noqa: E402, F401  (the evaluation and roster pages)

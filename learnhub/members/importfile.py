@@ -8,7 +8,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -82,41 +82,8 @@ class RowProblem:
     message: str  # a flask_babel LazyString: str() it in the reader's locale
 
 
-@dataclass
-class ParsedMemberFile:
-    rows: list[MemberRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
-    total_rows: int = 0
-
-
 class Invalid(Exception):
     """One cell's value is refused; args[0] is the (lazy) message."""
-
-
-def read_member_file(
-    path: Path, filename: str | None = None, progress: Callable[[int], None] | None = None
-) -> ParsedMemberFile:
-    """Every row of a member list at once; imports stream the file with MemberFileStream instead."""
-    stream = MemberFileStream(path, filename, progress)
-    parsed = ParsedMemberFile()
-    try:
-        with closing(iter(stream)) as items:
-            for item in items:
-                if isinstance(item, MemberRow):
-                    parsed.rows.append(item)
-                else:
-                    parsed.problems.append(item)
-    except MemberFileError as error:
-        return failed(error.args[0])
-    parsed.columns, parsed.ignored_columns = stream.columns, stream.ignored_columns
-    parsed.total_rows = stream.total_rows
-    return parsed
-
-
-def failed(message: str) -> ParsedMemberFile:
-    return ParsedMemberFile(problems=[RowProblem(1, None, message)])
 
 
 class MemberFileStream:

@@ -40,7 +40,7 @@ from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.outreach.public import unit_labels
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
-from learnhub.study.routes import media_response
+from learnhub.study.media import media_response
 
 bp = Blueprint("outreach", __name__)
 

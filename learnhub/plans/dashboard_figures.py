@@ -4,24 +4,28 @@ when the unit is large.
 A province's top unit has a hundred thousand members: its figures take seconds to compute and
 change by a fraction of a percent a minute, so they are kept for ``FRESH_FOR`` and the page says
 when they were computed, with a link to recompute now. A unit up to ``LIVE_UP_TO`` members (every
-cell, commune and town) is always computed live. The cache is per worker process and bounded;
-changing the plan (its ``updated_at``) or its status makes a new key. Downloads are always live.
+cell, commune and town) is always computed live. The cache is a ``cachetools.TTLCache`` per worker
+process, bounded, holding only immutable plain values (numbers, names, dates: never a database
+object, which belongs to one request's session); the page adds this request's own plan and unit.
+Changing the plan (its ``updated_at``) or its status makes a new key. Downloads are always live.
 """
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
+from cachetools import TTLCache
 
+from learnhub.auth.models import Category
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import (
-    CompletionReport,
+    Figures,
     MissingMember,
+    UnitFigures,
     completion_report,
     missing_members,
     unit_scope,
@@ -37,60 +41,68 @@ KEPT = 32  # dashboards kept per worker
 MISSING_ON_PAGE = 200  # the page names the first few hundred not completed; the download has all
 
 
-@dataclass
+@dataclass(frozen=True)
 class DashboardFigures:
-    report: CompletionReport
-    missing: list[MissingMember]
+    """A unit's dashboard figures as plain immutable values, safe to share between requests and threads."""
+
+    total: Figures
+    by_category: tuple[tuple[Category, Figures], ...]
+    units: tuple[UnitFigures, ...]  # the direct sub-units (and the unit's own members)
+    missing: tuple[MissingMember, ...]
     comprehension: quiz_analysis.QuizSummary | None
-    hardest: list[quiz_analysis.HardQuestion]
-    signals: dict[int, list[Signal]]
+    hardest: tuple[quiz_analysis.HardQuestion, ...]
+    signals: tuple[tuple[int, tuple[Signal, ...]], ...]  # (unit id, its signals)
     computed_at: dt.datetime
     kept: bool = False  # a large unit's figures, served for FRESH_FOR
-    flagged: list = field(default_factory=list)
+
+    def signals_of(self, unit_id: int) -> tuple[Signal, ...]:
+        """The formalism signals of one sub-unit (none when it has no figures)."""
+        return next((signals for uid, signals in self.signals if uid == unit_id), ())
+
+    @property
+    def flagged(self) -> tuple[UnitFigures, ...]:
+        """The sub-units with at least one formalism signal, listed for inspection."""
+        return tuple(u for u in self.units if any(sig.flagged for sig in self.signals_of(u.unit_id)))
 
 
-_kept: OrderedDict[tuple, DashboardFigures] = OrderedDict()
-_lock = threading.Lock()
+def _clock() -> float:
+    return utcnow().timestamp()
 
 
-def dashboard_figures(plan: StudyPlan, unit: Unit, *, recompute: bool = False,
-                      now: dt.datetime | None = None) -> DashboardFigures:
+# The kept dashboards of this worker (CACHE.clear() forgets them all).
+CACHE: TTLCache[tuple, DashboardFigures] = TTLCache(maxsize=KEPT, ttl=FRESH_FOR.total_seconds(), timer=_clock)
+_lock = threading.Lock()  # a TTLCache is not thread-safe; the values it holds are
+
+
+def dashboard_figures(plan: StudyPlan, unit: Unit, *, recompute: bool = False) -> DashboardFigures:
     """The dashboard's figures for ``unit``: a large unit's from the last few minutes unless
     ``recompute``; anyone else's computed now."""
-    now = now or utcnow()
     key = (plan.id, plan.status, plan.updated_at, unit.id)
-    with _lock:
-        kept = _kept.get(key)
-    if kept is not None and not recompute and now - kept.computed_at < FRESH_FOR:
-        # Rebound to this request's session: the report refers to the plan and the unit.
-        kept.report.plan, kept.report.unit = plan, unit
-        return kept
-    figures = compute(plan, unit, now)
-    if figures.report.total.required > LIVE_UP_TO:
-        figures.kept = True
+    if not recompute:
         with _lock:
-            _kept[key] = figures
-            _kept.move_to_end(key)
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+            kept = CACHE.get(key)
+        if kept is not None:
+            return kept
+    figures = compute(plan, unit, utcnow())
+    if figures.total.required > LIVE_UP_TO:
+        figures = replace(figures, kept=True)
+        with _lock:
+            CACHE[key] = figures
     return figures
 
 
 def compute(plan: StudyPlan, unit: Unit, now: dt.datetime) -> DashboardFigures:
+    """The unit's figures computed now (one aggregate query per part)."""
     report = completion_report(plan, unit)
     quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
     scope = unit_scope(unit.id)
     signals = formalism_signals(plan, unit.id)
     return DashboardFigures(
-        report=report, missing=missing_members(plan, unit, limit=MISSING_ON_PAGE),
+        total=report.total, by_category=tuple(report.by_category.items()), units=tuple(report.units),
+        missing=tuple(missing_members(plan, unit, limit=MISSING_ON_PAGE)),
         comprehension=quiz_analysis.summary(quiz, scope) if quiz else None,
-        hardest=quiz_analysis.hardest(quiz, scope) if quiz else [],
-        signals=signals, computed_at=now,
-        flagged=[u for u in report.units if any(sig.flagged for sig in signals.get(u.unit_id, []))],
+        hardest=tuple(quiz_analysis.hardest(quiz, scope)) if quiz else (),
+        signals=tuple((unit_id, tuple(unit_signals)) for unit_id, unit_signals in signals.items()),
+        computed_at=now,
     )
 
-
-def forget_all() -> None:
-    """Drop every kept dashboard (tests, and an administrator who wants live figures everywhere)."""
-    with _lock:
-        _kept.clear()

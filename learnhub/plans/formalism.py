@@ -1,7 +1,7 @@
 """Formalism signals ("hình thức, chiếu lệ") per unit of a plan, each with its figure and threshold.
 
-The default thresholds come from docs/metrics.md (THRESHOLDS); admins change them on the settings
-page, which stores them as "formalism_<name>" settings. Every figure is an SQL aggregate grouped by the direct sub-unit.
+The default thresholds come from docs/metrics.md (settings.FORMALISM_THRESHOLDS); admins change them
+on the settings page, which stores them as "formalism_<name>" settings. Every figure is an SQL aggregate grouped by the direct sub-unit.
 Only work inside the plan's window counts (``learnhub.plans.window``): a draft plan shows no signal.
 """
 from __future__ import annotations
@@ -19,23 +19,7 @@ from learnhub.plans.completion import member_progress, members_of, rollup_to_chi
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.plans.window import inside, window
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
-
-THRESHOLDS = {
-    "rushed_share": 0.30,  # share of lessons studied in under a quarter of their estimated time
-    "rushed_fraction": 0.25,
-    "attempts_before_pass": 2.0,
-    "first_attempt_pass_rate": 0.50,
-    "shallow_margin": 10.0,  # points above the pass score
-    "returned_share": 0.20,
-}
-
-
-def current_thresholds() -> dict[str, float]:
-    """The thresholds in force: the organisation's settings over the defaults."""
-    from learnhub.settings import all_settings
-
-    stored = all_settings()
-    return {key: float(stored.get(f"formalism_{key}", value)) for key, value in THRESHOLDS.items()}
+from learnhub.settings import formalism_thresholds as current_thresholds  # the thresholds in force
 
 
 @dataclass(frozen=True)

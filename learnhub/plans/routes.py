@@ -154,11 +154,9 @@ def dashboard(plan_id: int):
     unit = _chosen_unit(plan)
     figures = dashboard_figures(plan, unit, recompute=request.args.get("recompute") == "1")
     return render_template(
-        "plans/dashboard.html", plan=plan, unit=unit, figures=figures, report=figures.report,
-        missing=figures.missing, paths=unit_paths(), signals=figures.signals, flagged=figures.flagged,
-        course=db.session.get(Course, plan.course_id), comprehension=figures.comprehension, hardest=figures.hardest,
-        unit_choices=units_in_scope(current_user), sort=request.args.get("sort", "name"),
-        fresh_minutes=int(FRESH_FOR.total_seconds() // 60),
+        "plans/dashboard.html", plan=plan, unit=unit, figures=figures, paths=unit_paths(),
+        course=db.session.get(Course, plan.course_id), unit_choices=units_in_scope(current_user),
+        sort=request.args.get("sort", "name"), fresh_minutes=int(FRESH_FOR.total_seconds() // 60),
     )
 
 

@@ -5,11 +5,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnhub.courses.models import CourseMedia
-from learnhub.exports import content_disposition
 from learnhub.extensions import db
 from learnhub.plans.member_plans import local_today, plans_for_member
 from learnhub.study import access, services
+from learnhub.study.media import media_response
 
 bp = Blueprint("study", __name__)
 
@@ -85,14 +84,3 @@ def media(slug: str, name: str):
     course = access.get_course_or_404(slug)
     return media_response(access.get_published_media_or_404(course, name))
 
-
-def media_response(item: CourseMedia) -> Response:
-    """Images inline with their checked type; anything else as a download, never rendered."""
-    response = Response(item.data, mimetype=item.content_type)
-    if not item.content_type.startswith("image/"):
-        filename = item.path.rsplit("/", 1)[-1]
-        response.headers["Content-Disposition"] = content_disposition(filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response

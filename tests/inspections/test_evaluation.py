@@ -176,16 +176,18 @@ def test_the_evaluation_page_lists_the_units_to_praise_and_to_criticise(app: Fla
 
 def test_the_evaluation_downloads_as_a_workbook(app: Flask, client, year: dict) -> None:
     login(client, "capuy")
+    client.set_cookie("lh_lang", "en")  # filed as it is: in the site's language whoever downloads it
     response = client.get(f"/inspections/evaluation.xlsx?unit={year['root'].id}&year={YEAR}")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == f"Đánh giá kết quả học tập, quán triệt năm {YEAR}"
     table = {row[0]: row for row in rows[rows.index(next(r for r in rows if r and r[0] == "Đơn vị")) + 1:]}
-    assert table["Chi bộ X"][1:4] == [10, 10, 1] and table["Chi bộ X"][-1] == "Biểu dương"
-    assert table["Chi bộ Y"][3] == pytest.approx(0.9) and table["Chi bộ Y"][-1] == "Phê bình"
+    # the marks as the evaluation page names them in Vietnamese
+    assert table["Chi bộ X"][1:4] == [10, 10, 1] and table["Chi bộ X"][-1] == "Đề nghị biểu dương"
+    assert table["Chi bộ Y"][3] == pytest.approx(0.9) and table["Chi bộ Y"][-1] == "Đề nghị phê bình"
     assert table["Chi bộ Y"][-2] == 1  # criticised once on inspection
-    assert "đọc lướt" in table["Chi bộ Z"][11] and table["Chi bộ Z"][-1] == "Phê bình"
+    assert "đọc lướt" in table["Chi bộ Z"][11] and table["Chi bộ Z"][-1] == "Đề nghị phê bình"
     assert table["Chi bộ Khu phố 1"][-1] == "Không có kế hoạch"
     assert client.get(f"/inspections/evaluation.pdf?unit={year['root'].id}").status_code == 404
 

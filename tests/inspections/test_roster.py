@@ -98,6 +98,7 @@ def test_the_roster_page_and_download_are_for_committees(app: Flask, client, tow
     login(client, "bithu1")
     html = client.get("/inspections/propagandists").get_data(as_text=True)
     assert "Vũ Minh Tâm" in html and "Tập huấn kỹ năng tuyên truyền" in html and "Hội nghị chi bộ tháng 3" in html
+    client.set_cookie("lh_lang", "en")  # the download is in the site's language all the same
     response = client.get("/inspections/propagandists.xlsx")
     assert response.status_code == 200
     rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.data)).active.iter_rows()]

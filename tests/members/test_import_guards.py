@@ -16,9 +16,9 @@ from learnhub.auth.models import User
 from learnhub.extensions import db
 from learnhub.members import filecheck, importer
 from learnhub.members.importer import plan_member_import
-from learnhub.members.importfile import read_member_file
 from learnhub.orgs.models import Unit
 from tests.conftest import login, post
+from tests.members.member_files import read_member_file
 from tests.members.test_importfile import write_xlsx
 
 HEADER = ["Họ và tên", "Chi bộ", "Ngày sinh", "Số thẻ đảng viên"]

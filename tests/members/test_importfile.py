@@ -14,7 +14,8 @@ from flask_babel.speaklater import LazyString
 from openpyxl import Workbook, load_workbook
 
 from learnhub.auth.models import Category, Gender
-from learnhub.members.importfile import FIELDS, MemberRow, ParsedMemberFile, read_member_file
+from learnhub.members.importfile import FIELDS, MemberRow
+from tests.members.member_files import ParsedMemberFile, read_member_file
 
 NOT_UTF8 = "the file is not UTF-8: in Excel use 'Save as… CSV UTF-8'"
 NO_NAME_COLUMN = "no 'Họ và tên' (full_name) column found"

@@ -110,7 +110,7 @@ def test_a_large_units_figures_are_kept_a_few_minutes_and_say_when_they_were_com
     assert "Figures as of" not in live  # a town is always live
 
     monkeypatch.setattr(dashboard_figures, "LIVE_UP_TO", 1)
-    dashboard_figures.forget_all()
+    dashboard_figures.CACHE.clear()
     first = client.get(url).get_data(as_text=True)
     assert "Figures as of" in first and "Recalculate now" in first
     before = _completed(first)
@@ -121,7 +121,7 @@ def test_a_large_units_figures_are_kept_a_few_minutes_and_say_when_they_were_com
     monkeypatch.setattr(dashboard_figures, "utcnow", lambda: later)
     page = client.get(url).get_data(as_text=True)
     assert later.astimezone(local_zone()).strftime("%H:%M") in page  # recomputed once stale
-    dashboard_figures.forget_all()
+    dashboard_figures.CACHE.clear()
 
 
 def _token(client, plan_id: int) -> str:
