@@ -106,16 +106,6 @@ def get_unit_in_scope_or_404(unit_id: int, user: User | None = None) -> Unit:
     return unit
 
 
-def get_member_or_404(member_id: int, user: User | None = None) -> User:
-    """The earlier name of members.access.get_member_or_404 (a member the viewer may see), kept for
-    code written against it; new code calls that one."""
-    from learnhub.members.access import (
-        get_member_or_404 as load,  # members/access.py builds on this module
-    )
-
-    return load(member_id, user or current_user)
-
-
 def can_oversee(user: User, member: User) -> bool:
     """Whether ``user`` oversees ``member``: a committee member (or admin) whose scope holds their unit."""
     return user.has_role(Role.committee) and in_scope(user, member.unit_id)

@@ -32,6 +32,15 @@ def test_shared_modules_import_no_feature(name):
     assert features == [], f"{name} imports {features}"
 
 
+def test_security_builds_only_on_the_tree_and_the_accounts():
+    """security.py holds authorisation's primitives: it reads the unit tree and the accounts (their
+    models) and nothing of a feature, so every feature's access.py can build on it."""
+    features = sorted({module for module in _imports(PACKAGE / "security.py")
+                       if module.startswith("learnhub.") and module.split(".")[1] in FEATURES
+                       and not module.startswith(("learnhub.auth.models", "learnhub.orgs.models"))})
+    assert features == []
+
+
 def test_only_the_app_factory_and_blueprint_functions_import_view_modules():
     """A view module is imported by the app factory or its own package's blueprint(), never by
     another module (that made circles: routes importing roster_routes importing routes' bp)."""
