@@ -21,6 +21,7 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitAssignment
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -154,3 +155,20 @@ def reach_of(user: User) -> Reach:
         return Reach(user.id, user.role, frozenset(),
                      frozenset(db.session.scalars(written)) if written is not None else frozenset())
     return Reach(user.id, user.role, frozenset(), frozenset())
+
+
+def get_or_404(model: type[M], object_id: int, allowed: Callable[[M], bool] | None = None) -> M:
+    """The ``model`` row with this id when it exists and ``allowed`` says yes, else 404: a viewer is
+    never told that an object they may not see exists. Every feature's loaders are built on it."""
+    found = db.session.get(model, object_id)
+    if found is None or (allowed is not None and not allowed(found)):
+        abort(404)
+    return found
+
+
+def first_or_404(statement: sa.Select[tuple[M]]) -> M:
+    """The first row of a query already limited to what the viewer may see, else 404."""
+    found = db.session.scalar(statement)
+    if found is None:
+        abort(404)
+    return found

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, StringField, URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from learnhub.forms import WithinYears
+from learnhub.forms import FlaskForm, WithinYears
 
 
 class SettingsForm(FlaskForm):

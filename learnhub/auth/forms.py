@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from learnhub.auth.passwords import MAX_LENGTH, password_problem
+from learnhub.forms import FlaskForm
 
 PASSWORD_MESSAGES = {
     "too_short": _l("Use at least 8 characters."),

@@ -12,17 +12,14 @@ from learnhub.courses.access import editable_courses
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.security import authoring_unit_ids
+from learnhub.security import authoring_unit_ids, first_or_404
 
 AUTHORS = (Role.propagandist, Role.committee)  # with admins, who pass every role check
 
 
 def get_module_or_404(slug: str, user: User) -> Course:
     """A module ``user`` may edit (``may_edit_course``); any other answers 404."""
-    course = db.session.scalar(editable_courses(user).where(Course.slug == slug))
-    if course is None:
-        abort(404)
-    return course
+    return first_or_404(editable_courses(user).where(Course.slug == slug))
 
 
 def get_draft_file_or_404(course: Course, key: str) -> DraftFile:

@@ -16,7 +16,7 @@ from learnhub.auth.models import User
 from learnhub.conferences.attendance import attendance_of, on_roster
 from learnhub.conferences.models import Conference, ConferencePresenter, ConferenceUnit
 from learnhub.extensions import db
-from learnhub.security import ancestor_ids, in_scope, scope_unit_ids
+from learnhub.security import ancestor_ids, first_or_404, get_or_404, in_scope, scope_unit_ids
 
 TOKEN_LENGTH = 64  # the column's width: a longer token is not looked up
 
@@ -56,25 +56,16 @@ def may_see_check_in(viewer: User, conference: Conference) -> bool:
 
 def get_conference_or_404(conference_id: int, viewer: User) -> Conference:
     """A conference the viewer may see, else 404."""
-    conference = db.session.scalar(visible_conferences(viewer).where(Conference.id == conference_id))
-    if conference is None:
-        abort(404)
-    return conference
+    return first_or_404(visible_conferences(viewer).where(Conference.id == conference_id))
 
 
 def get_organised_or_404(conference_id: int, viewer: User) -> Conference:
     """A conference the viewer organises (may_organise), else 404."""
-    conference = db.session.get(Conference, conference_id)
-    if conference is None or not may_organise(viewer, conference):
-        abort(404)
-    return conference
+    return get_or_404(Conference, conference_id, lambda conference: may_organise(viewer, conference))
 
 
 def get_by_token_or_404(token: str) -> Conference:
     """The conference whose check-in link this is, else 404; what it shows is may_see_check_in's call."""
-    conference = None
-    if token and len(token) <= TOKEN_LENGTH:
-        conference = db.session.scalar(sa.select(Conference).where(Conference.check_in_token == token))
-    if conference is None:
+    if not token or len(token) > TOKEN_LENGTH:
         abort(404)
-    return conference
+    return first_or_404(sa.select(Conference).where(Conference.check_in_token == token))

@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from learnhub.forms import FlaskForm
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from learnhub.conferences import access, bp
 from learnhub.conferences import check_in as checking
 from learnhub.conferences.models import Conference
 from learnhub.extensions import db
+from learnhub.forms import FlaskForm
 
 REFUSED_STATUS = {"not_invited": 403, "cancelled": 400, "not_yet": 400, "closed": 400}
 

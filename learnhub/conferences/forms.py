@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -18,7 +17,7 @@ from learnhub.conferences.attendance import MAX_HEAD_COUNT
 from learnhub.conferences.labels import ATTENDANCE_STATUSES, GUEST_KINDS
 from learnhub.conferences.models import AttendanceStatus, GuestKind
 from learnhub.conferences.services import LONGEST
-from learnhub.forms import WithinYears, options
+from learnhub.forms import FlaskForm, WithinYears, options
 from learnhub.labels import PLAN_FORMS
 from learnhub.numbers import MAX_ID
 from learnhub.plans.models import StudyForm

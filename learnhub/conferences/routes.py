@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
-from learnhub.forms import FlaskForm
 
 from learnhub.auth.models import Role, User
 from learnhub.conferences import access, attendance, bp, labels, services
@@ -24,7 +23,7 @@ from learnhub.conferences.models import (
 )
 from learnhub.db import utcnow
 from learnhub.extensions import db
-from learnhub.forms import options
+from learnhub.forms import FlaskForm, options
 from learnhub.markdown import render_markdown
 from learnhub.numbers import query_id, query_page
 from learnhub.orgs.models import Unit

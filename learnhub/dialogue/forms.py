@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from learnhub.dialogue.services import MAX_BODY, MAX_REASON, clean_text
+from learnhub.forms import FlaskForm
 
 TOO_LONG = _l("Write at most %(max)d characters.", max=MAX_BODY)
 

@@ -6,7 +6,6 @@ from typing import NoReturn
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from learnhub.forms import FlaskForm
 from wtforms import Field
 
 from learnhub.auth.models import Role
@@ -17,6 +16,7 @@ from learnhub.dialogue.forms import EditForm, HideForm, PinForm, QuestionForm, R
 from learnhub.dialogue.models import Post
 from learnhub.dialogue.services import MAX_BODY, MAX_REASON, PostRefused
 from learnhub.extensions import db
+from learnhub.forms import FlaskForm
 from learnhub.security import roles_required
 from learnhub.study.access import get_course_or_404, get_lesson_or_404
 

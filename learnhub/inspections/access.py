@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
 
 from learnhub.auth.models import User
-from learnhub.extensions import db
 from learnhub.inspections.models import Inspection
-from learnhub.security import in_scope, limit_to_scope
+from learnhub.security import get_or_404, in_scope, limit_to_scope
 
 
 def inspections_in_scope(viewer: User) -> sa.Select[tuple[Inspection]]:
@@ -22,7 +20,4 @@ def may_see_inspection(viewer: User, inspection: Inspection) -> bool:
 
 def get_inspection_or_404(inspection_id: int, viewer: User) -> Inspection:
     """An inspection the viewer may see (may_see_inspection); anything else does not exist for them."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not may_see_inspection(viewer, inspection):
-        abort(404)
-    return inspection
+    return get_or_404(Inspection, inspection_id, lambda inspection: may_see_inspection(viewer, inspection))

@@ -4,11 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from learnhub.forms import coerce_id, options
+from learnhub.forms import FlaskForm, coerce_id, options
 from learnhub.inspections.evaluation import Mark
 from learnhub.inspections.models import Conclusion
 

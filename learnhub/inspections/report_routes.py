@@ -8,7 +8,12 @@ from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, sheet_response
 from learnhub.inspections import bp
 from learnhub.inspections.downloads import evaluation_sheet, propagandists_sheet
-from learnhub.inspections.evaluation import evaluate_units, evaluate_years, running_plans, term_years
+from learnhub.inspections.evaluation import (
+    evaluate_units,
+    evaluate_years,
+    running_plans,
+    term_years,
+)
 from learnhub.inspections.team import propagandist_roster
 from learnhub.numbers import query_id, query_year
 from learnhub.orgs.access import get_chosen_unit_or_404

@@ -7,9 +7,8 @@ from typing import Any
 from flask import abort
 
 from learnhub.auth.models import Role, User
-from learnhub.extensions import db
 from learnhub.members import uploads
-from learnhub.security import can_oversee
+from learnhub.security import can_oversee, get_or_404
 
 
 def may_see_member(viewer: User, member: User) -> bool:
@@ -29,18 +28,12 @@ def may_change_account(viewer: User, member: User) -> bool:
 
 def get_member_or_404(member_id: int, viewer: User) -> User:
     """A member the viewer may see (may_see_member), else 404."""
-    member = db.session.get(User, member_id)
-    if member is None or not may_see_member(viewer, member):
-        abort(404)
-    return member
+    return get_or_404(User, member_id, lambda member: may_see_member(viewer, member))
 
 
 def get_editable_member_or_404(member_id: int, viewer: User) -> User:
     """A member the viewer may change (may_edit_member), else 404: the existence of others is not told."""
-    member = db.session.get(User, member_id)
-    if member is None or not may_edit_member(viewer, member):
-        abort(404)
-    return member
+    return get_or_404(User, member_id, lambda member: may_edit_member(viewer, member))
 
 
 def get_upload_or_404(token: str, viewer: User) -> tuple[Path, dict[str, Any]]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.auth.models import Category, MemberStatus, Role
-from learnhub.forms import options
+from learnhub.forms import FlaskForm, options
 from learnhub.labels import CATEGORIES, ROLES, STATUSES
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 from flask import abort
 
 from learnhub.auth.models import Role, User
-from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.orgs.services import units_in_scope
-from learnhub.security import get_unit_in_scope_or_404, in_scope
+from learnhub.security import get_or_404, get_unit_in_scope_or_404, in_scope
 
 
 def may_assign(actor: User, unit: Unit) -> bool:
@@ -36,18 +35,12 @@ def get_assignable_unit_or_404(unit_id: int, actor: User) -> Unit:
 
 def get_assignable_person_or_404(person_id: int, actor: User) -> User:
     """A committee member the actor may assign (may_be_assigned), else 404."""
-    person = db.session.get(User, person_id)
-    if person is None or not may_be_assigned(actor, person):
-        abort(404)
-    return person
+    return get_or_404(User, person_id, lambda person: may_be_assigned(actor, person))
 
 
 def get_assignment_or_404(assignment_id: int, actor: User) -> UnitAssignment:
     """An assignment to a unit the actor may assign, else 404."""
-    assignment = db.session.get(UnitAssignment, assignment_id)
-    if assignment is None or not may_assign(actor, assignment.unit):
-        abort(404)
-    return assignment
+    return get_or_404(UnitAssignment, assignment_id, lambda assignment: may_assign(actor, assignment.unit))
 
 
 def get_chosen_unit_or_404(unit_id: int | None, viewer: User) -> Unit:

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from learnhub.forms import coerce_id, options
+from learnhub.forms import FlaskForm, coerce_id, options
 from learnhub.labels import UNIT_KINDS
 from learnhub.orgs.models import UnitKind
 

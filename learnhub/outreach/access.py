@@ -19,7 +19,7 @@ from learnhub.auth.models import User
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.outreach.models import OutreachSession
-from learnhub.security import authoring_unit_ids, in_scope
+from learnhub.security import authoring_unit_ids, get_or_404, in_scope
 from learnhub.study.access import get_published_media_or_404
 
 
@@ -64,7 +64,4 @@ def may_see_session(viewer: User, held: OutreachSession) -> bool:
 
 def get_session_or_404(session_id: int, viewer: User) -> OutreachSession:
     """A recorded session the viewer may see (may_see_session), else 404."""
-    held = db.session.get(OutreachSession, session_id)
-    if held is None or not may_see_session(viewer, held):
-        abort(404)
-    return held
+    return get_or_404(OutreachSession, session_id, lambda held: may_see_session(viewer, held))

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from learnhub.forms import FlaskForm
 from learnhub.plans.member_plans import local_today
 
 MAX_HEADS = 100_000  # far above any hall or village meeting; keeps the number an ordinary integer

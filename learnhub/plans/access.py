@@ -21,6 +21,7 @@ from learnhub.plans.models import PlanStatus, PlanUnit, Reflection, ReflectionSt
 from learnhub.security import (
     ancestor_ids,
     can_oversee,
+    first_or_404,
     get_unit_in_scope_or_404,
     in_scope,
     scope_unit_ids,
@@ -49,18 +50,12 @@ def may_change_plan(viewer: User, plan: StudyPlan) -> bool:
 
 def get_plan_or_404(plan_id: int, viewer: User) -> StudyPlan:
     """A plan the viewer may see (visible_plans), else 404."""
-    plan = db.session.scalar(visible_plans(viewer).where(StudyPlan.id == plan_id))
-    if plan is None:
-        abort(404)
-    return plan
+    return first_or_404(visible_plans(viewer).where(StudyPlan.id == plan_id))
 
 
 def get_assignable_course_or_404(course_id: int, viewer: User) -> Course:
     """A module the viewer may put in a plan (courses.access.assignable_courses), else 404."""
-    course = db.session.scalar(assignable_courses(viewer).where(Course.id == course_id))
-    if course is None:
-        abort(404)
-    return course
+    return first_or_404(assignable_courses(viewer).where(Course.id == course_id))
 
 
 def get_changeable_plan_or_404(plan_id: int, viewer: User) -> StudyPlan:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnhub.auth.models import Category
-from learnhub.forms import coerce_id, options
+from learnhub.forms import FlaskForm, coerce_id, options
 from learnhub.labels import CATEGORIES, CRITERIA, PLAN_FORMS
 from learnhub.plans.models import Criterion, StudyForm
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from learnhub.forms import options
+from learnhub.forms import FlaskForm, options
 from learnhub.plans.reflections import HEADINGS, MIN_WORDS, words
 
 MAX_CHARS = 20_000

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from learnhub.forms import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange
 
-from learnhub.forms import coerce_id
+from learnhub.forms import FlaskForm, coerce_id
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from learnhub.auth.models import Role, User
 from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.extensions import db
-from learnhub.security import ancestor_ids, authoring_unit_ids, scope_unit_ids
+from learnhub.security import ancestor_ids, authoring_unit_ids, first_or_404, scope_unit_ids
 
 
 def visible_to(user: User) -> sa.ColumnElement[bool]:
@@ -31,10 +31,7 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
 def get_course_or_404(slug: str, user: User | None = None) -> Course:
     """A module the viewer may open (visible_to), by its address; 404 otherwise."""
     user = user or current_user
-    course = db.session.scalar(sa.select(Course).where(Course.slug == slug, visible_to(user)))
-    if course is None:
-        abort(404)
-    return course
+    return first_or_404(sa.select(Course).where(Course.slug == slug, visible_to(user)))
 
 
 def get_lesson_or_404(course: Course, slug: str) -> Lesson:
