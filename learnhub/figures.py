@@ -78,6 +78,11 @@ def percent(value: Rate | float | None, locale: str | None = None) -> str:
     return babel_percent(fraction, PERCENT_PATTERN, locale=_locale(locale))
 
 
+def score(points: float | None, locale: str | None = None) -> str:
+    """A quiz score kept on a 0..100 scale (an attempt's percent, a mean score) printed as ``percent``."""
+    return percent(None if points is None else points / 100, locale)
+
+
 def number(value: float | None, pattern: str = "#,##0.#", locale: str | None = None) -> str:
     """A number in the reader's language ("2.438" / "2,438", "1,5" / "1.5"); "–" for none."""
     if value is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from learnhub.figures import number, percent
+from learnhub.figures import number, percent, score
 
 
 def url_with(endpoint: str | None = None, **changes: Any) -> str:
@@ -30,3 +30,4 @@ def init_templating(app: Flask) -> None:
     # Every figure on a page is printed by Babel in the reader's language (learnhub.figures).
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["score"] = score

@@ -1,6 +1,6 @@
 """Who may see what of a quiz: the rules, named, built on learnhub.security's primitives.
 
-A member's attempts are theirs alone (``get_own_attempt_or_404`` in routes). The item analysis,
+A member's attempts are theirs alone (``get_own_attempt_or_404``). The item analysis,
 typed answers included, is for propagandists, committee members and admins, each over the members
 they answer for: a propagandist the members of the units they write for, a committee member those
 of their units, an admin everyone.
@@ -10,10 +10,27 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import abort
 
 from learnhub.auth.models import Role, User
 from learnhub.courses.models import Course
-from learnhub.security import authoring_unit_ids, scope_unit_ids
+from learnhub.quizzes.models import Quiz, QuizAttempt
+from learnhub.security import authoring_unit_ids, first_or_404, get_or_404, scope_unit_ids
+from learnhub.study.access import get_course_or_404
+
+
+def get_quiz_or_404(slug: str, user: User) -> Quiz:
+    """The quiz of a module ``user`` may study, when it has questions; else 404."""
+    course = get_course_or_404(slug, user)
+    quiz = first_or_404(sa.select(Quiz).where(Quiz.course_id == course.id))
+    if not quiz.active_questions:
+        abort(404)
+    return quiz
+
+
+def get_own_attempt_or_404(attempt_id: int, user: User) -> QuizAttempt:
+    """Only the member who sat an attempt ever sees it (anyone else: 404)."""
+    return get_or_404(QuizAttempt, attempt_id, lambda attempt: attempt.user_id == user.id)
 
 
 def may_see_item_analysis(user: User, course: Course) -> bool:

@@ -27,9 +27,10 @@ from learnhub.extensions import db
 from learnhub.quizzes import access, attempts
 from learnhub.quizzes import analysis as quiz_analysis
 from learnhub.quizzes import review as quiz_review
+from learnhub.quizzes.access import get_own_attempt_or_404, get_quiz_or_404
 from learnhub.quizzes.analysis_export import analysis_sheet
 from learnhub.quizzes.bank import InvalidResponse
-from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt
+from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz
 from learnhub.quizzes.responses import describe, describe_correct, form_answers
 from learnhub.quizzes.review import Shown
 from learnhub.security import roles_required
@@ -41,26 +42,10 @@ MAX_AUTOSAVE = 64 * 1024  # one answer's JSON: far more than any honest page sen
 bp = Blueprint("quizzes", __name__)
 
 
-def get_quiz_or_404(slug: str) -> Quiz:
-    course = get_course_or_404(slug)
-    quiz = db.session.scalar(db.select(Quiz).where(Quiz.course_id == course.id))
-    if quiz is None or not quiz.active_questions:
-        abort(404)
-    return quiz
-
-
-def get_own_attempt_or_404(attempt_id: int) -> QuizAttempt:
-    """Only the member who sat an attempt ever sees it (anyone else: 404)."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
-    return attempt
-
-
 @bp.get("/courses/<slug>/quiz")
 @login_required
 def quiz(slug: str):
-    quiz = get_quiz_or_404(slug)
+    quiz = get_quiz_or_404(slug, current_user)
     record = attempts.standing(current_user, quiz)
     if record.in_progress is not None and attempts.finish_if_expired(record.in_progress):
         db.session.commit()
@@ -72,7 +57,7 @@ def quiz(slug: str):
 @bp.post("/courses/<slug>/quiz/start")
 @login_required
 def start(slug: str):
-    quiz = get_quiz_or_404(slug)
+    quiz = get_quiz_or_404(slug, current_user)
     try:
         attempt = attempts.start_attempt(current_user, quiz)
     except attempts.AttemptRefused:
@@ -85,7 +70,7 @@ def start(slug: str):
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     if attempts.finish_if_expired(attempt):
         db.session.commit()
         flash(_("The time was up: your answers saved before the deadline were graded."), "info")
@@ -106,7 +91,7 @@ def attempt(attempt_id: int):
 @login_required
 def save_answer(attempt_id: int):
     """Autosave of one answer (JSON), so a dropped connection loses nothing."""
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     if (request.content_length or 0) > MAX_AUTOSAVE:
         abort(400)
     payload = request.get_json(silent=True)
@@ -127,7 +112,7 @@ def save_answer(attempt_id: int):
 @login_required
 def save_all(attempt_id: int):
     """Without JavaScript: save every answer on the page and come back to it."""
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     try:
         for qid, response in form_answers(attempt.paper, request.form).items():
             attempts.save_answer(attempt, qid, response)
@@ -142,7 +127,7 @@ def save_all(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     try:
         attempts.submit_attempt(attempt, form_answers(attempt.paper, request.form))
         db.session.commit()
@@ -157,7 +142,7 @@ def submit(attempt_id: int):
 @bp.get("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     if attempt.status != AttemptStatus.submitted:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     quiz = db.session.get_one(Quiz, attempt.quiz_id)
@@ -191,7 +176,7 @@ def get_course_slug(quiz: Quiz) -> str:
 
 def analysis_scope_or_403(slug: str) -> tuple[Course, Quiz, Any]:
     """The module, its quiz and the units whose members the viewer's item analysis counts."""
-    course, quiz = get_course_or_404(slug), get_quiz_or_404(slug)
+    course, quiz = get_course_or_404(slug), get_quiz_or_404(slug, current_user)
     if not access.may_see_item_analysis(current_user, course):
         abort(403)
     return course, quiz, access.item_analysis_units(current_user)

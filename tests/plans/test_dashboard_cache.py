@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import login
+from tests.conftest import login, post
 from tests.plans.test_completion import BEFORE_DUE, study_all
 from tests.plans.test_plan_pages import create
 
@@ -65,6 +65,7 @@ def test_two_requests_never_share_a_database_object_through_the_kept_dashboard(
         db.session.commit()
     login(client, "capuy")
     plan_id = create(client, town)
+    post(client, f"/plans/{plan_id}/status", {"status": "open"})  # a draft plan shows no signals
     results: list = []
     for _ in range(2):  # two requests, each in its own thread with its own session
         thread = threading.Thread(target=_figures_in_own_request, args=(app, kept, plan_id, town["root"].id, results))
