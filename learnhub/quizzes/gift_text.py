@@ -1,12 +1,15 @@
-"""GIFT text shared by the reader and the writer: escapes, scanning outside them, format markers."""
+"""GIFT text shared by the reader and the writer: escapes, scanning outside them, format markers,
+and the pieces of an answer block that each question kind's ``gift_block`` writes."""
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 
 import nh3
 
+from learnhub.quizzes.bank import Question
 from learnhub.text import fold
 
 ESCAPED = "~=#{}:\\n"  # what may follow a backslash; "\n" is Moodle's newline escape
@@ -102,3 +105,44 @@ def reads_as_multiple(weights: list[float]) -> bool:
     """Without '=': several positive weights, or a positive one short of 100%, mean multiple."""
     positive = [w for w in weights if w > 0]
     return len(positive) > 1 or (len(positive) == 1 and positive[0] < 1)
+
+
+# --- writing answer blocks (the kinds' ``gift_block``) -------------------------------------------
+
+def text_format_of(question: Question) -> str:
+    """The format the question is written in: its own when GIFT knows it, else markdown."""
+    return question.text_format if question.text_format in FORMATS else "markdown"
+
+
+def piece(text: str, fmt: str) -> str:
+    """A text in the question's format, escaped; its own marker when it starts like one."""
+    return (f"[{fmt}]" if split_format(clean(text))[0] else "") + escape(text)
+
+
+def percent(weight: float) -> str:
+    """A weight as Moodle writes it: percent with at most 5 decimals, trailing zeros stripped."""
+    text = f"{weight * 100:.5f}".rstrip("0").rstrip(".") if math.isfinite(weight) else "0"
+    return "0" if text == "-0" else text
+
+
+def feedback(text: str, fmt: str) -> str:
+    """``#feedback`` when there is any."""
+    return f"#{piece(text, fmt)}" if clean(text) else ""
+
+
+def answer(mark: str, weight: float, default: float, text: str, note: str, fmt: str,
+           always: bool = False, raw: bool = False) -> str:
+    """An '=' or '~' answer: ``%n%`` unless the weight is the default, text and feedback ``note``."""
+    shown = always or percent(weight) != percent(default) or clean(text).startswith("%")
+    weight_text = f"%{percent(weight)}%" if shown else ""
+    return mark + weight_text + (text if raw else piece(text, fmt)) + feedback(note, fmt)
+
+
+def general_feedback(question: Question, fmt: str) -> str:
+    """The question's ``####explanation``, or '' when it has none."""
+    return f"####{piece(question.explanation, fmt)}" if clean(question.explanation) else ""
+
+
+def answer_block(items: list[str], general: str, lead: str = "") -> str:
+    """``{`` (and ``lead``), one answer a line, the general feedback, ``}``."""
+    return "{" + lead + "\n" + "".join(f"\t{item}\n" for item in [*items, general] if item) + "}"

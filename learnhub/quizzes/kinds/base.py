@@ -1,5 +1,6 @@
 """What every question kind does, and the helpers the kinds share: one class per kind owns its
-whole life (tokens on the page, reading the form, grading, describing answers, writing quiz.md)."""
+whole life (tokens on the page, reading the form, grading, describing answers, writing quiz.md
+and GIFT)."""
 from __future__ import annotations
 
 import random
@@ -147,6 +148,12 @@ class QuestionKind:
 
     def md_read(self, question: Question, values: list[tuple[str, ...]]) -> list[str]:
         """Fill the question from its ``md_line`` matches; the problems found (for ``md_line`` kinds)."""
+        raise NotImplementedError
+
+    # --- GIFT ---------------------------------------------------------------------------------
+
+    def gift_block(self, question: Question) -> str:
+        """The question's GIFT answer block ``{...}`` (only for kinds whose ``gift`` is True)."""
         raise NotImplementedError
 
     # --- the demo -------------------------------------------------------------------------------

@@ -9,7 +9,17 @@ from typing import Any
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from learnhub.quizzes.bank import InvalidResponse, Question, choice_id
+from learnhub.quizzes.bank import Choice, InvalidResponse, Question, choice_id
+from learnhub.quizzes.gift_text import (
+    answer,
+    answer_block,
+    clean,
+    general_feedback,
+    percent,
+    piece,
+    reads_as_multiple,
+    text_format_of,
+)
 from learnhub.quizzes.kinds.base import (
     KindName,
     QuestionKind,
@@ -20,6 +30,7 @@ from learnhub.quizzes.kinds.base import (
     register,
     token,
 )
+from learnhub.text import fold
 
 TRUE_FALSE = ({"đúng", "sai"}, {"true", "false"})
 
@@ -98,6 +109,22 @@ class SingleChoice(QuestionKind):
     def md_lines(self, question: Question) -> list[str]:
         return [f"- [{'x' if c.weight > 0 else ' '}] {c.text}" for c in question.choices]
 
+    def gift_block(self, question: Question) -> str:
+        fmt = text_format_of(question)
+        answers = self._gift_answers(question, self._gift_weights(question), fmt)
+        return answer_block(answers, general_feedback(question, fmt))
+
+    def _gift_weights(self, question: Question) -> list[float]:
+        """The choices' weights as GIFT keeps them (Moodle's rounded percentages)."""
+        return [float(percent(c.weight)) / 100 for c in question.choices]
+
+    def _gift_answers(self, question: Question, weights: list[float], fmt: str) -> list[str]:
+        """'=' on the first best answer, '~' with its weight (when not 0) on every other."""
+        pairs = list(zip(question.choices, weights, strict=True))
+        best = weights.index(max(weights)) if weights else -1
+        return [answer("=", w, 1.0, c.text, c.feedback, fmt) if i == best
+                else answer("~", w, 0.0, c.text, c.feedback, fmt) for i, (c, w) in enumerate(pairs)]
+
     def demo_right(self, data: dict[str, Any]) -> Any:
         return max(data["choices"], key=lambda c: c["weight"])["id"]
 
@@ -112,6 +139,18 @@ class TrueFalse(SingleChoice):
 
     name = KindName.truefalse
     template = "quizzes/kinds/_single.html"
+
+    def gift_block(self, question: Question) -> str:
+        """``{TRUE}`` or ``{FALSE}`` with Moodle's ``#feedback if wrong#feedback if right``."""
+        q, fmt = question, text_format_of(question)
+        true = next((c for c in q.choices if fold(c.text) in ("dung", "true", "d", "t")), None)
+        true = true or (q.choices[0] if q.choices else Choice("a", "Đúng", 1.0))
+        right = max(q.choices, key=lambda c: c.weight, default=true)
+        wrong = next((c for c in q.choices if c is not right), Choice("b", "Sai"))
+        right_fb = piece(right.feedback, fmt) if clean(right.feedback) else ""
+        wrong_fb = piece(wrong.feedback, fmt) if clean(wrong.feedback) else ""
+        comment = f"#{wrong_fb}#{right_fb}" if right_fb else (f"#{wrong_fb}" if wrong_fb else "")
+        return "{" + ("TRUE" if true.weight > 0 else "FALSE") + comment + general_feedback(q, fmt) + "}"
 
 
 @register
@@ -157,6 +196,21 @@ class MultipleChoice(SingleChoice):
 
     def correct_answer(self, question: Question) -> Any:
         return [c.id for c in question.choices if c.correct]
+
+    def _gift_weights(self, question: Question) -> list[float]:
+        weights = super()._gift_weights(question)
+        right = sum(1 for w in weights if w > 0)
+        if question.all_or_nothing and right:
+            # GIFT has no all-or-nothing: the right answers share 100%, a wrong one cancels them all
+            weights = [float(percent(1 / right if w > 0 else -1.0)) / 100 for w in weights]
+        return weights
+
+    def _gift_answers(self, question: Question, weights: list[float], fmt: str) -> list[str]:
+        """A '~%n%' weight on every answer, unless the weights read as a single choice."""
+        if not reads_as_multiple(weights):
+            return super()._gift_answers(question, weights, fmt)
+        pairs = zip(question.choices, weights, strict=True)
+        return [answer("~", w, 0.0, c.text, c.feedback, fmt, True) for c, w in pairs]
 
     def demo_right(self, data: dict[str, Any]) -> Any:
         return [c["id"] for c in data["choices"] if c["weight"] > 0]

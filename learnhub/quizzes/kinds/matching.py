@@ -9,6 +9,15 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from learnhub.quizzes.bank import InvalidResponse, Question
+from learnhub.quizzes.gift_text import (
+    answer_block,
+    clean,
+    escape,
+    general_feedback,
+    html_to_text,
+    piece,
+    text_format_of,
+)
 from learnhub.quizzes.kinds.base import (
     KindName,
     QuestionKind,
@@ -106,6 +115,11 @@ class Matching(QuestionKind):
     def md_lines(self, question: Question) -> list[str]:
         return [f"- {p.left} -> {p.right}" for p in question.pairs]
 
+    def gift_block(self, question: Question) -> str:
+        fmt = text_format_of(question)
+        answers = [f"={_gift_left(left, fmt)} -> {escape(right)}" for left, right in _gift_pairs(question)]
+        return answer_block(answers, general_feedback(question, fmt))
+
     def demo_right(self, data: dict[str, Any]) -> Any:
         return {left: left for left in _lefts(data["pairs"])}
 
@@ -122,3 +136,16 @@ def _pair_texts(pairs: list[dict[str, Any]], chosen: dict[str, Any]) -> list[str
                 and right.isdigit() and int(right) < len(pairs)):
             texts.append(f"{pairs[int(left)]['left']} → {pairs[int(right)]['right']}")
     return texts
+
+
+def _gift_pairs(question: Question) -> list[tuple[str, str]]:
+    """Left and right of each pair, split at the first '->' as the GIFT reader splits them."""
+    parts = (f"{clean(p.left)} -> {clean(p.right)}".partition("->") for p in question.pairs)
+    return [(left.strip(), right.strip()) for left, _, right in parts]
+
+
+def _gift_left(left: str, fmt: str) -> str:
+    """A GIFT matching item; ``[plain]`` where an HTML question would read it differently."""
+    if left and fmt == "html" and html_to_text(left) != left:
+        return "[plain]" + escape(left)
+    return piece(left, fmt) if left else ""

@@ -7,6 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from learnhub.quizzes.bank import InvalidResponse, NumericAnswer, Question, paper_question
+from learnhub.quizzes.gift_text import (
+    answer,
+    answer_block,
+    feedback,
+    general_feedback,
+    percent,
+    text_format_of,
+)
 from learnhub.quizzes.kinds.base import (
     MAX_TEXT,
     KindName,
@@ -56,6 +64,11 @@ class ShortAnswer(QuestionKind):
     def md_lines(self, question: Question) -> list[str]:
         return [f"= {a.text}" for a in question.answers]
 
+    def gift_block(self, question: Question) -> str:
+        fmt = text_format_of(question)
+        answers = [answer("=", a.weight, 1.0, a.text, a.feedback, fmt) for a in question.answers]
+        return answer_block(answers, general_feedback(question, fmt))
+
     def demo_right(self, data: dict[str, Any]) -> Any:
         return data["answers"][0]["text"]
 
@@ -93,6 +106,16 @@ class Numerical(ShortAnswer):
     def md_lines(self, question: Question) -> list[str]:
         return [f"= {numeric_spec(n)}" for n in question.numeric]
 
+    def gift_block(self, question: Question) -> str:
+        """A single number worth 100% inline (``{#98:1}``), other answers one a line."""
+        fmt = text_format_of(question)
+        general = general_feedback(question, fmt)
+        numbers = [(n, spec) for n in question.numeric if (spec := _gift_spec(n))]
+        if len(numbers) == 1 and percent(numbers[0][0].weight) == "100":
+            return "{#" + numbers[0][1] + feedback(numbers[0][0].feedback, fmt) + general + "}"
+        answers = [answer("=", n.weight, 1.0, spec, n.feedback, fmt, raw=True) for n, spec in numbers]
+        return answer_block(answers, general, lead="#")
+
     def demo_right(self, data: dict[str, Any]) -> Any:
         n = data["numeric"][0]
         return f"{n['value'] if n['value'] is not None else n['low']:g}"
@@ -123,3 +146,21 @@ def _number_text(number: float) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     return format(Decimal(repr(number)), "f")
+
+
+def _gift_spec(n: NumericAnswer) -> str:
+    """``value[:tolerance]`` or ``low..high`` as GIFT writes it, or '' when the answer has no number."""
+    if n.low is not None and n.high is not None:
+        return f"{_gift_number(n.low)}..{_gift_number(n.high)}"
+    if n.value is None:
+        return ""
+    tolerance = _gift_number(abs(n.tolerance))
+    return _gift_number(n.value) + ("" if tolerance == "0" else f":{tolerance}")
+
+
+def _gift_number(number: float) -> str:
+    """The shortest text that reads back as the same number in GIFT ('2016', '0.5', '1e-07')."""
+    number = float(number)
+    if math.isfinite(number) and number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
