@@ -36,6 +36,7 @@ from learnhub.plans.models import (
 )
 from learnhub.quizzes.attempts import _paper_entry
 from learnhub.quizzes.bank import Bank, QuizSettings
+from learnhub.quizzes.kinds.base import KindName
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from learnhub.quizzes.sync import sync_quiz
 from learnhub.text import fold, name_sort_key
@@ -176,7 +177,7 @@ def _courses(rng: random.Random, count: int, root_id: int) -> list[BenchCourse]:
         import_course(source)
         course = db.session.scalars(sa.select(Course).where(Course.slug == source.slug)).one()
         course.owner_unit_id = root_id
-        questions = [Question(id=f"q{n}", kind="single", stem=f"Câu hỏi số {n}?",
+        questions = [Question(id=f"q{n}", kind=KindName.single, stem=f"Câu hỏi số {n}?",
                               choices=[Choice("a", "Phương án đúng", 1.0), Choice("b", "Phương án sai", 0.0),
                                        Choice("c", "Phương án khác", 0.0)])
                      for n in range(1, QUESTIONS_PER_QUIZ + 1)]

@@ -12,6 +12,7 @@ from typing import Any
 
 from learnhub.quizzes.bank import Question
 from learnhub.quizzes.gift_text import family, html_to_text, markdown_literal, split_format
+from learnhub.quizzes.kinds.base import KindName
 
 
 def _render_text(text: str, text_format: str) -> str:
@@ -33,7 +34,7 @@ def convert(text: str, source: str, target: str) -> str:
 def _rendered_pieces(question: Question) -> list[tuple[Any, str]]:
     """(object, attribute) of every text rendered in the question's format."""
     pieces: list[tuple[Any, str]] = [(question, "explanation")]
-    if question.kind != "truefalse":  # Đúng / Sai are LearnHub's own words
+    if question.kind != KindName.truefalse:  # Đúng / Sai are LearnHub's own words
         pieces += [(choice, "text") for choice in question.choices]
     pieces += [(choice, "feedback") for choice in question.choices]
     pieces += [(answer, "feedback") for answer in [*question.answers, *question.numeric]]
