@@ -49,6 +49,17 @@ def get_setting(key: str) -> Any:
     return row.value if row is not None else _defaults()[key]
 
 
+# The address LearnHub starts with (config DEFAULTS): only this machine reaches it, so a phone scanning it
+# gets nowhere.
+UNCONFIGURED_PUBLIC_URL = str(DEFAULTS["PUBLIC_URL"])
+
+
+def public_url_configured() -> bool:
+    """True unless the public address in force is still the unconfigured default (or empty)."""
+    address = str(get_setting("public_url") or "").strip().rstrip("/")
+    return bool(address) and address != UNCONFIGURED_PUBLIC_URL
+
+
 def all_settings() -> dict[str, Any]:
     values = _defaults()
     values.update({row.key: row.value for row in db.session.scalars(sa.select(Setting))})

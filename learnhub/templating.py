@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request, url_for
 
 from learnhub.figures import number, percent, score
+from learnhub.settings import public_url_configured
 
 
 def url_with(endpoint: str | None = None, **changes: Any) -> str:
@@ -26,6 +27,7 @@ def json_text(value: Any) -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["public_url_configured"] = public_url_configured
     app.jinja_env.filters["json_text"] = json_text
     # Every figure on a page is printed by Babel in the reader's language (learnhub.figures).
     app.jinja_env.filters["percent"] = percent

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from flask import Flask
@@ -156,3 +157,11 @@ def test_the_printable_notice(app: Flask, client, town, cell_conference) -> None
     assert "Hội trường khu phố 1" in notice and "Đồng chí Bí thư Chi bộ" in notice
     assert "<li>Khai mạc</li>" in notice and "<script>alert(1)</script>" not in notice
     assert "css/conferences.css" in notice  # the print stylesheet
+
+
+def test_a_new_conference_defaults_to_in_person(client, town) -> None:
+    login(client, "bithu1")
+    html = client.get("/conferences/new").get_data(as_text=True)
+    selected = re.findall(r'<option[^>]*selected[^>]*value="([a-z_]+)"|<option[^>]*value="([a-z_]+)"[^>]*selected',
+                          html)
+    assert ("", "in_person") in selected or ("in_person", "") in selected

@@ -104,3 +104,24 @@ def test_the_roster_marks_in_place_and_filters_as_you_type(app: Flask, live_serv
     page.close()
     with app.app_context():
         assert db.session.scalars(sa.select(Attendance.status)).all() == [AttendanceStatus.excused]
+
+
+def test_the_projector_page_shows_the_qr_code_above_the_fold(app: Flask, live_server: str, browser: Browser,
+                                                              town) -> None:
+    with app.app_context():
+        set_setting("public_url", live_server)
+        conference_id = make_conference(town["a"].id, [town["a"].id], title="Hội nghị học tập, quán triệt và "
+                                        "triển khai thực hiện Nghị quyết Đại hội Đảng bộ thị trấn lần thứ XXI")
+
+    projector = browser.new_page(viewport={"width": 1280, "height": 720})
+    projector.goto(f"{live_server}/login")
+    sign_in(projector, "bithu1")
+    projector.goto(f"{live_server}/conferences/{conference_id}/screen")
+    qr = projector.get_by_test_id("screen-qr")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 720
+    assert box["height"] >= 400  # large enough to scan from the back of the hall
+    assert projector.locator("header.lh-header, footer.lh-footer, nav").count() == 0  # no site navigation
+    assert_accessible(projector)
+    projector.close()
