@@ -237,6 +237,8 @@ CASES: dict[str, Case] = {
     "inspections.follow_up_done": Case("POST", lambda o: f"/inspections/{o['inspection']}/follow-up",
                                        committee(302, 404), lambda o: {"note": "Đã học bù"}),
     "inspections.delete": Case("POST", lambda o: f"/inspections/{o['inspection']}/delete", committee(302, 404)),
+    "inspections.decide": Case("POST", lambda o: "/inspections/evaluation/decision", committee(302, 404),
+                               lambda o: {"unit": o["a"].id, "year": "2026", "level": "good", "reason": "Đạt chỉ tiêu"}),
     "outreach.delete_session": Case("POST", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(302, 404)),
     "auth.two_factor_recovery_codes": Case("POST", lambda o: "/account/two-factor/recovery-codes", everyone(302)),
     "auth.two_factor_disable": Case("POST", lambda o: "/account/two-factor/disable", everyone(302)),
