@@ -18,11 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_pgettext as _lp  # the levels' names in context: "Completed" is used elsewhere
+from flask_babel import lazy_pgettext as _lp  # the levels' names in context: "Completed" is also a column
 
 from learnhub.figures import EPSILON, Rate, percent
 from learnhub.inspections.models import Conclusion, Level
-
 
 LEVELS = {
     Level.excellent: _lp("level", "Excellently completed"),

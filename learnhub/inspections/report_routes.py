@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, sheet_response
-from learnhub.inspections import bp
 from learnhub.extensions import db
+from learnhub.inspections import bp
 from learnhub.inspections.decisions import decide_level
 from learnhub.inspections.downloads import evaluation_sheet, propagandists_sheet
 from learnhub.inspections.evaluation import (
