@@ -18,11 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_pgettext as _lp  # the levels' names in context: "Completed" is also a column
+from flask_babel import lazy_pgettext as _lp
 
 from learnhub.figures import EPSILON, Rate, percent
 from learnhub.inspections.models import Conclusion, Level
 
+# The levels' names in the context "level": "Completed" alone is also a column of figures.
 LEVELS = {
     Level.excellent: _lp("level", "Excellently completed"),
     Level.good: _lp("level", "Well completed"),
