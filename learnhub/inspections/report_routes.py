@@ -8,6 +8,7 @@ from flask_login import current_user
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, sheet_response
 from learnhub.extensions import db
+from learnhub.figures import pool
 from learnhub.inspections import bp
 from learnhub.inspections.decisions import decide_level
 from learnhub.inspections.downloads import evaluation_sheet, propagandists_sheet
@@ -91,7 +92,9 @@ def term():
     by_year = evaluate_years(unit.id, years)
     units = by_year[years[0]] if years else []
     cells = {(row.unit_id, year): row for year, rows in by_year.items() for row in rows}
+    pooled = {u.unit_id: pool(cells[(u.unit_id, year)].pooled for year in years) for u in units}
     return render_template("inspections/term.html", unit=unit, start=start, years=years, units=units, cells=cells,
+                           pooled=pooled, LEVELS=LEVELS, LEVEL_TAGS=LEVEL_TAGS,
                            running=running_plans(unit.id, years), unit_choices=units_in_scope(current_user))
 
 

@@ -108,3 +108,20 @@ def test_a_decision_is_scoped_and_checked(app: Flask, client, year: dict) -> Non
     assert decide(client, 10**6, "excellent") == 404
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LevelDecision)) == 0
+
+
+def test_the_term_pools_its_years_and_shows_the_decided_levels(app: Flask, client, year: dict) -> None:  # noqa: F811
+    set_term = YEAR - 1
+    with app.app_context():
+        set_setting("term_start_year", set_term)
+        db.session.commit()
+    login(client, "capuy")
+    assert decide(client, year["Z"].id, "not_completed", "Học lướt") == 302
+    html = client.get(f"/inspections/term?unit={year['root'].id}").get_data(as_text=True)
+    y_row = html[html.index(f'<tr data-unit="{year["Y"].id}">'):]
+    y_row = y_row[:y_row.index("</tr>")]
+    term_rate = y_row[y_row.index('data-testid="term-rate"'):]
+    assert "90%" in term_rate and "9/10" in term_rate  # one plan in the term so far: its figures
+    z_row = html[html.index(f'<tr data-unit="{year["Z"].id}">'):]
+    z_row = z_row[:z_row.index("</tr>")]
+    assert 'data-level="not_completed"' in z_row and 'data-mark="criticise"' in z_row
