@@ -179,6 +179,8 @@ CASES: dict[str, Case] = {
                                    {**ADMIN_ONLY, "admin": 302}, lambda o: {"role": "member", "active": "y"}),
     "members_import.confirm": Case("POST", lambda o: "/members/import/abc123", committee(404)),
     "members_import.cancel": Case("POST", lambda o: "/members/import/abc123/cancel", committee(302)),
+    "admin.level_settings": Case("POST", lambda o: "/admin/settings/levels", {**ADMIN_ONLY, "admin": 302},
+                                 lambda o: {"excellent_margin": "0", "completed_margin": "5"}),
     "admin.thresholds": Case("POST", lambda o: "/admin/settings/thresholds", {**ADMIN_ONLY, "admin": 302},
                              lambda o: {"rushed_fraction": "25", "rushed_share": "30", "attempts_before_pass": "2",
                                         "first_attempt_pass_rate": "50", "shallow_margin": "10",
