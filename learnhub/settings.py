@@ -32,6 +32,13 @@ FORMALISM_THRESHOLDS: dict[str, float] = {
     "returned_share": 0.20,
 }
 
+# The levels proposed for a unit's year (learnhub/inspections/levels.py, docs/year.md), in percentage
+# points around the pooled target, stored as "level_<name>" settings when an admin changes them.
+LEVEL_THRESHOLDS: dict[str, float] = {
+    "excellent_margin": 0.0,  # excellent from target + this many points (with no signal and no criticism)
+    "completed_margin": 5.0,  # completed down to target − this many points; below it, not completed
+}
+
 
 def _defaults() -> dict[str, Any]:
     return {
@@ -40,6 +47,7 @@ def _defaults() -> dict[str, Any]:
         "authoring_review_required": False,
         "term_start_year": 2025,  # the committee's five-year term ("nhiệm kỳ") starts this year
         **{f"formalism_{key}": value for key, value in FORMALISM_THRESHOLDS.items()},
+        **{f"level_{key}": value for key, value in LEVEL_THRESHOLDS.items()},
     }
 
 
@@ -70,6 +78,12 @@ def formalism_thresholds() -> dict[str, float]:
     """The formalism thresholds in force: the organisation's settings over the defaults."""
     stored = all_settings()
     return {key: float(stored.get(f"formalism_{key}", value)) for key, value in FORMALISM_THRESHOLDS.items()}
+
+
+def level_thresholds() -> dict[str, float]:
+    """The thresholds of the proposed levels in force: the organisation's settings over the defaults."""
+    stored = all_settings()
+    return {key: float(stored.get(f"level_{key}", value)) for key, value in LEVEL_THRESHOLDS.items()}
 
 
 def set_setting(key: str, value: Any) -> None:

@@ -26,7 +26,7 @@ def _pybabel(*args: str) -> None:
 def update() -> None:
     """Extract every interface string and merge it into the catalogues."""
     # --ignore-dirs: read templates/_macros too (pybabel skips "_*" folders by default).
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "--ignore-dirs", ".*",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "_lp:1c,2", "--no-location", "--sort-output", "--ignore-dirs", ".*",
              "-o", str(POT), ".")
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 

@@ -42,6 +42,13 @@ class ThresholdsForm(FlaskForm):
     returned_share = _threshold(_l("Returned reflections: signal when more than this share are returned (%)"), 1, 100)
 
 
+class LevelThresholdsForm(FlaskForm):
+    """The thresholds of the proposed levels (docs/year.md), in percentage points around the target."""
+
+    excellent_margin = _threshold(_l("Excellently completed: from this many points above the target"), 0, 50)
+    completed_margin = _threshold(_l("Completed: down to this many points below the target"), 0, 100)
+
+
 PERCENT_THRESHOLDS = {"rushed_fraction", "rushed_share", "first_attempt_pass_rate", "returned_share"}
 
 

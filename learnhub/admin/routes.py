@@ -9,13 +9,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from learnhub.admin.access import admin_required
-from learnhub.admin.forms import PERCENT_THRESHOLDS, AuditFilterForm, SettingsForm, ThresholdsForm
+from learnhub.admin.forms import (
+    PERCENT_THRESHOLDS,
+    AuditFilterForm,
+    LevelThresholdsForm,
+    SettingsForm,
+    ThresholdsForm,
+)
 from learnhub.audit import N_, AuditEntry, describe
 from learnhub.audit import record as audit_record
 from learnhub.extensions import db
 from learnhub.numbers import query_page
 from learnhub.plans.formalism import current_thresholds
-from learnhub.settings import all_settings, local_midnight, set_setting
+from learnhub.settings import all_settings, level_thresholds, local_midnight, set_setting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,7 +42,8 @@ def settings():
         db.session.commit()
         flash(_("The settings were saved."), "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, thresholds_form=_thresholds_form()), (
+    return render_template("admin/settings.html", form=form, thresholds_form=_thresholds_form(),
+                           levels_form=_levels_form()), (
         400 if form.is_submitted() else 200)
 
 
@@ -61,7 +68,32 @@ def thresholds():
         db.session.commit()
         flash(_("The thresholds were saved."), "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=SettingsForm(data=all_settings()), thresholds_form=form), 400
+    return render_template("admin/settings.html", form=SettingsForm(data=all_settings()), thresholds_form=form,
+                           levels_form=_levels_form()), 400
+
+
+def _levels_form(formdata=None) -> LevelThresholdsForm:
+    shown = {k: Decimal(str(round(v, 2))) for k, v in level_thresholds().items()}
+    return LevelThresholdsForm(formdata=formdata, data=shown)
+
+
+@bp.post("/settings/levels")
+@admin_required
+def level_settings():
+    """The thresholds of the levels the evaluation proposes (docs/year.md); audited."""
+    form = _levels_form(request.form)
+    if form.validate():
+        before = level_thresholds()
+        after = {name: float(field.data) for name, field in form._fields.items() if name != "csrf_token"}
+        for name, value in after.items():
+            set_setting(f"level_{name}", value)
+        audit_record("settings.levels", object_type="settings", object_id=None,
+                     summary=N_("changed the thresholds of the proposed levels"), params={}, before=before, after=after)
+        db.session.commit()
+        flash(_("The thresholds were saved."), "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=SettingsForm(data=all_settings()),
+                           thresholds_form=_thresholds_form(), levels_form=form), 400
 
 
 @bp.get("/audit")

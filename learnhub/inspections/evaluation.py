@@ -2,12 +2,14 @@
 
 For each direct sub-unit of a unit: the study rate pooled over the year's plans (Σ completed ÷
 Σ roster, docs/metrics.md), comprehension on those plans' quizzes, conferences held and attended,
-the plans' formalism signals and the year's inspection conclusions, with a mark:
+the plans' formalism signals and the year's inspection conclusions; the level proposed from them
+(``learnhub.inspections.levels``), the committee's decided level where recorded
+(``learnhub.inspections.decisions``), and the mark that follows the level in force (the decided
+one, else the proposal):
 
-- **to praise**: every plan of the year with a roster in the unit meets its own target, and no signal;
-- **to criticise**: any formalism signal, or the pooled rate below the pooled target (the plans'
-  targets weighted by their rosters, so a unit that meets every plan's target is never below it);
-- **neither**: the pooled rate reaches the pooled target but some plan fell short of its own;
+- **to praise**: excellently completed;
+- **to criticise**: not completed;
+- **neither**: well completed or completed;
 - **no plan**: no member of the unit is on the roster of any plan of the year.
 
 Only the plans that count on the evaluation's date (``learnhub.plans.window.counts_on``: closed or
@@ -31,7 +33,8 @@ from learnhub.conferences.figures import held_conferences
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference, ConferenceUnit
 from learnhub.extensions import db
 from learnhub.figures import Rate, pool
-from learnhub.inspections.models import Conclusion, Inspection
+from learnhub.inspections.levels import Proposal, propose_level
+from learnhub.inspections.models import Conclusion, Inspection, Level, LevelDecision
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress, rollup_to_children
 from learnhub.plans.formalism import formalism_signals
@@ -39,7 +42,7 @@ from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
 from learnhub.plans.window import inside, split_on
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids
-from learnhub.settings import local_midnight, local_today
+from learnhub.settings import level_thresholds, local_midnight, local_today
 from learnhub.text import fold
 
 TERM_YEARS = 5
@@ -99,6 +102,12 @@ class UnitEvaluation:
     present: int = 0
     signals: list[FlaggedSignal] = field(default_factory=list)
     inspections: dict[Conclusion, int] = field(default_factory=dict)
+    proposal: Proposal | None = None
+    decision: LevelDecision | None = None
+
+    def propose(self, thresholds: dict[str, float]) -> Proposal | None:
+        """The level proposed for the unit's study work (``learnhub.inspections.levels``), with its reasons."""
+        return propose_level(self.pooled, len(self.signals), self.inspections, thresholds)
 
     @property
     def pooled(self) -> Rate:
@@ -133,14 +142,21 @@ class UnitEvaluation:
         return Rate(self.present, self.invited).fraction
 
     @property
+    def level(self) -> Level | None:
+        """The level in force: the committee's decision when recorded, else the proposal."""
+        if self.decision is not None:
+            return self.decision.level
+        return self.proposal.level if self.proposal is not None else None
+
+    @property
     def mark(self) -> Mark:
-        pooled = self.pooled
-        if not pooled.roster:
+        """Praise for an excellent year, criticism for a year not completed (the level in force)."""
+        if self.decision is None and not self.pooled.roster:
             return Mark.no_plan
-        if self.signals or pooled.meets_target is False:
-            return Mark.criticise
-        if all(p.meets for p in self.plans):
+        if self.level is Level.excellent:
             return Mark.praise
+        if self.level is Level.not_completed:
+            return Mark.criticise
         return Mark.neither
 
 
@@ -168,6 +184,14 @@ def evaluate_years(unit_id: int, years: Iterable[int], as_of: dt.date | None = N
     _add_signals(grid, plans, unit_id)
     _add_conferences(grid, unit_id, years, rollup)
     _add_inspections(grid, years, rollup)
+    thresholds = level_thresholds()
+    decisions = db.session.scalars(sa.select(LevelDecision).where(
+        LevelDecision.unit_id.in_([row.id for row in children]), LevelDecision.year.in_(years))).all()
+    for decision in decisions:
+        grid[decision.year][decision.unit_id].decision = decision
+    for cells in grid.values():
+        for cell in cells.values():
+            cell.proposal = cell.propose(thresholds)
     return {year: list(grid[year].values()) for year in years}
 
 

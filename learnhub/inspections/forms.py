@@ -1,15 +1,24 @@
-"""The inspection form, the follow-up form, and the interface names of conclusions and marks."""
+"""The inspection form, the follow-up form, the level decision form, and the names of conclusions and marks."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from learnhub.forms import FlaskForm, coerce_id, options
 from learnhub.inspections.evaluation import Mark
-from learnhub.inspections.models import Conclusion
+from learnhub.inspections.levels import LEVELS
+from learnhub.inspections.models import Conclusion, Level
 
 CONCLUSIONS = {
     Conclusion.praise: _l("Praise"),
@@ -68,6 +77,16 @@ class InspectionForm(FlaskForm):
 class FollowUpDoneForm(FlaskForm):
     note = TextAreaField(_l("What was done"), validators=[
         DataRequired(message=_l("Say briefly what was done")), Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    # The unit is checked against the viewer's scope in the view (404 outside it).
+    unit = HiddenField(validators=[InputRequired()])
+    year = IntegerField(validators=[InputRequired(), NumberRange(1945, 2100)])
+    level = SelectField(_l("Level decided"), choices=options((level.value, LEVELS[level]) for level in Level),
+                        validators=[InputRequired(message=_l("Choose the level decided"))])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Give the reason for the decision")), Length(max=2000)])
 
 
 def _today() -> dt.date:

@@ -1,4 +1,4 @@
-"""An inspection of a unit's study: findings, a conclusion and a follow-up with its due date."""
+"""An inspection of a unit's study (findings, a conclusion, a follow-up) and the committee's decided levels."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +17,15 @@ class Conclusion(StrEnum):
     criticise = "criticise"  # phê bình
 
 
+class Level(StrEnum):
+    """The four official levels for collectives ("xếp loại tập thể"), stored by name."""
+
+    excellent = "excellent"  # Hoàn thành xuất sắc nhiệm vụ
+    good = "good"  # Hoàn thành tốt nhiệm vụ
+    completed = "completed"  # Hoàn thành nhiệm vụ
+    not_completed = "not_completed"  # Không hoàn thành nhiệm vụ
+
+
 class Inspection(TimestampMixin, Model):
     __tablename__ = "inspection"
 
@@ -32,3 +41,17 @@ class Inspection(TimestampMixin, Model):
     follow_up_done_at: Mapped[dt.datetime | None]
     follow_up_note: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class LevelDecision(TimestampMixin, Model):
+    """The level the committee decided for a unit's study work in a year, with its reason."""
+
+    __tablename__ = "level_decision"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    year: Mapped[int]
+    level: Mapped[Level] = mapped_column(enum_column(Level))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -1,12 +1,16 @@
 """The yearly evaluation of units, the view over the term, and the propagandists' roster, with downloads."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.exports import FORMATS, sheet_response
+from learnhub.extensions import db
+from learnhub.figures import pool
 from learnhub.inspections import bp
+from learnhub.inspections.decisions import decide_level
 from learnhub.inspections.downloads import evaluation_sheet, propagandists_sheet
 from learnhub.inspections.evaluation import (
     evaluate_units,
@@ -14,13 +18,16 @@ from learnhub.inspections.evaluation import (
     running_plans,
     term_years,
 )
+from learnhub.inspections.forms import DecisionForm
+from learnhub.inspections.levels import LEVEL_TAGS, LEVELS
+from learnhub.inspections.models import Level
 from learnhub.inspections.team import propagandist_roster
 from learnhub.numbers import query_id, query_year
 from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
-from learnhub.security import roles_required
+from learnhub.security import get_unit_in_scope_or_404, in_scope, roles_required
 from learnhub.settings import get_setting
 
 
@@ -37,9 +44,34 @@ def _unit_and_year() -> tuple[Unit, int]:
 @roles_required(Role.committee)
 def evaluation():
     unit, year = _unit_and_year()
+    return _evaluation_page(unit, year)
+
+
+def _evaluation_page(unit: Unit, year: int, form: DecisionForm | None = None, status: int = 200):
     rows = evaluate_units(unit.id, year)
-    return render_template("inspections/evaluation.html", unit=unit, year=year, rows=rows,
-                           running=running_plans(unit.id, [year]), unit_choices=units_in_scope(current_user))
+    return render_template("inspections/evaluation.html", unit=unit, year=year, rows=rows, form=form,
+                           levels=list(Level), LEVELS=LEVELS, LEVEL_TAGS=LEVEL_TAGS,
+                           running=running_plans(unit.id, [year]), unit_choices=units_in_scope(current_user)), status
+
+
+@bp.post("/evaluation/decision")
+@roles_required(Role.committee)
+def decide():
+    """Record the committee's level for a unit it oversees in a year, with the reason (audited)."""
+    form = DecisionForm()
+    try:
+        unit_id = int(form.unit.data or "")
+    except ValueError:
+        abort(404)
+    unit = get_unit_in_scope_or_404(unit_id, current_user)
+    page = unit.parent if unit.parent is not None and in_scope(current_user, unit.parent.id) else unit
+    if not form.validate():
+        year = form.year.data if not form.year.errors and form.year.data else local_today().year
+        return _evaluation_page(page, year, form, 400)
+    decide_level(unit, form.year.data, Level(form.level.data), form.reason.data.strip(), current_user)
+    db.session.commit()
+    flash(_("The decision for %(unit)s was recorded.", unit=unit.name), "success")
+    return redirect(url_for("inspections.evaluation", unit=page.id, year=form.year.data))
 
 
 @bp.get("/evaluation.<fmt>")
@@ -60,7 +92,9 @@ def term():
     by_year = evaluate_years(unit.id, years)
     units = by_year[years[0]] if years else []
     cells = {(row.unit_id, year): row for year, rows in by_year.items() for row in rows}
+    pooled = {u.unit_id: pool(cells[(u.unit_id, year)].pooled for year in years) for u in units}
     return render_template("inspections/term.html", unit=unit, start=start, years=years, units=units, cells=cells,
+                           pooled=pooled, LEVELS=LEVELS, LEVEL_TAGS=LEVEL_TAGS,
                            running=running_plans(unit.id, years), unit_choices=units_in_scope(current_user))
 
 

@@ -36,3 +36,19 @@ def test_out_of_range_thresholds_are_refused_and_nothing_changes(app: Flask, cli
     committee = app.test_client()
     login(committee, "capuy")
     assert post(committee, "/admin/settings/thresholds", DEFAULTS).status_code == 403
+
+
+def test_admin_changes_the_level_thresholds(app: Flask, client, town) -> None:
+    from learnhub.settings import level_thresholds
+
+    login(client, "admin")
+    assert 'id="completed_margin"' in client.get("/admin/settings").get_data(as_text=True)
+    assert post(client, "/admin/settings/levels", {"excellent_margin": "2", "completed_margin": "500"}).status_code == 400
+    assert post(client, "/admin/settings/levels", {"excellent_margin": "2", "completed_margin": "10"}).status_code == 302
+    with app.app_context():
+        assert level_thresholds() == {"excellent_margin": 2.0, "completed_margin": 10.0}
+        entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "settings.levels")).one()
+        assert entry.before["completed_margin"] == 5.0 and entry.after["completed_margin"] == 10.0
+    committee = app.test_client()
+    login(committee, "capuy")
+    assert post(committee, "/admin/settings/levels", {"excellent_margin": "0", "completed_margin": "5"}).status_code == 403

@@ -20,7 +20,7 @@ from learnhub.inspections.evaluation import (
     evaluate_units,
     term_years,
 )
-from learnhub.inspections.models import Conclusion, Inspection
+from learnhub.inspections.models import Conclusion, Inspection, Level
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.plans.member_plans import local_today
 from learnhub.plans.models import PlanStatus, StudyPlan
@@ -105,7 +105,9 @@ def test_the_evaluation_marks_each_cell_from_its_year(app: Flask, year: dict) ->
     assert (x.completed, x.required, x.rate, x.signals, x.mark) == (10, 10, 1.0, [], Mark.praise)
     assert (y.completed, y.required, y.rate, y.mark) == (9, 10, 0.9, Mark.criticise)
     assert y.signals == [] and not y.plans[0].meets
-    assert (z.rate, z.mark) == (1.0, Mark.criticise)
+    # Z reached its target but rushed: well completed, neither praised nor criticised
+    assert (z.rate, z.level, z.mark) == (1.0, Level.good, Mark.neither)
+    assert (x.level, y.level) == (Level.excellent, Level.not_completed)
     assert [s.name for s in z.signals] == ["rushed"] and z.signals[0].plan_title == "Học tập Chỉ thị 05"
     # the cells the plan does not reach have no rate, neither 0% nor 100%
     assert (rows["Chi bộ Khu phố 1"].rate, rows["Chi bộ Khu phố 1"].mark) == (None, Mark.no_plan)
@@ -141,17 +143,19 @@ def test_a_closed_plan_is_evaluated_from_its_snapshot(app: Flask, year: dict) ->
     assert rows["Chi bộ Y"].mark == Mark.criticise
 
 
-def test_the_marks_follow_every_plans_own_target() -> None:
+def test_the_marks_follow_the_level_in_force(app: Flask) -> None:
     def unit(*plans: PlanResult, signals=()) -> UnitEvaluation:
-        return UnitEvaluation(1, "Chi bộ", YEAR, plans=list(plans), signals=list(signals))
+        row = UnitEvaluation(1, "Chi bộ", YEAR, plans=list(plans), signals=list(signals))
+        row.proposal = row.propose({"excellent_margin": 0.0, "completed_margin": 5.0})
+        return row
 
-    strict = PlanResult(1, "Kế hoạch 1", 0.98, 50, 49)  # exactly 98%
-    assert unit(strict).mark == Mark.praise
-    assert unit(PlanResult(1, "Kế hoạch 1", 0.98, 50, 48)).mark == Mark.criticise
-    # pooled 95/100 reaches the pooled target (0.98·50 + 0.90·50)/100 = 94%, but the second plan missed its 98%
-    assert unit(PlanResult(1, "a", 0.90, 50, 50), PlanResult(2, "b", 0.98, 50, 45)).mark == Mark.neither
-    assert unit(PlanResult(1, "a", 0.90, 50, 46), PlanResult(2, "b", 0.98, 50, 49)).mark == Mark.praise
-    assert unit().mark == Mark.no_plan
+    with app.test_request_context():
+        assert unit(PlanResult(1, "Kế hoạch 1", 0.98, 50, 49)).mark == Mark.praise  # exactly 98%
+        assert unit(PlanResult(1, "Kế hoạch 1", 0.98, 50, 48)).mark == Mark.neither  # 96%: well within 5 points
+        assert unit(PlanResult(1, "Kế hoạch 1", 0.98, 50, 40)).mark == Mark.criticise  # 80%
+        # pooled 95/100 reaches the pooled target (0.98·50 + 0.90·50)/100 = 94%
+        assert unit(PlanResult(1, "a", 0.90, 50, 50), PlanResult(2, "b", 0.98, 50, 45)).mark == Mark.praise
+        assert unit().mark == Mark.no_plan and unit().level is None
 
 
 def test_the_evaluation_page_lists_the_units_to_praise_and_to_criticise(app: Flask, client, year: dict) -> None:
@@ -162,7 +166,7 @@ def test_the_evaluation_page_lists_the_units_to_praise_and_to_criticise(app: Fla
     praise = html[html.index('data-testid="to-praise"'):]
     assert praise[:praise.index("</dd>")].endswith("Chi bộ X")
     criticise = html[html.index('data-testid="to-criticise"'):]
-    assert criticise[:criticise.index("</dd>")].endswith("Chi bộ Y, Chi bộ Z")
+    assert criticise[:criticise.index("</dd>")].endswith(">Chi bộ Y")
     assert f'<tr data-unit="{year["Y"].id}">' in html and "90%" in html
 
     secretary = app.test_client()
@@ -186,8 +190,11 @@ def test_the_evaluation_downloads_as_a_workbook(app: Flask, client, year: dict) 
     # the marks as the evaluation page names them in Vietnamese
     assert table["Chi bộ X"][1:4] == [10, 10, 1] and table["Chi bộ X"][-1] == "Đề nghị biểu dương"
     assert table["Chi bộ Y"][3] == pytest.approx(0.9) and table["Chi bộ Y"][-1] == "Đề nghị phê bình"
-    assert table["Chi bộ Y"][-2] == 1  # criticised once on inspection
-    assert "đọc lướt" in table["Chi bộ Z"][11] and table["Chi bộ Z"][-1] == "Đề nghị phê bình"
+    assert table["Chi bộ Y"][-6] == 1  # criticised once on inspection
+    assert table["Chi bộ Y"][-5] == "Không hoàn thành nhiệm vụ" and "90%" in table["Chi bộ Y"][-4]
+    assert not any(table["Chi bộ Y"][-3:-1])  # no decision recorded
+    assert "đọc lướt" in table["Chi bộ Z"][11] and table["Chi bộ Z"][-5] == "Hoàn thành tốt nhiệm vụ"
+    assert table["Chi bộ Z"][-1] == "Không biểu dương, không phê bình"
     assert table["Chi bộ Khu phố 1"][-1] == "Không có kế hoạch"
     assert client.get(f"/inspections/evaluation.pdf?unit={year['root'].id}").status_code == 404
 
