@@ -177,6 +177,8 @@ CASES: dict[str, Case] = {
     "members.change_status": Case("POST", lambda o: f"/members/{o['hai'].id}/status", committee(302, 404),
                                   lambda o: {"status": "active", "effective_on": "2026-01-02", "reason": "x"}),
     "members.reset_password": Case("POST", lambda o: f"/members/{o['hai'].id}/reset-password", committee(200, 404)),
+    "members.appoint": Case("POST", lambda o: f"/members/{o['hai'].id}/appoint", committee(302, 404),
+                            lambda o: {"unit": o["empty"].id}),
     "members.change_account": Case("POST", lambda o: f"/members/{o['hai'].id}/account",
                                    {**ADMIN_ONLY, "admin": 302}, lambda o: {"role": "member", "active": "y"}),
     "members_import.confirm": Case("POST", lambda o: "/members/import/abc123", committee(404)),

@@ -109,3 +109,26 @@ def test_the_overview_runs_the_same_number_of_queries_however_many_units(app, tr
         cell = make_unit(f"Chi bộ {i}", parent=tree.root)
         make_user(Role.member, unit=cell)
     assert queries() == before
+
+
+def test_a_committee_member_makes_a_member_of_their_units_responsible_for_one_of_them(app, tree, browser, make_user) -> None:
+    from tests.conftest import post
+    from tests.orgs.conftest import assignments_of, audit_entries, fetch
+
+    client, actor = browser(Role.committee, tree.a, unit=tree.a)
+    member = make_user(Role.member, full_name="Phạm Văn Dũng", unit=tree.a)
+    outsider = make_user(Role.member, unit=tree.b)
+    assert post(client, f"/members/{member.id}/appoint", {"unit": tree.a1.id}).status_code == 302
+    assert assignments_of(app, member) == [tree.a1.id]
+    assert fetch(app, sa.select(User.role).where(User.id == member.id)) == [Role.committee]
+    [change] = audit_entries(app, "account.change")
+    [added] = audit_entries(app, "assignment.add")
+    assert change.actor_name == added.actor_name == actor.username and added.after == {"unit_id": tree.a1.id}
+
+    # Beyond the scope (a unit they may not assign, a member outside it, themselves): told nothing exists.
+    assert post(client, f"/members/{member.id}/appoint", {"unit": tree.b.id}).status_code == 404
+    assert post(client, f"/members/{outsider.id}/appoint", {"unit": tree.a1.id}).status_code == 404
+    assert post(client, f"/members/{actor.id}/appoint", {"unit": tree.a1.id}).status_code == 404
+    assert assignments_of(app, outsider) == [] and assignments_of(app, actor) == [tree.a.id]
+    member_client, _ = browser(Role.member, unit=tree.a)
+    assert post(member_client, f"/members/{member.id}/appoint", {"unit": tree.a1.id}).status_code == 403
