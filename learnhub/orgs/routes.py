@@ -11,9 +11,9 @@ from learnhub.auth.models import Role, User
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.orgs import access, assignments, services
-from learnhub.orgs.overview import overview as build_overview
 from learnhub.orgs.forms import AssignmentForm, MoveForm, RenameForm, UnitForm
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.orgs.overview import overview as build_overview
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 
 bp = Blueprint("orgs", __name__)
