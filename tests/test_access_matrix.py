@@ -66,7 +66,8 @@ OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee
 
 # GETs first, then state changes ordered so that none spoils a later one; sign-out last.
 CASES: dict[str, Case] = {
-    "study.home": Case("GET", lambda o: "/", everyone(200)),
+    "study.home": Case("GET", lambda o: "/", {**everyone(200), "committee_in_scope": 302, "committee_out_of_scope": 302}),
+    "study.my_study": Case("GET", lambda o: "/my-study", everyone(200)),
     "health.healthz": Case("GET", lambda o: "/healthz", everyone(200, anonymous=200)),
     "study.course": Case("GET", lambda o: "/courses/nghi-quyet-thu/", everyone(200)),
     "study.lesson": Case("GET", lambda o: "/courses/nghi-quyet-thu/bai-1", everyone(200)),
@@ -85,6 +86,7 @@ CASES: dict[str, Case] = {
     "members.slips": Case("GET", lambda o: "/members/slips", committee(200)),
     "members_import.upload": Case("GET", lambda o: "/members/import/", committee(200)),
     "members_import.preview": Case("GET", lambda o: "/members/import/abc123", committee(404)),
+    "orgs.overview": Case("GET", lambda o: "/overview", committee(200)),
     "orgs.units": Case("GET", lambda o: "/units/", committee(200)),
     "orgs.unit": Case("GET", lambda o: f"/units/{o['a'].id}", committee(200, out_of_scope=404)),
     "orgs.assignment_list": Case("GET", lambda o: "/assignments", committee(200)),
@@ -175,6 +177,8 @@ CASES: dict[str, Case] = {
     "members.change_status": Case("POST", lambda o: f"/members/{o['hai'].id}/status", committee(302, 404),
                                   lambda o: {"status": "active", "effective_on": "2026-01-02", "reason": "x"}),
     "members.reset_password": Case("POST", lambda o: f"/members/{o['hai'].id}/reset-password", committee(200, 404)),
+    "members.appoint": Case("POST", lambda o: f"/members/{o['hai'].id}/appoint", committee(302, 404),
+                            lambda o: {"unit": o["empty"].id}),
     "members.change_account": Case("POST", lambda o: f"/members/{o['hai'].id}/account",
                                    {**ADMIN_ONLY, "admin": 302}, lambda o: {"role": "member", "active": "y"}),
     "members_import.confirm": Case("POST", lambda o: "/members/import/abc123", committee(404)),

@@ -376,6 +376,11 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
               lambda o: {"to_unit": o["group"].id, "effective_on": "2026-01-02", "reason": "Chuyển"},
               mix=("group",), own=None, refused=302),
     ),
+    "members.appoint": (
+        write(lambda o: f"/members/{o['member'].id}/appoint", lambda o: {"unit": o["group"].id}),
+        write(lambda o: f"/members/{o['member'].id}/appoint", lambda o: {"unit": o["group"].id},
+              mix=("group",), own=None),
+    ),
     "members.change_account": write(lambda o: f"/members/{o['member'].id}/account",  # last: it signs them out
                                     lambda o: {"role": "propagandist", "active": "y"}, **ADMIN),
 }

@@ -39,6 +39,10 @@ class TransferForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
+class AppointForm(FlaskForm):
+    unit = SelectField(_l("Responsible for unit"), coerce=int, validators=[DataRequired()])
+
+
 class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=options((s.value, STATUSES[s]) for s in MemberStatus))
     effective_on = DateField(_l("From"), default=_today, validators=[DataRequired()])

@@ -1,6 +1,7 @@
 """Member pages for committees: the list, a profile, transfers, status, passwords, exports, slips."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,12 +18,16 @@ from learnhub.members.access import (
 )
 from learnhub.members.forms import (
     AccountForm,
+    AppointForm,
     MemberFilterForm,
     SlipsForm,
     StatusForm,
     TransferForm,
 )
 from learnhub.numbers import query_page
+from learnhub.orgs.access import may_appoint
+from learnhub.orgs.assignments import assignable_units
+from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 from learnhub.settings import get_setting
@@ -75,14 +80,41 @@ def profile(member_id: int):
         transfer_form = TransferForm()
         transfer_form.to_unit.choices = options(units_in_scope(current_user))
         status_form = StatusForm(status=member.status.value)
+    appoint_form = None
+    units = appointable_units(current_user, member)
+    if units:
+        appoint_form = AppointForm()
+        appoint_form.unit.choices = options(units)
     account_form = None
     if may_change_account(current_user, member):
         account_form = AccountForm(role=member.role.value, active=member.active)
     return render_template(
         "members/profile.html", member=member, oversee=oversee, paths=unit_paths(),
         history=services.membership_history(member), transfer_form=transfer_form, status_form=status_form,
-        account_form=account_form,
+        account_form=account_form, appoint_form=appoint_form,
     )
+
+
+def appointable_units(actor, member) -> list[tuple[int, str]]:
+    """The units ``actor`` may make ``member`` responsible for (orgs.access.may_appoint)."""
+    choices = assignable_units(actor)
+    units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_([c[0] for c in choices])))}
+    return [(unit_id, path) for unit_id, path in choices if may_appoint(actor, member, units[unit_id])]
+
+
+@bp.post("/<int:member_id>/appoint")
+@roles_required(Role.committee)
+def appoint(member_id: int):
+    member = get_member_or_404(member_id, current_user)
+    form = AppointForm()
+    form.unit.choices = options(appointable_units(current_user, member))
+    if not form.validate_on_submit():
+        abort(404)
+    unit = get_unit_in_scope_or_404(form.unit.data)
+    services.appoint(member, unit)
+    db.session.commit()
+    flash(_("%(name)s is now responsible for %(unit)s.", name=member.full_name, unit=unit.name), "success")
+    return redirect(url_for("members.profile", member_id=member.id))
 
 
 @bp.post("/<int:member_id>/account")

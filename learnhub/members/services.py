@@ -11,6 +11,7 @@ from learnhub import audit
 from learnhub.auth.models import Category, MemberStatus, Role, User
 from learnhub.extensions import db
 from learnhub.members.models import MembershipEvent, MembershipEventKind
+from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit
 from learnhub.security import limit_to_scope, subtree_ids
 from learnhub.text import fold, username_base
@@ -88,6 +89,14 @@ def change_account(member: User, *, role: Role, active: bool) -> None:
     if before != after:
         audit.record("account.change", object_type="user", object_id=member.id,
                      summary=audit.N_("%(username)s: role %(value)s, active %(active)s"), params={"username": member.username, "value": role.value, "active": active}, before=before, after=after)
+
+
+def appoint(person: User, unit: Unit) -> None:
+    """Make ``person`` a committee member responsible for ``unit`` (both steps audited); the caller
+    checks orgs.access.may_appoint."""
+    if person.role != Role.committee:
+        change_account(person, role=Role.committee, active=person.active)
+    assign(person, unit)
 
 
 def change_own_password(user: User, new_password: str) -> None:

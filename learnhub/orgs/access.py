@@ -25,6 +25,17 @@ def may_be_assigned(actor: User, person: User) -> bool:
     return person.role == Role.committee and person.active and in_scope(actor, person.unit_id)
 
 
+def may_appoint(actor: User, person: User, unit: Unit) -> bool:
+    """Who may make ``person`` a committee member responsible for ``unit`` (a cell secretary for a cell):
+    admins anyone active; a committee member an active member or committee member of their scope, never
+    themselves, for a unit they may assign (may_assign). It grants the committee role, never admin."""
+    if not person.active or person.role not in (Role.member, Role.committee):
+        return False
+    if actor.role == Role.admin:
+        return True
+    return person.id != actor.id and in_scope(actor, person.unit_id) and may_assign(actor, unit)
+
+
 def get_assignable_unit_or_404(unit_id: int, actor: User) -> Unit:
     """A unit in the actor's scope that they may assign (may_assign), else 404."""
     unit = get_unit_in_scope_or_404(unit_id, actor)

@@ -13,6 +13,7 @@ from learnhub.forms import options
 from learnhub.orgs import access, assignments, services
 from learnhub.orgs.forms import AssignmentForm, MoveForm, RenameForm, UnitForm
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.orgs.overview import overview as build_overview
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 
 bp = Blueprint("orgs", __name__)
@@ -25,6 +26,13 @@ REFUSALS = {
     "has_children": _l("This unit still has sub-units: archive or move them first."),
     "parent_archived": _l("An archived unit cannot receive sub-units."),
 }
+
+
+@bp.get("/overview")
+@roles_required(Role.committee)
+def overview():
+    """The committee member's overview of the units in their scope."""
+    return render_template("orgs/overview.html", overview=build_overview(current_user))
 
 
 @bp.get("/units/")

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.plans.member_plans import local_today, plans_for_member
 from learnhub.study import access, services
@@ -15,8 +16,18 @@ bp = Blueprint("study", __name__)
 
 @bp.get("/")
 def home():
+    """The landing page: a committee member's overview of their units, everyone else's own study."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role == Role.committee:
+        return redirect(url_for("orgs.overview"))
+    return my_study()
+
+
+@bp.get("/my-study")
+@login_required
+def my_study():
+    """The signed-in user's own modules and plans ("Học tập của tôi")."""
     courses = services.open_courses_for(current_user)
     plans = plans_for_member(current_user, local_today())
     return render_template("study/home.html", courses=courses, plans=plans)

@@ -170,7 +170,7 @@ def test_an_admin_resets_someones_two_step_sign_in(app: Flask, town, clock) -> N
     login(secretary, "bithu1")
     clock.advance(seconds=30)
     code_page(secretary, pyotp.TOTP(secret).at(clock()))
-    assert secretary.get("/").status_code == 200
+    assert secretary.get("/my-study").status_code == 200
     target = f"/users/{town['bithu1'].id}/two-factor"
     assert secretary.get(target).status_code == 403
     assert post(secretary, f"{target}/reset").status_code == 403
@@ -184,7 +184,7 @@ def test_an_admin_resets_someones_two_step_sign_in(app: Flask, town, clock) -> N
         entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "two_factor.reset")).one()
         assert entry.actor_name == "admin" and entry.object_id == town["bithu1"].id
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
-    assert secretary.get("/").status_code == 302  # signed out everywhere
+    assert secretary.get("/my-study").status_code == 302  # signed out everywhere
     assert login(secretary, "bithu1").headers["Location"] == "/"  # the password alone, until set up again
 
 
