@@ -15,12 +15,11 @@ import secrets
 from typing import NamedTuple
 
 import pyotp
-import segno
 import sqlalchemy as sa
 from flask import current_app, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnhub import audit
+from learnhub import audit, qr
 from learnhub.auth import sessions
 from learnhub.auth.models import RecoveryCode, User
 from learnhub.auth.throttle import PENDING
@@ -49,8 +48,7 @@ def provisioning_uri(secret: str, username: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The enrolment QR code as inline SVG, drawn on the server (no script, no outside service)."""
-    return segno.make_qr(uri, error="m").svg_inline(border=4, dark="#000", light="#fff", omitsize=True,
-                                                   title="QR")
+    return qr.qr_svg(uri, title="QR")
 
 
 def grouped(secret: str) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import segno
 from flask import url_for
 
+from learnhub import qr
 from learnhub.auth.models import User
 from learnhub.conferences.attendance import attendance_of, on_roster, record
 from learnhub.conferences.models import Attendance, AttendanceStatus, CheckInMethod, Conference
@@ -81,5 +81,4 @@ def check_in_url(conference: Conference) -> str:
 
 def qr_svg(text: str) -> str:
     """An inline SVG QR code that scales with its box (made on the server: no script, no network)."""
-    return segno.make_qr(text, error="m").svg_inline(border=4, dark="#000", light="#fff", omitsize=True,
-                                                      svgclass="lh-qr__code")
+    return qr.qr_svg(text, css_class="lh-qr__code")

@@ -6,8 +6,6 @@ commits once. Bodies are NFC-normalised and rendered to sanitised HTML once, whe
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 import nh3
 import sqlalchemy as sa
@@ -32,12 +30,12 @@ from learnhub.dialogue.models import Post
 from learnhub.extensions import db
 from learnhub.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
 from learnhub.notifications import Notification
+from learnhub.text import clean_text as shared_clean_text
 
 MAX_BODY = 5000  # characters, after normalisation
 MAX_REASON = 300  # Post.hidden_reason
 NOTIFICATION_KIND = "question_answered"
 # Control characters other than tab and newlines: invisible, and NUL cannot be stored by PostgreSQL.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The shared rules without ``id``: a post must not take the page's anchors or form labels.
 _POST_ATTRIBUTES = {tag: names for tag, names in ALLOWED_ATTRIBUTES.items() if tag != "*"}
 
@@ -47,9 +45,8 @@ class PostRefused(ValueError):
 
 
 def clean_text(text: str | None) -> str:
-    """Text as stored: NFC, control characters dropped, Windows line ends unified, ends trimmed."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n")
-    return _CONTROLS.sub("", text).strip()
+    """A post as stored: the shared cleaning of typed text (``text.clean_text``, several lines), ends trimmed."""
+    return shared_clean_text(text or "", multiline=True).strip()
 
 
 def _body(text: str) -> tuple[str, str]:

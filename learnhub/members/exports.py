@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import segno
 from flask import Response
 from flask_babel import force_locale
 
-from learnhub import audit
+from learnhub import audit, qr
 from learnhub.auth.models import User
 from learnhub.exports import FORMATS, table_response
 from learnhub.labels import CATEGORIES, GENDERS, STATUSES
@@ -42,5 +41,5 @@ def member_list_response(members: Sequence[User], paths: dict[int, str], fmt: st
 
 
 def qr_svg(text: str) -> str:
-    """An inline SVG QR code (made on the server: no script, no network)."""
-    return segno.make_qr(text, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    """A slip's QR code, at a fixed size for print."""
+    return qr.qr_svg(text, scale=4)
