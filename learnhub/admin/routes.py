@@ -47,6 +47,16 @@ def settings():
         400 if form.is_submitted() else 200)
 
 
+def _saved(prefix: str, before: dict[str, float], after: dict[str, float], action: str, summary: str):
+    """Store a group of threshold settings, audit the change, commit and go back to the settings page."""
+    for name, value in after.items():
+        set_setting(f"{prefix}{name}", value)
+    audit_record(action, object_type="settings", object_id=None, summary=summary, params={}, before=before, after=after)
+    db.session.commit()
+    flash(_("The thresholds were saved."), "success")
+    return redirect(url_for("admin.settings"))
+
+
 def _thresholds_form(formdata=None) -> ThresholdsForm:
     current = current_thresholds()
     shown = {k: Decimal(str(round(v * 100 if k in PERCENT_THRESHOLDS else v, 2))) for k, v in current.items()}
@@ -61,13 +71,7 @@ def thresholds():
         before = current_thresholds()
         after = {name: float(field.data) / (100 if name in PERCENT_THRESHOLDS else 1)
                  for name, field in form._fields.items() if name != "csrf_token"}
-        for name, value in after.items():
-            set_setting(f"formalism_{name}", value)
-        audit_record("settings.thresholds", object_type="settings", object_id=None,
-                     summary=N_("changed the formalism thresholds"), params={}, before=before, after=after)
-        db.session.commit()
-        flash(_("The thresholds were saved."), "success")
-        return redirect(url_for("admin.settings"))
+        return _saved("formalism_", before, after, "settings.thresholds", N_("changed the formalism thresholds"))
     return render_template("admin/settings.html", form=SettingsForm(data=all_settings()), thresholds_form=form,
                            levels_form=_levels_form()), 400
 
@@ -85,13 +89,7 @@ def level_settings():
     if form.validate():
         before = level_thresholds()
         after = {name: float(field.data) for name, field in form._fields.items() if name != "csrf_token"}
-        for name, value in after.items():
-            set_setting(f"level_{name}", value)
-        audit_record("settings.levels", object_type="settings", object_id=None,
-                     summary=N_("changed the thresholds of the proposed levels"), params={}, before=before, after=after)
-        db.session.commit()
-        flash(_("The thresholds were saved."), "success")
-        return redirect(url_for("admin.settings"))
+        return _saved("level_", before, after, "settings.levels", N_("changed the thresholds of the proposed levels"))
     return render_template("admin/settings.html", form=SettingsForm(data=all_settings()),
                            thresholds_form=_thresholds_form(), levels_form=form), 400
 
