@@ -22,7 +22,7 @@ def names_on(html: str) -> list[str]:
 
 
 def actions(prefix: str) -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like(f"{prefix}%"))))
+    return list(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like(f"{prefix}%")).order_by(AuditEntry.id)))
 
 
 def test_the_roster_lists_active_accounts_of_the_invited_subtree_in_vietnamese_order(

@@ -110,7 +110,7 @@ def test_pinned_questions_appear_in_the_faq_with_their_answer(app: Flask, qa, as
     assert post(secretary, f"/posts/{qa['question']}/pin", {"action": "unpin"}).status_code == 302
     assert 'data-testid="faq-entry"' not in as_user("an").get(FAQ_URL).get_data(as_text=True)
     with app.app_context():
-        actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("post.%pin"))).all()
+        actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("post.%pin")).order_by(AuditEntry.id)).all()
     assert actions == ["post.pin", "post.unpin"]
 
 
