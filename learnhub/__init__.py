@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.plans.reflection_routes import bp as reflections_bp
     from learnhub.plans.routes import bp as plans_bp
     from learnhub.quizzes.routes import bp as quizzes_bp
+    from learnhub.documents.routes import bp as documents_bp
     from learnhub.reports.routes import bp as reports_bp
     from learnhub.study.routes import bp as study_bp
 
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outreach_bp)
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(inspections_blueprint())
     app.register_blueprint(study_bp)
     app.register_blueprint(health_bp)

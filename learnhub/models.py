@@ -11,6 +11,7 @@ from learnhub.conferences.models import (
 )
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.dialogue.models import Post
+from learnhub.documents.models import DocumentSettings
 from learnhub.inspections.models import Inspection
 from learnhub.members.models import MembershipEvent
 from learnhub.notifications import Notification
@@ -32,4 +33,5 @@ __all__ = [
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
     "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
+    "DocumentSettings",
 ]

@@ -90,6 +90,7 @@ CASES: dict[str, Case] = {
     "orgs.units": Case("GET", lambda o: "/units/", committee(200)),
     "orgs.unit": Case("GET", lambda o: f"/units/{o['a'].id}", committee(200, out_of_scope=404)),
     "orgs.assignment_list": Case("GET", lambda o: "/assignments", committee(200)),
+    "documents.settings": Case("GET", lambda o: f"/documents/units/{o['a'].id}/settings", committee(200, 404)),
     "admin.settings": Case("GET", lambda o: "/admin/settings", ADMIN_ONLY),
     "admin.audit": Case("GET", lambda o: "/admin/audit", ADMIN_ONLY),
     "quizzes.quiz": Case("GET", lambda o: "/courses/nghi-quyet-thu/quiz", everyone(200)),

@@ -4,25 +4,23 @@ The .docx export and the printable page both render this, so they always show th
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from learnhub.documents.form import DocumentKind, PartyForm, party_form, title_lines
+from learnhub.extensions import db
 from learnhub.figures import number, percent
+from learnhub.orgs.models import Unit
 from learnhub.reports.sentences import day, form_name, plan_name
 from learnhub.reports.yearly import FORMS, YearlyReport
-
-UNIT_PREFIXES = ("Đảng bộ ", "Đảng ủy ", "Chi bộ ")
-
 
 def _text() -> dict[str, str]:
     """The document's words in the current language (the caller chooses it with ``force_locale``)."""
     return {
         "title": _("REPORT"),
         "subtitle": _("Results of studying the Party's directives and resolutions in %(year)s"),
-        "motto": _("COMMUNIST PARTY OF VIETNAM"),
         "conferences": _("Study conferences"),
         "form": _("Form"), "held": _("Conferences held"), "total": _("Total"),
         "participants": _("Conference participants"),
@@ -68,32 +66,20 @@ class Table:
 
 @dataclass(frozen=True)
 class Header:
-    issuer: list[str]  # the issuing committee's lines, the last one bold ("ĐẢNG BỘ THỊ TRẤN")
-    motto: str
-    dated: str
+    party: PartyForm  # the Party form's header and footer (learnhub/documents/form.py)
     title: str
     subtitle: str
 
 
-def place_of(report: YearlyReport) -> str:
-    """Where the report is signed: the top unit's name without "Đảng bộ" ("Thị trấn")."""
-    top = report.unit_path.split("/")[0]
-    for prefix in UNIT_PREFIXES:
-        if top.startswith(prefix):
-            return top[len(prefix):]
-    return top
-
-
-def header(report: YearlyReport, today: dt.date, lang: str = "vi") -> Header:
-    """The document's heading block: issuing committee, the Party's name, place and date, title."""
-    names = report.unit_path.split("/")
-    issuer = ([names[-2].upper()] if len(names) > 1 else []) + [names[-1].upper()]
+def header(report: YearlyReport, lang: str = "vi") -> Header:
+    """The document's Party form, dated the report's as-of day, and its title."""
+    unit = db.session.get(Unit, report.unit_id)
+    assert unit is not None  # the report was just read from it
     with force_locale(lang):
         t = _text()
-        dated = _("%(place)s, %(day)s/%(month)s/%(year)s", place=place_of(report), day=f"{today.day:02d}",
-                  month=f"{today.month:02d}", year=today.year)
-        return Header(issuer=issuer, motto=t["motto"], dated=dated, title=t["title"],
-                      subtitle=t["subtitle"] % {"year": report.year})
+        title, subtitle = title_lines(t["title"], t["subtitle"] % {"year": report.year})
+        return Header(party=party_form(unit, DocumentKind.report, report.as_of, lang=lang), title=title,
+                      subtitle=subtitle)
 
 
 def _conferences(report: YearlyReport, t: dict[str, str]) -> Table:

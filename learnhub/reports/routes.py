@@ -53,7 +53,7 @@ def year():
         return render_template("reports/year.html", form=form, report=None), 400
     lang = "en" if str(get_locale()) == "en" else "vi"
     return render_template("reports/year.html", form=form, report=report, summary=summary(report, lang),
-                           header=header(report, local_today(), lang), tables=tables(report, lang))
+                           header=header(report, lang), tables=tables(report, lang))
 
 
 @bp.get("/year.docx")
@@ -63,7 +63,7 @@ def year_docx():
     _form, report = _chosen()
     if report is None:
         abort(400)
-    return send_file(io.BytesIO(build_docx(report, local_today())), mimetype=DOCX_TYPE, as_attachment=True,
+    return send_file(io.BytesIO(build_docx(report)), mimetype=DOCX_TYPE, as_attachment=True,
                      download_name=docx_filename(report))
 
 

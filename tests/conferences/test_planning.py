@@ -152,7 +152,7 @@ def test_the_printable_notice(app: Flask, client, town, cell_conference) -> None
         db.session.commit()
     login(english(client), "bithu1")
     notice = client.get(f"/conferences/{cell_conference}/notice").get_data(as_text=True)
-    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in notice and "INVITATION" in notice
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in notice and "NOTICE" in notice and "-TB/CB" in notice
     assert "CHI BỘ KHU PHỐ 1" in notice and "ĐẢNG BỘ THỊ TRẤN" in notice  # the issuer and the unit above
     assert "Hội trường khu phố 1" in notice and "Đồng chí Bí thư Chi bộ" in notice
     assert "<li>Khai mạc</li>" in notice and "<script>alert(1)</script>" not in notice

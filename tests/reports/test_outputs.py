@@ -21,11 +21,11 @@ def read_docx(data: bytes) -> docx.document.Document:
 
 def test_the_docx_reads_back(app: Flask, year: dict) -> None:
     with app.app_context():
-        report = yearly_report(year["root"].id, 2026)
-        document = read_docx(build_docx(report, dt.date(2026, 12, 15)))
+        report = yearly_report(year["root"].id, 2026, dt.date(2026, 12, 15))
+        document = read_docx(build_docx(report))
         opening_as_written = summary(report)  # the catalogue's Vietnamese: read inside the application
     header_left, header_right = document.tables[0].rows[0].cells
-    assert "ĐẢNG BỘ THỊ TRẤN" in header_left.text
+    assert "ĐẢNG ỦY THỊ TRẤN" in header_left.text and "-BC/ĐU" in header_left.text  # a đảng bộ issues as its đảng ủy
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header_right.text and "Thị trấn, ngày 15 tháng 12 năm 2026" in header_right.text
     texts = [p.text for p in document.paragraphs]
     heading = next(i for i, text in enumerate(texts) if text.startswith("BÁO CÁO"))
@@ -34,14 +34,14 @@ def test_the_docx_reads_back(app: Flask, year: dict) -> None:
     assert opening == opening_as_written
     assert "03 hội nghị" in opening and "với 10 đảng viên" in opening and "1.340 lượt quần chúng" in opening
     assert "đạt 84,2%" in opening
-    units = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
+    units = [[cell.text for cell in row.cells] for row in document.tables[-2].rows]  # the last table is the signature
     assert units[0][0] == "Đơn vị"
     by_name = {row[0]: row[1:] for row in units[1:]}
     for cell in (year["a"], year["b"], year["c"]):
         assert cell.name in by_name  # a row per sub-unit
     assert by_name["Chi bộ Khu phố 1"] == ["9", "7", "77,8%", "93,6%", "Chưa đạt"]  # target 0.98·4+0.9·5 over 9
     assert by_name["Chi bộ Khu phố 2"][-1] == "Đạt" and by_name["Chi bộ Khu phố 3"][2:] == ["–", "–", "–"]
-    plans = [[cell.text for cell in row.cells] for row in document.tables[-2].rows]
+    plans = [[cell.text for cell in row.cells] for row in document.tables[-3].rows]
     assert ["Học tập Chỉ thị 05 (15-KH/ĐU)", "30/06/2026", "9", "8", "88,9%", "98%", "–"] in plans
     conferences = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
     assert conferences[1:] == [["Trực tiếp", "2"], ["Trực tuyến", "1"], ["Kết hợp", "0"], ["Tổng cộng", "3"]]
