@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.authoring import blueprint as authoring_blueprint
     from learnhub.conferences import blueprint as conferences_blueprint
     from learnhub.dialogue.routes import bp as dialogue_bp
+    from learnhub.documents.routes import bp as documents_bp
     from learnhub.health import bp as health_bp
     from learnhub.i18n import bp as i18n_bp
     from learnhub.inspections import blueprint as inspections_blueprint
@@ -90,7 +91,6 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.plans.reflection_routes import bp as reflections_bp
     from learnhub.plans.routes import bp as plans_bp
     from learnhub.quizzes.routes import bp as quizzes_bp
-    from learnhub.documents.routes import bp as documents_bp
     from learnhub.reports.routes import bp as reports_bp
     from learnhub.study.routes import bp as study_bp
 

@@ -16,6 +16,7 @@ from learnhub.orgs.models import Unit
 from learnhub.reports.sentences import day, form_name, plan_name
 from learnhub.reports.yearly import FORMS, YearlyReport
 
+
 def _text() -> dict[str, str]:
     """The document's words in the current language (the caller chooses it with ``force_locale``)."""
     return {
