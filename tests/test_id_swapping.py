@@ -243,6 +243,7 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     # Conferences: the organising cell's secretary; members check in with the token they were shown.
     "conferences.show": read(lambda o: f"/conferences/{o['conference']}", shows="tag"),
     "conferences.notice": read(lambda o: f"/conferences/{o['conference']}/notice", shows="tag"),
+    "conferences.notice_docx": read(lambda o: f"/conferences/{o['conference']}/notice.docx"),
     "conferences.edit": (
         read(lambda o: f"/conferences/{o['conference']}/edit"),
         write(lambda o: f"/conferences/{o['conference']}/edit", conference_form),

@@ -5,9 +5,11 @@ the roster is in ``roster_routes`` and self check-in in ``check_in_routes``, on 
 """
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_time
+from flask import flash, redirect, render_template, render_template_string, request, send_file, url_for
+from flask_babel import force_locale, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +17,7 @@ from learnhub.auth.models import Role, User
 from learnhub.conferences import access, attendance, bp, labels, services
 from learnhub.conferences.forms import ConferenceForm
 from learnhub.conferences.labels import REFUSALS
+from learnhub.conferences.notice_docx import build_notice_docx, notice_filename
 from learnhub.conferences.models import (
     Attendance,
     AttendanceStatus,
@@ -22,6 +25,7 @@ from learnhub.conferences.models import (
     ConferencePresenter,
 )
 from learnhub.db import utcnow
+from learnhub.documents.docx import DOCX_TYPE
 from learnhub.extensions import db
 from learnhub.forms import FlaskForm, options
 from learnhub.markdown import render_markdown
@@ -182,7 +186,23 @@ def show(conference_id: int):
 @bp.get("/<int:conference_id>/notice")
 @roles_required(Role.committee)
 def notice(conference_id: int):
-    """The printable notice ("giấy mời") sent to the invited units."""
+    """The printable notice ("thông báo") sent to the invited units."""
     conference = access.get_conference_or_404(conference_id, current_user)
     return render_template("conferences/notice.html", **_details(conference))
+
+
+@bp.get("/<int:conference_id>/notice.docx")
+@roles_required(Role.committee)
+def notice_docx(conference_id: int):
+    """The same notice as a .docx in the Party document form."""
+    conference = access.get_conference_or_404(conference_id, current_user)
+    details = _details(conference)
+    with force_locale("vi"):  # the time as the notice page's macro writes it, in the notice's language
+        when = render_template_string('{% from "conferences/_macros.html" import when with context %}{{ when(c) }}',
+                                      c=conference)
+    presenters = conference.presenters or ", ".join(person.full_name for person in details["presenters"])
+    data = build_notice_docx(conference, db.session.get(Unit, conference.unit_id), invited=details["invited"],
+                             when=when, presenters=presenters, plan=details["plan"])
+    return send_file(io.BytesIO(data), mimetype=DOCX_TYPE, as_attachment=True,
+                     download_name=notice_filename(conference))
 

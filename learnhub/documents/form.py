@@ -19,9 +19,11 @@ from flask_babel import gettext as _
 from learnhub.documents.models import DocumentSettings
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.settings import local_zone
 from learnhub.text import fold
 
 if TYPE_CHECKING:
+    from learnhub.conferences.models import Conference
     from learnhub.plans.models import StudyPlan
 
 UNIT_PREFIXES = ("Đảng bộ ", "Đảng ủy ", "Chi bộ ")
@@ -120,6 +122,11 @@ def effective(unit: Unit) -> dict[str, str]:
 def document_date(plan: StudyPlan) -> dt.date:
     """The date a plan is issued on, as its document's date line shows it."""
     return plan.opens_on
+
+
+def notice_date(conference: Conference) -> dt.date:
+    """The date a conference's notice is issued on: the day the conference was planned (local time)."""
+    return conference.created_at.astimezone(local_zone()).date()
 
 
 def document_number(kind: DocumentKind, abbreviation: str, number: str = "") -> str:

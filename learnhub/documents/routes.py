@@ -12,6 +12,7 @@ from learnhub.documents.form import (
     DocumentKind,
     defaults,
     document_date,
+    notice_date,
     party_form,
     party_form_of,
     settings_of,
@@ -28,7 +29,7 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 @bp.app_context_processor
 def party_helpers() -> dict:
     """What the print templates call: the Party form of a unit's document and its title."""
-    return {"party_form": party_form_of, "document_date": document_date, "title_lines": title_lines,
+    return {"party_form": party_form_of, "document_date": document_date, "notice_date": notice_date, "title_lines": title_lines,
             "document_today": local_today, "may_set_documents": access.may_set_documents}
 
 

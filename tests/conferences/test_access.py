@@ -22,6 +22,7 @@ CASES: dict[str, Case] = {
     "conferences.new": Case("GET", lambda o: f"{C}/new", committee(200)),
     "conferences.show": Case("GET", lambda o: f"{C}/{o['conference']}", committee(200, 404)),
     "conferences.notice": Case("GET", lambda o: f"{C}/{o['conference']}/notice", committee(200, 404)),
+    "conferences.notice_docx": Case("GET", lambda o: f"{C}/{o['conference']}/notice.docx", committee(200, 404)),
     "conferences.edit": Case("GET", lambda o: f"{C}/{o['conference']}/edit", committee(200, 404)),
     "conferences.roster": Case("GET", lambda o: f"{C}/{o['conference']}/roster", committee(200, 404)),
     "conferences.roster_state": Case("GET", lambda o: f"{C}/{o['conference']}/roster.json", committee(200, 404)),

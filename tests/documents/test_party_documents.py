@@ -182,3 +182,30 @@ def test_bad_settings_are_refused_in_vietnamese_and_nothing_is_written(app: Flas
     assert response.status_code == 400 and "Ghi tối đa 12 nơi nhận" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(sa.select(DocumentSettings)).all() == []
+
+
+def test_the_notice_downloads_as_a_party_docx(app: Flask, client, town) -> None:
+    with app.app_context():
+        conference = make_conference(town["a"].id, [town["a"].id], title="Hội nghị quán triệt Chỉ thị 05",
+                                     place="Hội trường khu phố 1", agenda="1. Khai mạc\n2. Quán triệt **Chỉ thị 05**")
+    login(client, "bithu1")
+    save(client, town["a"], on_behalf="", signer_title="", signer_name="Lê Thị Lan", recipients="")
+    assert 'data-testid="notice-docx"' in client.get(f"/conferences/{conference}/notice").get_data(as_text=True)
+    response = client.get(f"/conferences/{conference}/notice.docx")
+    assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
+    assert "thong-bao-hoi-nghi-quan-triet-chi-thi-05.docx" in response.headers["Content-Disposition"]
+    document = docx.Document(io.BytesIO(response.data))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    left, right = (cell.text.splitlines() for cell in document.tables[0].rows[0].cells)
+    assert left[:2] == ["ĐẢNG BỘ HUYỆN MẪU SƠN", "CHI BỘ KHU PHỐ 1"] and left[-1].endswith("-TB/CB")
+    assert right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM" and right[-1].startswith("Mẫu Sơn, ngày ")
+    texts = [p.text for p in document.paragraphs]
+    assert "THÔNG BÁO\nHội nghị quán triệt Chỉ thị 05" in texts
+    assert "Địa điểm: Hội trường khu phố 1" in texts and "2. Quán triệt Chỉ thị 05" in texts  # plain text
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"] == ["Chương trình hội nghị"]
+    recipients, signature = (cell.text.splitlines() for cell in document.tables[-1].rows[0].cells)
+    assert recipients == ["Nơi nhận:", "- Đảng ủy Thị trấn (để báo cáo),", "- Lưu Chi bộ."]  # the defaults
+    assert signature[:2] == ["T/M CHI BỘ", "BÍ THƯ"] and signature[-1] == "Lê Thị Lan"
+    assert "PAGE" in section.header._element.xml
+    assert client.get(f"/conferences/{conference}/notice.docx".replace(str(conference), "999")).status_code == 404
