@@ -8,7 +8,15 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, render_template_string, request, send_file, url_for
+from flask import (
+    flash,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import force_locale, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,13 +25,13 @@ from learnhub.auth.models import Role, User
 from learnhub.conferences import access, attendance, bp, labels, services
 from learnhub.conferences.forms import ConferenceForm
 from learnhub.conferences.labels import REFUSALS
-from learnhub.conferences.notice_docx import build_notice_docx, notice_filename
 from learnhub.conferences.models import (
     Attendance,
     AttendanceStatus,
     Conference,
     ConferencePresenter,
 )
+from learnhub.conferences.notice_docx import build_notice_docx, notice_filename
 from learnhub.db import utcnow
 from learnhub.documents.docx import DOCX_TYPE
 from learnhub.extensions import db
@@ -201,7 +209,7 @@ def notice_docx(conference_id: int):
         when = render_template_string('{% from "conferences/_macros.html" import when with context %}{{ when(c) }}',
                                       c=conference)
     presenters = conference.presenters or ", ".join(person.full_name for person in details["presenters"])
-    data = build_notice_docx(conference, db.session.get(Unit, conference.unit_id), invited=details["invited"],
+    data = build_notice_docx(conference, db.get_or_404(Unit, conference.unit_id), invited=details["invited"],
                              when=when, presenters=presenters, plan=details["plan"])
     return send_file(io.BytesIO(data), mimetype=DOCX_TYPE, as_attachment=True,
                      download_name=notice_filename(conference))
