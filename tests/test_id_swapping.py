@@ -360,8 +360,8 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
                   write(lambda o: f"/units/{o['group'].id}/move", lambda o: {"parent": o["unit"].id}, mix=UNIT,
                         own=None, refused=302)),
     # How a unit's documents are headed and signed.
-    "documents.settings": (read(lambda o: f"/documents/units/{o['unit'].id}/settings", shows="tag"),
-                           write(lambda o: f"/documents/units/{o['unit'].id}/settings",
+    "documents.settings": (read(lambda o: f"/documents/units/{o['group'].id}/settings", shows="tag"),
+                           write(lambda o: f"/documents/units/{o['group'].id}/settings",
                                  lambda o: {"signer_name": "Nguyễn Văn Ký"})),
     "orgs.remove_assignment": write(lambda o: f"/assignments/{o['assignment']}/remove"),
     "orgs.archive": write(lambda o: f"/units/{o['empty'].id}/archive"),
