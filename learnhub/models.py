@@ -14,6 +14,7 @@ from learnhub.dialogue.models import Post
 from learnhub.inspections.models import Inspection
 from learnhub.members.models import MembershipEvent
 from learnhub.notifications import Notification
+from learnhub.notify.models import CalendarFeed, ReminderDelivery, ReminderPreference
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.plans.models import (
@@ -32,4 +33,5 @@ __all__ = [
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
     "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
+    "ReminderDelivery", "ReminderPreference", "CalendarFeed",
 ]
