@@ -70,9 +70,12 @@ def fill(template: Any, values: dict[str, str]) -> Any:
     return template
 
 
+_PLAIN = str.maketrans({"đ": "d", "Đ": "D", "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "…": "..."})
+
+
 def without_diacritics(text: str) -> str:
     """Vietnamese written without tones and marks ("Nhắc nhở" → "Nhac nho"), đ as d."""
-    text = text.replace("đ", "d").replace("Đ", "D")
+    text = text.translate(_PLAIN)
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
