@@ -11,7 +11,13 @@ from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.notify import bp, calendar
 from learnhub.notify.access import get_own_feed_or_404, may_have_unit_feed, visible_deliveries
-from learnhub.notify.forms import CHANNEL_LABELS, STATUS_LABELS, FeedForm, LogFilterForm, PreferenceForm
+from learnhub.notify.forms import (
+    CHANNEL_LABELS,
+    STATUS_LABELS,
+    FeedForm,
+    LogFilterForm,
+    PreferenceForm,
+)
 from learnhub.notify.models import ChannelName, ReminderDelivery, ReminderPreference
 from learnhub.numbers import query_page
 from learnhub.orgs.models import Unit, UnitAssignment

@@ -124,7 +124,7 @@ def compose(plan: StudyPlan, recipient: Recipient, steps: tuple[Step, ...], toda
         title = _("Reminder: %(plan)s", plan=plan.title)
         text = _("%(name)s, the study plan “%(plan)s” is due on %(date)s. Still to do: %(steps)s.",
                  name=recipient.name, plan=plan.title, date=due, steps=todo)
-        footer = _("To stop these messages, choose your reminders in LearnHub under Account.")
+        footer = _("To stop these messages, open Notifications, then “Reminders and calendar”, in LearnHub.")
     short = " ".join(part for part in (text, url, str(current_app.config["SMS_FOOTER"] or "")) if part)
     return Message(title=title, text=f"{text}\n{footer}", short=short, link=reminder_link(plan), url=url,
                    fields={"name": recipient.name, "plan": plan.title, "due": due, "steps": todo, "link": url,
