@@ -198,3 +198,19 @@ def test_bad_quiet_hours_are_one_line(app: Flask, setup: dict, monkeypatch) -> N
     result = app.test_cli_runner().invoke(args=["reminders", "send"])
     assert result.exit_code == 1
     assert "REMINDER_QUIET_HOURS" in result.stderr
+
+
+def test_the_delivery_log_shows_only_the_units_in_scope(app: Flask, setup: dict, servers, client) -> None:
+    from tests.conftest import login
+
+    run(app)
+    login(client, "bithu2")  # Chi bộ Khu phố 2: Bình, and the secretary herself
+    def table(url: str) -> str:
+        return client.get(url).get_data(as_text=True).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    html = table("/reminders/log")
+    assert "Hoàng Thị Bình" in html and "Nguyễn Văn An" not in html
+    assert "Phạm Văn Nam" in html
+    sms_only = table("/reminders/log?channel=sms")
+    assert "Hoàng Thị Bình" in sms_only and "Phạm Văn Nam" not in sms_only
+    assert client.get("/reminders/log?status=nonsense").status_code == 400
