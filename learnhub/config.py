@@ -66,9 +66,9 @@ DEFAULTS: dict[str, Any] = {
     "SMS_GATEWAY_BODY": '{"phone": "{phone84}", "message": "{text}"}',
     "SMS_GATEWAY_ID_FIELD": "",  # where the gateway's answer names the message, e.g. "SMSID" or "data.id"
     "SMS_ASCII": True,  # write texts without diacritics (one 160-character part instead of 70)
-    "SMS_FOOTER": "",  # e.g. how to stop the messages: "Tu choi: soan TC gui 8xxx"
+    "SMS_FOOTER": "",  # how to stop the texts, e.g. "Tu choi: soan TC gui 8xxx"; empty: a stop link
     # Zalo Official Account template messages (ZNS): a template approved by Zalo, filled from
-    # ZALO_TEMPLATE_DATA whose strings may hold {name}, {plan}, {due}, {steps} and {link}.
+    # ZALO_TEMPLATE_DATA whose strings may hold {name}, {plan}, {due}, {steps}, {link} and {stop}.
     "ZALO_API_URL": "https://business.openapi.zalo.me/message/template",
     "ZALO_ACCESS_TOKEN": "",
     "ZALO_TEMPLATE_ID": "",

@@ -161,6 +161,8 @@ CASES: dict[str, Case] = {
     "notify.log": Case("GET", lambda o: "/reminders/log", committee(200)),
     # The secret address is the credential: it opens An's calendar for anyone, signed in or not.
     "notify.feed": Case("GET", lambda o: f"/calendar/{FEED_TOKEN}.ics", everyone(200, anonymous=200)),
+    # A reminder's stop link: signed for one account, it only turns that account's reminders off.
+    "notify.stop": Case("GET", lambda o: f"/reminders/stop/{o['stop']}", everyone(200, anonymous=200)),
     "plans.edit": Case("GET", lambda o: f"/plans/{o['plan']}/edit", committee(200, 404)),
     "plans.export_missing": Case("GET", lambda o: f"/plans/{o['plan']}/missing.csv?unit={o['a'].id}", committee(200, 404)),
     "plans.print_plan": Case("GET", lambda o: f"/plans/{o['plan']}/print", committee(200, 404)),
@@ -212,6 +214,7 @@ CASES: dict[str, Case] = {
     # An's feed: only An may stop it; anyone else is told it does not exist.
     "notify.revoke_feed": Case("POST", lambda o: f"/account/calendar/{o['feed']}/revoke",
                                {**everyone(404), "anonymous": 302, "member": 302}),
+    "notify.confirm_stop": Case("POST", lambda o: f"/reminders/stop/{o['stop']}", everyone(200, anonymous=200)),
     "notify.new_feed": Case("POST", lambda o: "/account/calendar", everyone(302), lambda o: {"unit": ""}),
     "authoring.preview": Case("POST", lambda o: f"{M}/preview/lesson:bai-mot", AUTHOR_SCOPE,
                               lambda o: {"title": "Bài một", "minutes": "5", "body": "Nội dung"}),
@@ -325,7 +328,10 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         db.session.add_all([session, inspection, feed])
         db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
-        extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id}
+        from learnhub.notify.stop import stop_token
+
+        extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id,
+                 "stop": stop_token(town["member_a"].id)}
     extra.update(_conference_and_posts(app, town, hai))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
             "plan": plan_id, "reflection": reflection_id, **extra}

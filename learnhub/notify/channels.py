@@ -35,11 +35,12 @@ class Message:
     """One reminder, already written in the organisation's language."""
 
     title: str
-    text: str  # the whole message, for e-mail and in-app
-    short: str  # the text message (SMS)
+    text: str  # the message, for in-app
+    email: str  # with the links to the plan and to stop reminders
+    short: str  # the text message (SMS), with the links or the SMS_FOOTER
     link: str  # a path on this site
     url: str  # the same, absolute
-    fields: dict[str, str] = field(default_factory=dict)  # name, plan, due, steps, link: for templates
+    fields: dict[str, str] = field(default_factory=dict)  # name, plan, due, steps, link, stop: for templates
 
 
 class Channel(Protocol):
@@ -133,7 +134,7 @@ class Email:
 
     def send(self, recipient: Recipient, message: Message) -> str:
         try:
-            send_mail(str(recipient.email), message.title, f"{message.text}\n\n{message.url}")
+            send_mail(str(recipient.email), message.title, message.email)
         except (OSError, smtplib.SMTPException) as error:
             raise DeliveryFailed(str(error) or type(error).__name__) from None
         return ""

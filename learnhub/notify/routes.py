@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.auth.models import Role, User
+from learnhub.exports import table_response
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.notify import bp, calendar
@@ -19,6 +20,7 @@ from learnhub.notify.forms import (
     PreferenceForm,
 )
 from learnhub.notify.models import ChannelName, ReminderDelivery, ReminderPreference
+from learnhub.notify.stop import get_member_by_stop_token_or_404, stop_all
 from learnhub.numbers import query_page
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.plans.models import StudyPlan
@@ -100,6 +102,9 @@ def log():
         statement = statement.where(ReminderDelivery.status == form.status.data)
     if valid and form.channel.data:
         statement = statement.where(ReminderDelivery.channel == form.channel.data)
+    download = request.args.get("download")
+    if download in ("csv", "xlsx") and valid:
+        return _download(download, statement)
     page = db.paginate(statement, page=query_page(), per_page=50, max_per_page=50)
     ids = {d.user_id for d in page.items}
     plan_ids = {d.plan_id for d in page.items}
@@ -107,3 +112,35 @@ def log():
     plans = dict(db.session.execute(sa.select(StudyPlan.id, StudyPlan.title).where(StudyPlan.id.in_(plan_ids))).tuples().all())
     return render_template("notify/log.html", form=form, page=page, names=names, plans=plans, channel_labels=CHANNEL_LABELS,
                            status_labels=STATUS_LABELS), 200 if valid else 400
+
+
+DOWNLOAD_LIMIT = 50_000  # the newest; a province's month of reminders
+
+
+def _download(fmt: str, statement: sa.Select[tuple[ReminderDelivery]]):
+    """The filtered log as .csv or .xlsx, read in one query (names and plans joined in SQL)."""
+    rows = db.session.execute(
+        statement.join(StudyPlan, StudyPlan.id == ReminderDelivery.plan_id)
+        .with_only_columns(ReminderDelivery.day, User.full_name, User.username, StudyPlan.title,
+                           ReminderDelivery.channel, ReminderDelivery.status, ReminderDelivery.reason,
+                           ReminderDelivery.provider_id)
+        .limit(DOWNLOAD_LIMIT)).all()
+    headers = [_("Day"), _("Member"), _("Username"), _("Study plan"), _("Channel"), _("Status"), _("Reason"),
+               _("Message id")]
+    return table_response(fmt, "nhat-ky-nhac-nho", headers, [
+        (row.day, row.full_name, row.username, row.title, str(CHANNEL_LABELS[row.channel]) if row.channel else "",
+         str(STATUS_LABELS[row.status]), row.reason, row.provider_id) for row in rows])
+
+
+@bp.get("/reminders/stop/<token>")
+def stop(token: str):
+    """The link in a reminder: no sign-in, one button; the link allows nothing else."""
+    get_member_by_stop_token_or_404(token)
+    return render_template("notify/stop.html", done=False)
+
+
+@bp.post("/reminders/stop/<token>")
+def confirm_stop(token: str):
+    stop_all(get_member_by_stop_token_or_404(token))
+    db.session.commit()
+    return render_template("notify/stop.html", done=True)

@@ -18,6 +18,7 @@ from learnhub.auth.models import User
 from learnhub.extensions import db
 from learnhub.notify.channels import CHANNELS, Channel, DeliveryFailed, Message, Recipient
 from learnhub.notify.models import ChannelName, DeliveryStatus, ReminderDelivery, ReminderPreference
+from learnhub.notify.stop import stop_token
 from learnhub.phones import mobile_or_none
 from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
@@ -116,19 +117,22 @@ def to_remind(plan: StudyPlan) -> Iterator[tuple[Recipient, tuple[Step, ...]]]:
 
 
 def compose(plan: StudyPlan, recipient: Recipient, steps: tuple[Step, ...], today: dt.date) -> Message:
-    """The reminder in the organisation's language (it is read outside any request)."""
-    url = str(get_setting("public_url")).rstrip("/") + reminder_link(plan)
+    """The reminder in the organisation's language (it is read outside any request), with a link to
+    the plan and one that stops reminders without signing in."""
+    site = str(get_setting("public_url")).rstrip("/")
+    url, stop_url = site + reminder_link(plan), f"{site}/reminders/stop/{stop_token(recipient.user_id)}"
     due = f"{plan.due_on:%d/%m/%Y}"
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         todo = describe(steps)
         title = _("Reminder: %(plan)s", plan=plan.title)
         text = _("%(name)s, the study plan “%(plan)s” is due on %(date)s. Still to do: %(steps)s.",
                  name=recipient.name, plan=plan.title, date=due, steps=todo)
-        footer = _("To stop these messages, open Notifications, then “Reminders and calendar”, in LearnHub.")
-    short = " ".join(part for part in (text, url, str(current_app.config["SMS_FOOTER"] or "")) if part)
-    return Message(title=title, text=f"{text}\n{footer}", short=short, link=reminder_link(plan), url=url,
+        stop_line = _("To stop these reminders: %(link)s", link=stop_url)
+    footer = str(current_app.config["SMS_FOOTER"] or "") or stop_line
+    return Message(title=title, text=text, email=f"{text}\n\n{url}\n\n{stop_line}",
+                   short=f"{text} {url} {footer}", link=reminder_link(plan), url=url,
                    fields={"name": recipient.name, "plan": plan.title, "due": due, "steps": todo, "link": url,
-                           "tracking": f"{plan.id}-{today.isoformat()}"})
+                           "stop": stop_url, "tracking": f"{plan.id}-{today.isoformat()}"})
 
 
 def _claim(recipient: Recipient, plan: StudyPlan, today: dt.date, channel: Channel | None) -> ReminderDelivery | None:

@@ -214,3 +214,41 @@ def test_the_delivery_log_shows_only_the_units_in_scope(app: Flask, setup: dict,
     sms_only = table("/reminders/log?channel=sms")
     assert "Hoàng Thị Bình" in sms_only and "Phạm Văn Nam" not in sms_only
     assert client.get("/reminders/log?status=nonsense").status_code == 400
+
+
+def test_an_email_carries_the_plan_and_a_stop_link_that_works_without_signing_in(
+        app: Flask, setup: dict, monkeypatch, client) -> None:
+    from tests.members.test_accounts import FakeSMTP
+
+    FakeSMTP.sent = []
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example.vn")
+    with app.app_context():
+        db.session.get_one(User, setup["capuy"].id).email = "hung@example.vn"
+        db.session.commit()
+    assert run(app)["by_channel"] == {"email": 1, "in_app": 6}
+    [mail] = FakeSMTP.sent
+    assert mail["To"] == "hung@example.vn"
+    body = mail.get_content()
+    assert f"/#plan-{setup['plan']}" in body
+    stop_link = next(word for word in body.split() if "/reminders/stop/" in word)
+    path = "/reminders/stop/" + stop_link.rsplit("/", 1)[1]
+
+    assert client.get(path).status_code == 200  # nobody signed in
+    assert client.get(path[:-3] + "abc").status_code == 404  # a forged link
+    from tests.conftest import post
+
+    assert post(client, path).status_code == 200
+    with app.app_context():
+        assert set(db.session.get_one(ReminderPreference, setup["capuy"].id).opted_out) == set(ChannelName)
+    assert run(app, now=at(10) + dt.timedelta(days=1))["skipped"] == 1
+
+
+def test_a_text_ends_with_the_stop_link_unless_a_footer_is_set(app: Flask, setup: dict, servers, monkeypatch) -> None:
+    sms, _zalo = servers
+    run(app)
+    assert "/reminders/stop/" in sms.requests[0]["body"]["message"]
+    monkeypatch.setitem(app.config, "SMS_FOOTER", "Tu choi: soan TC gui 8077")
+    run(app, now=at(10) + dt.timedelta(days=1))
+    assert sms.requests[1]["body"]["message"].endswith("Tu choi: soan TC gui 8077")
+    assert "/reminders/stop/" not in sms.requests[1]["body"]["message"]
