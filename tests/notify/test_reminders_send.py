@@ -252,3 +252,24 @@ def test_a_text_ends_with_the_stop_link_unless_a_footer_is_set(app: Flask, setup
     run(app, now=at(10) + dt.timedelta(days=1))
     assert sms.requests[1]["body"]["message"].endswith("Tu choi: soan TC gui 8077")
     assert "/reminders/stop/" not in sms.requests[1]["body"]["message"]
+
+
+def test_a_member_claimed_by_an_overlapping_run_is_skipped_not_sent_twice(
+        app: Flask, setup: dict, servers, monkeypatch) -> None:
+    """Another run commits An's row after this run read the day's deliveries: the insert fails on the
+    unique constraint and An is skipped, so the fake Zalo server hears nothing."""
+    from learnhub.notify import sender
+
+    original = sender.to_remind
+
+    def racing(plan):
+        with db.engine.begin() as other:  # the other run, on its own connection
+            other.execute(sa.insert(ReminderDelivery).values(
+                user_id=setup["member_a"].id, plan_id=plan.id, day=local_today(), channel="zalo",
+                status="sending", reason="", provider_id="", created_at=dt.datetime.now(dt.UTC),
+                updated_at=dt.datetime.now(dt.UTC)))
+        yield from original(plan)
+
+    monkeypatch.setattr(sender, "to_remind", racing)
+    assert run(app) == {"sent": 6, "by_channel": {"in_app": 5, "sms": 1}, "skipped": 1}
+    assert servers[1].requests == []
