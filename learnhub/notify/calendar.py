@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from learnhub.auth.models import User
-from learnhub.conferences.models import Conference, ConferenceUnit
+from learnhub.conferences.models import Conference, ConferencePresenter, ConferenceUnit
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notify.access import token_hash
@@ -95,13 +95,15 @@ def _conferences(statement: sa.Select[tuple[Conference]]) -> list[Event]:
 
 def member_events(member: User) -> list[Event]:
     """The due dates of the member's open plans not yet completed (with what is left) and the
-    conferences their units are invited to."""
+    conferences their units are invited to or they present at."""
     events = [_plan_event(p.plan, _("Still to do: %(steps)s", steps=describe(p.steps)))
               for p in plans_for_member(member, local_today()) if not p.completed]
     invited = sa.exists(sa.select(ConferenceUnit.id).where(
         ConferenceUnit.conference_id == Conference.id,
         ConferenceUnit.unit_id.in_(ancestor_ids(sa.select(sa.literal(member.unit_id))))))
-    return events + _conferences(sa.select(Conference).where(invited))
+    presents = sa.exists(sa.select(ConferencePresenter.id).where(
+        ConferencePresenter.conference_id == Conference.id, ConferencePresenter.user_id == member.id))
+    return events + _conferences(sa.select(Conference).where(sa.or_(invited, presents)))
 
 
 def unit_events(unit: Unit) -> list[Event]:

@@ -22,6 +22,7 @@ from learnhub.notify.forms import (
 from learnhub.notify.models import ChannelName, ReminderDelivery, ReminderPreference
 from learnhub.notify.stop import get_member_by_stop_token_or_404, stop_all
 from learnhub.numbers import query_page
+from learnhub.phones import mobile_or_none
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.plans.models import StudyPlan
 from learnhub.security import get_unit_in_scope_or_404, roles_required
@@ -60,7 +61,8 @@ def preferences():
     feed_form.unit.choices = options([("", _("My own study"))] + [(u.id, u.name) for u in units])
     return render_template("notify/preferences.html", form=form, feed_form=feed_form,
                            feeds=calendar.active_feeds(current_user), new_feed=session.pop(NEW_FEED, None),
-                           channel_labels=CHANNEL_LABELS), 400 if form.errors else 200
+                           channel_labels=CHANNEL_LABELS, mobile=mobile_or_none(current_user.phone)), \
+        400 if form.errors else 200
 
 
 @bp.post("/account/calendar")

@@ -140,3 +140,14 @@ def test_unit_feeds_for_the_committee_in_scope(app: Flask, town: dict, make_cour
         db.session.execute(sa.delete(UnitAssignment).where(UnitAssignment.user_id == town["bithu1"].id))
         db.session.commit()
     assert client.get(address).status_code == 404
+
+
+def test_the_reminder_page_says_where_messages_go(app: Flask, town: dict, client) -> None:
+    with app.app_context():
+        from learnhub.auth.models import User
+
+        db.session.get_one(User, town["member_a"].id).phone = "0912345678"
+        db.session.commit()
+    login(client, "an")
+    html = client.get("/account/reminders").get_data(as_text=True)
+    assert "+84912345678" in html and "chưa có địa chỉ e-mail" in html
