@@ -22,8 +22,8 @@ from learnhub.notify.forms import (
 from learnhub.notify.models import ChannelName, ReminderDelivery, ReminderPreference
 from learnhub.notify.stop import get_member_by_stop_token_or_404, stop_all
 from learnhub.numbers import query_page
-from learnhub.phones import mobile_or_none
 from learnhub.orgs.models import Unit, UnitAssignment
+from learnhub.phones import mobile_or_none
 from learnhub.plans.models import StudyPlan
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 
