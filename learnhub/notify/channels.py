@@ -101,6 +101,11 @@ def http_json(url: str, *, method: str = "POST", headers: dict[str, str] | None 
         return None
 
 
+def _json(value: Any) -> Any:
+    """A setting given as JSON text (the instance file may hold either) or as the value itself."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _dig(answer: Any, path: str) -> str:
     """The value at a dotted ``path`` of a JSON answer, as text ("" when missing)."""
     for key in path.split(".") if path else []:
@@ -153,12 +158,11 @@ class Sms:
         config = current_app.config
         phone = str(recipient.phone)
         text = without_diacritics(message.short) if config["SMS_ASCII"] else message.short
-        template = config["SMS_GATEWAY_BODY"]
-        body = fill(json.loads(template) if isinstance(template, str) else template,
+        body = fill(_json(config["SMS_GATEWAY_BODY"]),
                     {"phone": phone, "phone84": phone.removeprefix("+"), "phone0": "0" + phone.removeprefix("+84"),
                      "text": text})
         answer = http_json(config["SMS_GATEWAY_URL"], method=config["SMS_GATEWAY_METHOD"],
-                           headers=dict(config["SMS_GATEWAY_HEADERS"]), body=body)
+                           headers=dict(_json(config["SMS_GATEWAY_HEADERS"])), body=body)
         return _dig(answer, config["SMS_GATEWAY_ID_FIELD"])
 
 
@@ -178,7 +182,7 @@ class Zalo:
     def send(self, recipient: Recipient, message: Message) -> str:
         config = current_app.config
         body = {"phone": str(recipient.phone).removeprefix("+"), "template_id": str(config["ZALO_TEMPLATE_ID"]),
-                "template_data": fill(dict(config["ZALO_TEMPLATE_DATA"]), message.fields),
+                "template_data": fill(_json(config["ZALO_TEMPLATE_DATA"]), message.fields),
                 "tracking_id": f"{recipient.user_id}-{message.fields.get('tracking', '')}"}
         answer = http_json(config["ZALO_API_URL"], headers={"access_token": str(config["ZALO_ACCESS_TOKEN"])},
                            body=body)

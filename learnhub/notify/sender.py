@@ -3,6 +3,8 @@ at most once per member, plan and day, outside the quiet hours, by the channel t
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -26,6 +28,7 @@ from learnhub.plans.reminders import reminder_link
 from learnhub.plans.steps import Step, describe, members_turn, remaining_steps, step_columns
 from learnhub.settings import get_setting, local_zone
 
+log = logging.getLogger(__name__)
 _HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
 
 
@@ -78,6 +81,19 @@ def channel_order() -> list[ChannelName]:
         return [ChannelName(name) for name in names]
     except ValueError:
         raise BadReminderSettings(f"REMINDER_CHANNELS: use some of {', '.join(ChannelName)}") from None
+
+
+def check_templates() -> None:
+    """Refuse, before anything is sent, an SMS body or Zalo template data that is not JSON."""
+    config = current_app.config
+    for key in ("SMS_GATEWAY_BODY", "SMS_GATEWAY_HEADERS", "ZALO_TEMPLATE_DATA"):
+        value = config[key]
+        try:
+            parsed = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            raise BadReminderSettings(f"{key}: not JSON") from None
+        if key != "SMS_GATEWAY_BODY" and not isinstance(parsed, dict):
+            raise BadReminderSettings(f"{key}: not a JSON object")
 
 
 def choose_channel(recipient: Recipient, preference: ReminderPreference | None,
@@ -158,6 +174,7 @@ def send_due_reminders(*, now: dt.datetime | None = None, dry_run: bool = False,
     committed (``commit``) before its message leaves, so an overlapping run finds it taken and a
     crash never sends twice; a dry run reads only. A channel's failure is logged, never raised."""
     commit = commit or db.session.commit
+    check_templates()
     local_now = (now or dt.datetime.now(dt.UTC)).astimezone(local_zone())
     today, order = local_now.date(), channel_order()
     quiet = is_quiet(local_now.time())
@@ -198,6 +215,9 @@ def _deliver(channel: Channel, delivery: ReminderDelivery, recipient: Recipient,
     except DeliveryFailed as error:
         delivery.status, delivery.reason = DeliveryStatus.failed, str(error)[:500]
         progress(f"member {recipient.user_id}: {channel.name} failed: {error}")
+    except Exception as error:  # a fault of ours must not stop the others' reminders: log it, go on
+        log.exception("reminder to member %s by %s", recipient.user_id, channel.name)
+        delivery.status, delivery.reason = DeliveryStatus.failed, f"{type(error).__name__}: {error}"[:500]
     else:
         delivery.status = DeliveryStatus.sent
 

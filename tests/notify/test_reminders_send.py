@@ -273,3 +273,22 @@ def test_a_member_claimed_by_an_overlapping_run_is_skipped_not_sent_twice(
     monkeypatch.setattr(sender, "to_remind", racing)
     assert run(app) == {"sent": 6, "by_channel": {"in_app": 5, "sms": 1}, "skipped": 1}
     assert servers[1].requests == []
+
+
+def test_a_template_that_is_not_json_is_refused_before_anything_is_sent(app: Flask, setup: dict, servers,
+                                                                       monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_BODY", '{"phone": "{phone}", "message": {text}}')
+    monkeypatch.setitem(app.config, "REMINDER_QUIET_HOURS", "")
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 1 and "SMS_GATEWAY_BODY: not JSON" in result.output
+    assert deliveries(app) == []
+
+
+def test_settings_given_as_json_text_in_the_instance_file_work(app: Flask, setup: dict, servers, monkeypatch) -> None:
+    sms, zalo = servers
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_HEADERS", '{"X-Key": "k"}')
+    monkeypatch.setitem(app.config, "ZALO_TEMPLATE_DATA", '{"ten": "{name}", "huy": "{stop}"}')
+    run(app)
+    assert sms.requests[0]["headers"]["x-key"] == "k"
+    assert zalo.requests[0]["body"]["template_data"]["ten"] == "Nguyễn Văn An"
+    assert "/reminders/stop/" in zalo.requests[0]["body"]["template_data"]["huy"]
