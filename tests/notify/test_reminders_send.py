@@ -292,3 +292,16 @@ def test_settings_given_as_json_text_in_the_instance_file_work(app: Flask, setup
     assert sms.requests[0]["headers"]["x-key"] == "k"
     assert zalo.requests[0]["body"]["template_data"]["ten"] == "Nguyễn Văn An"
     assert "/reminders/stop/" in zalo.requests[0]["body"]["template_data"]["huy"]
+
+
+def test_the_delivery_log_downloads_what_the_page_shows(app: Flask, setup: dict, servers, client) -> None:
+    from tests.conftest import login
+
+    run(app)
+    login(client, "bithu2")
+    response = client.get("/reminders/log?download=csv&channel=sms")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data().decode("utf-8-sig")
+    assert "Hoàng Thị Bình" in text and "sms-1" in text
+    assert "Phạm Văn Nam" not in text and "Nguyễn Văn An" not in text  # another channel; another cell
+    assert client.get("/reminders/log?download=xlsx").mimetype.endswith("spreadsheetml.sheet")
