@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.inspections import blueprint as inspections_blueprint
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
+    from learnhub.notify import blueprint as notify_blueprint
     from learnhub.orgs.routes import bp as orgs_bp
     from learnhub.outreach.routes import bp as outreach_bp
     from learnhub.plans.notification_routes import bp as notifications_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(reflections_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(notify_blueprint())
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_blueprint())
     app.register_blueprint(conferences_blueprint())

@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     from learnhub.courses.cli import courses_cli
     from learnhub.demo.cli import demo_command
     from learnhub.members.cli import members_cli
+    from learnhub.notify.cli import reminders_cli
     from learnhub.orgs.cli import units_cli
     from learnhub.plans.cli import plans_cli, report_cli
     from learnhub.quizzes.cli import quiz_cli
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(members_cli)
     app.cli.add_command(quiz_cli)
     app.cli.add_command(plans_cli)
+    app.cli.add_command(reminders_cli)
     import learnhub.reports.cli  # noqa: F401  (adds `report year` to the report group)
 
     app.cli.add_command(report_cli)

@@ -51,6 +51,28 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,
     "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Scheduled reminders (`learnhub reminders send`, docs/reminders.md): members of open plans due
+    # within REMINDER_DAYS days, never inside the quiet hours (local time, "HH:MM-HH:MM"; empty: none),
+    # by the first of REMINDER_CHANNELS that is set up, reaches the member and is not turned off.
+    "REMINDER_DAYS": 3,
+    "REMINDER_QUIET_HOURS": "21:00-07:00",
+    "REMINDER_CHANNELS": ["zalo", "sms", "email", "in_app"],
+    "NOTIFY_TIMEOUT": 10,  # seconds to wait on an SMS gateway or Zalo before counting the message failed
+    # An SMS gateway taking one HTTP request per message: the body is a JSON template whose strings
+    # may hold {phone} (+84...), {phone84} (84...), {phone0} (0...) and {text}.
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_METHOD": "POST",
+    "SMS_GATEWAY_HEADERS": {},
+    "SMS_GATEWAY_BODY": '{"phone": "{phone84}", "message": "{text}"}',
+    "SMS_GATEWAY_ID_FIELD": "",  # where the gateway's answer names the message, e.g. "SMSID" or "data.id"
+    "SMS_ASCII": True,  # write texts without diacritics (one 160-character part instead of 70)
+    "SMS_FOOTER": "",  # how to stop the texts, e.g. "Tu choi: soan TC gui 8xxx"; empty: a stop link
+    # Zalo Official Account template messages (ZNS): a template approved by Zalo, filled from
+    # ZALO_TEMPLATE_DATA whose strings may hold {name}, {plan}, {due}, {steps}, {link} and {stop}.
+    "ZALO_API_URL": "https://business.openapi.zalo.me/message/template",
+    "ZALO_ACCESS_TOKEN": "",
+    "ZALO_TEMPLATE_ID": "",
+    "ZALO_TEMPLATE_DATA": {"name": "{name}", "plan": "{plan}", "due": "{due}", "steps": "{steps}"},
 }
 
 

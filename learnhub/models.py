@@ -15,6 +15,7 @@ from learnhub.documents.models import DocumentSettings
 from learnhub.inspections.models import Inspection
 from learnhub.members.models import MembershipEvent
 from learnhub.notifications import Notification
+from learnhub.notify.models import CalendarFeed, ReminderDelivery, ReminderPreference
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.plans.models import (
@@ -34,4 +35,5 @@ __all__ = [
     "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
     "DocumentSettings",
+    "ReminderDelivery", "ReminderPreference", "CalendarFeed",
 ]

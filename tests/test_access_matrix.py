@@ -22,6 +22,7 @@ from tests.conftest import csrf_token, login, persist
 ROLES = ["anonymous", "member", "propagandist", "committee_in_scope", "committee_out_of_scope", "admin"]
 LOGIN_AS = {"member": "an", "propagandist": "tuyentruyen", "committee_in_scope": "bithu1",
             "committee_out_of_scope": "bithu2", "admin": "admin"}
+FEED_TOKEN = "matrix-feed-token-0123456789abcdef"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
@@ -159,6 +160,12 @@ CASES: dict[str, Case] = {
     "plans.dashboard": Case("GET", lambda o: f"/plans/{o['plan']}?unit={o['a'].id}", committee(200, 404)),
     "plans.overview": Case("GET", lambda o: "/plans/overview", committee(200)),
     "notifications.index": Case("GET", lambda o: "/notifications", everyone(200)),
+    "notify.preferences": Case("GET", lambda o: "/account/reminders", everyone(200)),
+    "notify.log": Case("GET", lambda o: "/reminders/log", committee(200)),
+    # The secret address is the credential: it opens An's calendar for anyone, signed in or not.
+    "notify.feed": Case("GET", lambda o: f"/calendar/{FEED_TOKEN}.ics", everyone(200, anonymous=200)),
+    # A reminder's stop link: signed for one account, it only turns that account's reminders off.
+    "notify.stop": Case("GET", lambda o: f"/reminders/stop/{o['stop']}", everyone(200, anonymous=200)),
     "plans.edit": Case("GET", lambda o: f"/plans/{o['plan']}/edit", committee(200, 404)),
     "plans.export_missing": Case("GET", lambda o: f"/plans/{o['plan']}/missing.csv?unit={o['a'].id}", committee(200, 404)),
     "plans.print_plan": Case("GET", lambda o: f"/plans/{o['plan']}/print", committee(200, 404)),
@@ -207,6 +214,11 @@ CASES: dict[str, Case] = {
                                {**OWN_OR_SCOPE, "committee_in_scope": 302, "admin": 302},
                                lambda o: {"decision": "accept"}),
     "notifications.mark_read": Case("POST", lambda o: "/notifications/read", everyone(302)),
+    # An's feed: only An may stop it; anyone else is told it does not exist.
+    "notify.revoke_feed": Case("POST", lambda o: f"/account/calendar/{o['feed']}/revoke",
+                               {**everyone(404), "anonymous": 302, "member": 302}),
+    "notify.confirm_stop": Case("POST", lambda o: f"/reminders/stop/{o['stop']}", everyone(200, anonymous=200)),
+    "notify.new_feed": Case("POST", lambda o: "/account/calendar", everyone(302), lambda o: {"unit": ""}),
     "authoring.preview": Case("POST", lambda o: f"{M}/preview/lesson:bai-mot", AUTHOR_SCOPE,
                               lambda o: {"title": "Bài một", "minutes": "5", "body": "Nội dung"}),
     "authoring.add_lesson": Case("POST", lambda o: f"{M}/lessons", author_scope(302), lambda o: {"title": "Bài hai"}),
@@ -312,10 +324,17 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         inspection = Inspection(unit_id=town["a"].id, held_on=dt.date(2026, 3, 10), inspectors="Đoàn kiểm tra",
                                 findings="Nhận xét", conclusion=Conclusion.remind, follow_up="Học bù",
                                 follow_up_due=dt.date(2026, 4, 30))
-        db.session.add_all([session, inspection])
+        from learnhub.notify.access import token_hash
+        from learnhub.notify.models import CalendarFeed
+
+        feed = CalendarFeed(user_id=town["member_a"].id, token_hash=token_hash(FEED_TOKEN))
+        db.session.add_all([session, inspection, feed])
         db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
-        extra = {"session": session.id, "inspection": inspection.id}
+        from learnhub.notify.stop import stop_token
+
+        extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id,
+                 "stop": stop_token(town["member_a"].id)}
     extra.update(_conference_and_posts(app, town, hai))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
             "plan": plan_id, "reflection": reflection_id, **extra}

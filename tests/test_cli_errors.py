@@ -42,6 +42,7 @@ def refusal_paths(tmp: Path) -> list[list[str]]:
         ["restore", str(tmp / "x.xlsx"), "--yes"],
         ["bench", "generate", "--members", "-5"],
         ["plans", "list", "--format", "pdf"],
+        ["reminders", "send", "--format", "pdf"],
         ["db", "downgrade", "no-such-revision"],
     ]
 

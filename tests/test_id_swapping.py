@@ -236,6 +236,8 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
         write(lambda o: f"/plans/{o['plan']}/reflection", lambda o: {"learned": f"Viết lại {o['tag']}",
                                                                      "action": "save"}, **MEMBER),
     ),
+    # A member's own calendar address: another member's is "not found".
+    "notify.revoke_feed": write(lambda o: f"/account/calendar/{o['feed']}/revoke", **MEMBER),
     "plans.change_status": write(lambda o: f"/plans/{o['plan']}/status", lambda o: {"status": "open"}),
     "notifications.remind": (write(lambda o: f"/plans/{o['plan']}/remind?unit={o['unit'].id}"),
                              write(lambda o: f"/plans/{o['plan']}/remind?unit={o['unit'].id}", mix=UNIT, own=None),
@@ -398,6 +400,10 @@ NO_OBJECT = {
     "conferences.check_in": "the token finds the conference; only those invited or in scope see it, others a "
                             "refusal naming nothing (tests/conferences/test_check_in.py; confirming is in SWAPS)",
     "auth.reset_password": "a signed, expiring token mailed to its one user; it is the capability",
+    "notify.feed": "the secret calendar address is the capability; only its hash is stored (tests/notify/test_calendar.py)",
+    "notify.stop": "a reminder's stop link, signed for its one account; it is the capability "
+                   "(tests/notify/test_reminders_send.py)",
+    "notify.confirm_stop": "the same signed link; it only turns that account's reminders off",
 }
 
 

@@ -10,7 +10,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "learnhub"
 FEATURES = {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").exists()}
 # root modules every feature may use; they must not reach back into a feature (even inside a function)
 SHARED = ["settings.py", "config.py", "db.py", "extensions.py", "exports.py", "figures.py",
-          "numbers.py", "forms.py", "markdown.py", "text.py", "qr.py", "archives.py", "audit.py", "mail.py"]
+          "numbers.py", "forms.py", "markdown.py", "text.py", "qr.py", "archives.py", "audit.py", "mail.py",
+          "phones.py"]
 
 
 def _imports(path: Path) -> list[str]:

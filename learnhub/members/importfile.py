@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from learnhub.auth.models import Category, Gender
 from learnhub.exports import csv_unescape
 from learnhub.members.filecheck import MemberFileError, bounded_lines, check_member_file
+from learnhub.phones import NotAMobile, normalise_phone
 from learnhub.text import fold
 
 FIELDS = ("full_name", "unit", "category", "birth_date", "gender", "phone", "email", "username",
@@ -53,7 +54,7 @@ GENDERS = {
 }
 DMY_RE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 YMD_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-PHONE_RE = re.compile(r"\+?[\d\s.()-]+")
+NOT_A_MOBILE = _l("not a mobile number: use 10 digits such as 0912345678 or +84912345678")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,80}$")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -316,17 +317,18 @@ def to_gender(value: Any) -> Gender | None:
 
 
 def to_phone(value: Any) -> str | None:
+    """A Vietnamese mobile number, stored as +84xxxxxxxxx (learnhub.phones): reminders go to it."""
     if isinstance(value, float) and not value.is_integer():
-        raise Invalid(_l("not a phone number: use 9 to 12 digits"))
+        raise Invalid(NOT_A_MOBILE)
     raw = text(value)
     if isinstance(value, int | float) and len(raw) == 9 and raw.isdigit():
         raw = "0" + raw  # Excel stored the number as a number and dropped its leading zero
     if not raw:
         return None
-    digits = re.sub(r"\D", "", raw)
-    if not PHONE_RE.fullmatch(raw) or not 9 <= len(digits) <= 12:
-        raise Invalid(_l("not a phone number: use 9 to 12 digits"))
-    return ("+" if raw.startswith("+") else "") + digits
+    try:
+        return normalise_phone(raw)
+    except NotAMobile:
+        raise Invalid(NOT_A_MOBILE) from None
 
 
 def to_email(value: Any) -> str | None:

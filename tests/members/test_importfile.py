@@ -22,7 +22,7 @@ NO_NAME_COLUMN = "no 'Họ và tên' (full_name) column found"
 NOT_A_WORKBOOK = "the file could not be read as an Excel workbook"
 WRONG_TYPE = "only .xlsx and .csv files can be imported"
 NOT_A_DATE = "not a date: use dd/mm/yyyy"
-NOT_A_PHONE = "not a phone number: use 9 to 12 digits"
+NOT_A_PHONE = "not a mobile number: use 10 digits such as 0912345678 or +84912345678"
 
 
 def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
@@ -65,11 +65,11 @@ def test_vietnamese_workbook_reads_typed_rows_below_its_title(tmp_path: Path) ->
     assert parsed.rows == [
         MemberRow(row=4, full_name="Nguyễn Văn An", unit="Đảng bộ Thị trấn/Chi bộ Khu phố 3",
                   category=Category.party_member, birth_date=dt.date(1970, 5, 19),
-                  gender=Gender.male, phone="0912345678", email="an.nguyen@example.vn",
+                  gender=Gender.male, phone="+84912345678", email="an.nguyen@example.vn",
                   username="an.nguyenvan", party_card="12345678"),
         MemberRow(row=5, full_name="Trần Thị Bích", unit="Chi bộ Trường THCS",
                   category=Category.civil_servant, birth_date=dt.date(1985, 12, 1),
-                  gender=Gender.female, phone="0912345679", email=None, username=None,
+                  gender=Gender.female, phone="+84912345679", email=None, username=None,
                   party_card=None),
         MemberRow(row=6, full_name="Lê Văn Cường", unit=None, category=Category.citizen,
                   birth_date=dt.date(1980, 3, 5), gender=Gender.male, phone="+84912345678",
@@ -104,9 +104,9 @@ def test_english_csv_with_bom_and_semicolons(tmp_path: Path) -> None:
     assert (first.row, first.unit, first.category, first.birth_date) == (
         2, "Cell 3", Category.civil_servant, dt.date(1980, 3, 5))
     assert (first.gender, first.phone, first.username, first.party_card) == (
-        Gender.male, "0912345678", "an.nv", "093456")
+        Gender.male, "+84912345678", "an.nv", "093456")
     assert (second.row, second.unit, second.category, second.birth_date, second.phone) == (
-        3, None, Category.civil_servant, dt.date(1980, 3, 5), "0912345679")
+        3, None, Category.civil_servant, dt.date(1980, 3, 5), "+84912345679")
     assert (second.email, second.username, second.party_card) == (None, None, None)
 
 
@@ -179,6 +179,8 @@ def test_every_bad_value_is_reported_at_its_row_and_column_as_written(tmp_path: 
         (4, "Khác", "not a gender: use Nam or Nữ"),
         (5, "12345", NOT_A_PHONE),
         (5, "0912345678 (nhà)", NOT_A_PHONE),
+        (5, "02838123456", NOT_A_PHONE),  # a landline: no text message reaches it
+        (5, "0123456789", NOT_A_PHONE),  # no network's prefix
         (6, "an@example", "not an email address"),
         (7, "Nguyễn An", "not a username: use 3 to 80 of a-z, 0-9, '.', '_' and '-'"),
     ]

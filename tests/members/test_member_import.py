@@ -64,7 +64,7 @@ def test_cli_imports_a_403_row_vietnamese_file_into_the_cells(app: Flask, town, 
         assert all(u.must_change_password and u.password_hash is None for u in new)
         usernames = [u.username for u in new]
         assert len(set(usernames)) == 403 and all(name.isascii() and "." in name for name in usernames)
-        assert all(u.phone.startswith("0912") for u in new)
+        assert all(u.phone.startswith("+84912") for u in new)
         assert db.session.scalar(sa.select(AuditEntry.summary).where(AuditEntry.action == "members.import"))
 
 
@@ -86,7 +86,7 @@ def test_reimport_updates_matches_and_never_duplicates(app: Flask, town, tmp_pat
     with app.app_context():
         moved = db.session.scalars(sa.select(User).where(User.party_card == "10000001")).one()
         assert moved.unit.name == "Chi bộ Khu phố 2"
-        assert db.session.scalars(sa.select(User).where(User.party_card == "10000002")).one().phone == "0987654321"
+        assert db.session.scalars(sa.select(User).where(User.party_card == "10000002")).one().phone == "+84987654321"
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_names_each_problem(app: Flask, town, tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_problem(app: Flask,
     assert f"{path}:5: Ngày sinh: not a date: use dd/mm/yyyy" in lines
     assert any(line.startswith(f"{path}:6: Đối tượng: not a category") for line in lines)
     assert any(line.startswith(f"{path}:6: Giới tính: not a gender") for line in lines)
-    assert any(line.startswith(f"{path}:6: Số điện thoại: not a phone number") for line in lines)
+    assert any(line.startswith(f"{path}:6: Số điện thoại: not a mobile number") for line in lines)
     assert lines[-1].startswith("Error: ") and "nothing was imported" in lines[-1]
     assert counts(app) == before
 
