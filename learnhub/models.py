@@ -17,7 +17,9 @@ from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.plans.models import (
+    PlanCourse,
     PlanSnapshot,
+    PlanTask,
     PlanUnit,
     Reflection,
     ReflectionBand,
@@ -30,6 +32,6 @@ from learnhub.settings import Setting
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
-    "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
+    "StudyPlan", "PlanUnit", "PlanCourse", "PlanTask", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
 ]

@@ -78,7 +78,7 @@ def local(minutes: int) -> str:
 
 
 def plan_form(o: dict) -> dict:
-    return {"title": f"Kế hoạch {o['tag']}", "course": o["course_id"], "unit": o["unit"].id,
+    return {"title": f"Kế hoạch {o['tag']}", "courses": o["course_id"], "unit": o["unit"].id,
             "target_units": o["unit"].id, "categories": ["party_member", "civil_servant"], "form": "online",
             "opens_on": "2026-01-01", "due_on": "2026-12-31", "criteria": ["lessons", "quiz"], "rule": "all",
             "target_percent": "98", "responsible": "0"}
