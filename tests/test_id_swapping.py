@@ -237,6 +237,10 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
                                                                      "action": "save"}, **MEMBER),
     ),
     "plans.change_status": write(lambda o: f"/plans/{o['plan']}/status", lambda o: {"status": "open"}),
+    "plans.copy": write(lambda o: f"/plans/{o['plan']}/copy"),
+    "plans.confirm_delete": read(lambda o: f"/plans/{o['plan']}/delete", shows="tag"),
+    # The world's plan is open: its own committee is refused with a message, another cell's gets 404.
+    "plans.delete": write(lambda o: f"/plans/{o['plan']}/delete", idle=True),
     "notifications.remind": (write(lambda o: f"/plans/{o['plan']}/remind?unit={o['unit'].id}"),
                              write(lambda o: f"/plans/{o['plan']}/remind?unit={o['unit'].id}", mix=UNIT, own=None),
                              write(lambda o: f"/plans/{o['town_plan']}/remind?unit={o['unit'].id}")),
