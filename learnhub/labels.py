@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from learnhub.auth.models import Category, Gender, MemberStatus, Role
 from learnhub.authoring.models import RevisionKind
@@ -43,7 +44,8 @@ UNIT_KINDS = {
     UnitKind.mass_org: _l("Mass organisation"),
 }
 PLAN_STATUSES = {PlanStatus.draft: _l("Draft"), PlanStatus.open: _l("Open"), PlanStatus.closed: _l("Closed")}
-AUDIENCES = {Audience.propagandists: _l("Propagandists"), Audience.presenters: _l("Report speakers")}
+# "Propagandists" alone is the inspection page's wider "báo cáo viên, tuyên truyền viên".
+AUDIENCES = {Audience.propagandists: _lp("audience", "Propagandists"), Audience.presenters: _l("Report speakers")}
 PLAN_FORMS = {StudyForm.online: _l("Online"), StudyForm.in_person: _l("In person"), StudyForm.hybrid: _l("Hybrid")}
 CRITERIA = {
     Criterion.lessons: _l("Every lesson studied"),
