@@ -15,12 +15,10 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, replace
 
-import sqlalchemy as sa
 from cachetools import TTLCache
 
 from learnhub.auth.models import Category
 from learnhub.db import utcnow
-from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import (
     Figures,

@@ -16,8 +16,8 @@ from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.figures import number, percent
 from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
-from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.window import inside, window
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.settings import formalism_thresholds as current_thresholds  # the thresholds in force

@@ -68,9 +68,12 @@ def _prepare(form: PlanForm, plan: StudyPlan | None = None) -> list[User]:
     return list(people)
 
 
-def _values(form: PlanForm, people: list[User]) -> dict:
-    """The form's fields as the services take them; units are checked against the viewer's scope."""
-    courses_chosen = [access.get_plannable_course_or_404(course_id, current_user) for course_id in form.courses.data]
+def _values(form: PlanForm, people: list[User], plan: StudyPlan | None = None) -> dict:
+    """The form's fields as the services take them; units and new modules are checked against the
+    viewer's scope (a module the plan already covers stays, even if no longer offered)."""
+    own = {module.course_id: module.course for module in plan.modules} if plan else {}
+    courses_chosen = [own.get(course_id) or access.get_plannable_course_or_404(course_id, current_user)
+                      for course_id in form.courses.data]
     return dict(
         title=form.title.data.strip(), number=form.number.data or "", issued_on=form.issued_on.data,
         purpose=form.purpose.data or "", requirements=form.requirements.data or "", content=form.content.data or "",
@@ -144,7 +147,7 @@ def edit(plan_id: int):
     people = _prepare(form, plan)
     if request.method == "POST" and not adding and form.validate_on_submit():
         try:
-            services.update_plan(plan, **_values(form, people))
+            services.update_plan(plan, **_values(form, people, plan))
         except services.PlanRefused as error:
             _refused(form, error)
         else:
