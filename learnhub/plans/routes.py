@@ -113,10 +113,12 @@ def _more_rows(form: PlanForm) -> bool:
 
 
 def _refused(form: PlanForm, error: services.PlanRefused) -> None:
+    """Show why the services refused the plan: beside the number field, or as a message."""
     db.session.rollback()
     if isinstance(error, services.NumberTaken):
         form.number.errors = [*form.number.errors, str(error)]
-    flash(_("The plan could not be saved: %(reason)s", reason=str(error)), "error")
+    else:
+        flash(_("The plan could not be saved: %(reason)s", reason=str(error)), "error")
 
 
 @bp.route("/new", methods=["GET", "POST"])
