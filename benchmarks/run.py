@@ -63,10 +63,11 @@ def prepare(app, sitters: int) -> dict[str, Any]:
     from werkzeug.security import generate_password_hash
 
     from learnhub.auth.models import Category, Role, User
-    from learnhub.courses.models import Course, Lesson
+    from learnhub.courses.models import Lesson
     from learnhub.extensions import db
     from learnhub.orgs.models import Unit, UnitKind
     from learnhub.plans.models import PlanStatus, StudyPlan
+    from learnhub.plans.modules import plan_courses
     from learnhub.text import fold, name_sort_key
 
     cheap = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -77,7 +78,7 @@ def prepare(app, sitters: int) -> dict[str, Any]:
                             role=Role.admin, unit_id=root.id, password_hash=cheap))
         plan = db.session.scalars(sa.select(StudyPlan).where(StudyPlan.status == PlanStatus.open)
                                   .order_by(StudyPlan.id)).first()
-        course = db.session.get(Course, plan.course_id)
+        course = plan_courses(plan)[0]
         lesson = db.session.scalars(sa.select(Lesson).where(Lesson.course_id == course.id)
                                     .order_by(Lesson.position)).first()
         members = db.session.execute(

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from learnhub.auth.models import Category, Gender, MemberStatus, Role
 from learnhub.authoring.models import RevisionKind
 from learnhub.courses.models import CourseKind
 from learnhub.orgs.models import UnitKind
-from learnhub.plans.models import Criterion, PlanStatus, StudyForm
+from learnhub.plans.models import Audience, Criterion, PlanStatus, StudyForm
 
 COURSE_KINDS = {
     CourseKind.resolution: _l("Resolution"),
@@ -43,6 +44,8 @@ UNIT_KINDS = {
     UnitKind.mass_org: _l("Mass organisation"),
 }
 PLAN_STATUSES = {PlanStatus.draft: _l("Draft"), PlanStatus.open: _l("Open"), PlanStatus.closed: _l("Closed")}
+# "Propagandists" alone is the inspection page's wider "báo cáo viên, tuyên truyền viên".
+AUDIENCES = {Audience.propagandists: _lp("audience", "Propagandists"), Audience.presenters: _l("Report speakers")}
 PLAN_FORMS = {StudyForm.online: _l("Online"), StudyForm.in_person: _l("In person"), StudyForm.hybrid: _l("Hybrid")}
 CRITERIA = {
     Criterion.lessons: _l("Every lesson studied"),
@@ -65,10 +68,11 @@ REVISION_KINDS = {
 ALL = {
     "COURSE_KINDS": COURSE_KINDS, "CATEGORIES": CATEGORIES, "STATUSES": STATUSES,
     "GENDERS": GENDERS, "ROLES": ROLES, "UNIT_KINDS": UNIT_KINDS, "ROLE": Role,
-    "PLAN_STATUSES": PLAN_STATUSES, "PLAN_FORMS": PLAN_FORMS, "SIGNAL_LABELS": SIGNAL_LABELS,
+    "PLAN_STATUSES": PLAN_STATUSES, "PLAN_FORMS": PLAN_FORMS, "AUDIENCES": AUDIENCES, "SIGNAL_LABELS": SIGNAL_LABELS,
     "REVISION_KINDS": REVISION_KINDS,
 }
 FILTERS = {
     "category_label": lambda value: CATEGORIES[Category(value)],
     "criterion_label": lambda value: CRITERIA[Criterion(value)],
+    "audience_label": lambda value: AUDIENCES[Audience(value)],
 }

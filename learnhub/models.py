@@ -19,7 +19,9 @@ from learnhub.notify.models import CalendarFeed, ReminderDelivery, ReminderPrefe
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.outreach.models import OutreachSession, PublicVisit
 from learnhub.plans.models import (
+    PlanCourse,
     PlanSnapshot,
+    PlanTask,
     PlanUnit,
     Reflection,
     ReflectionBand,
@@ -32,7 +34,7 @@ from learnhub.settings import Setting
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
-    "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
+    "StudyPlan", "PlanUnit", "PlanCourse", "PlanTask", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
     "DocumentSettings",
     "ReminderDelivery", "ReminderPreference", "CalendarFeed",

@@ -176,6 +176,9 @@ CASES: dict[str, Case] = {
     "reflections.show": Case("GET", lambda o: f"/plans/{o['plan']}/reflections/{o['reflection']}", OWN_OR_SCOPE),
     "plans.change_status": Case("POST", lambda o: f"/plans/{o['plan']}/status", committee(302, 404),
                                 lambda o: {"status": "open"}),
+    "plans.copy": Case("POST", lambda o: f"/plans/{o['plan']}/copy", committee(302, 404)),
+    "plans.confirm_delete": Case("GET", lambda o: f"/plans/{o['plan']}/delete", committee(200, 404)),
+    "plans.delete": Case("POST", lambda o: f"/plans/{o['plan']}/delete", committee(302, 404)),  # open: refused
     "notifications.remind": Case("POST", lambda o: f"/plans/{o['plan']}/remind?unit={o['a'].id}",
                                  committee(302, 404)),
     "quizzes.start": Case("POST", lambda o: "/courses/nghi-quyet-thu/quiz/start", everyone(302)),

@@ -78,7 +78,7 @@ def local(minutes: int) -> str:
 
 
 def plan_form(o: dict) -> dict:
-    return {"title": f"Kế hoạch {o['tag']}", "course": o["course_id"], "unit": o["unit"].id,
+    return {"title": f"Kế hoạch {o['tag']}", "courses": o["course_id"], "unit": o["unit"].id,
             "target_units": o["unit"].id, "categories": ["party_member", "civil_servant"], "form": "online",
             "opens_on": "2026-01-01", "due_on": "2026-12-31", "criteria": ["lessons", "quiz"], "rule": "all",
             "target_percent": "98", "responsible": "0"}
@@ -239,6 +239,10 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     # A member's own calendar address: another member's is "not found".
     "notify.revoke_feed": write(lambda o: f"/account/calendar/{o['feed']}/revoke", **MEMBER),
     "plans.change_status": write(lambda o: f"/plans/{o['plan']}/status", lambda o: {"status": "open"}),
+    "plans.copy": write(lambda o: f"/plans/{o['plan']}/copy"),
+    "plans.confirm_delete": read(lambda o: f"/plans/{o['plan']}/delete", shows="tag"),
+    # The world's plan is open: its own committee is refused with a message, another cell's gets 404.
+    "plans.delete": write(lambda o: f"/plans/{o['plan']}/delete", idle=True),
     "notifications.remind": (write(lambda o: f"/plans/{o['plan']}/remind?unit={o['unit'].id}"),
                              write(lambda o: f"/plans/{o['plan']}/remind?unit={o['unit'].id}", mix=UNIT, own=None),
                              write(lambda o: f"/plans/{o['town_plan']}/remind?unit={o['unit'].id}")),

@@ -27,6 +27,7 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
 from learnhub.plans.models import (
     Criterion,
+    PlanCourse,
     PlanStatus,
     PlanUnit,
     Reflection,
@@ -198,7 +199,8 @@ def _plans(rng, count, courses, cells, today, summary) -> list[tuple[StudyPlan, 
         opens = dt.date(today.year, 1 + (i % 6), 1)
         due = opens + dt.timedelta(days=60) if closed else dt.date(today.year, 12, 31)
         plan = StudyPlan(
-            unit_id=root_id, course_id=courses[i % len(courses)].course_id, title=f"Kế hoạch học tập số {i + 1}",
+            unit_id=root_id, title=f"Kế hoạch học tập số {i + 1}", issued_on=opens,
+            modules=[PlanCourse(course_id=courses[i % len(courses)].course_id, position=0)],
             categories=[Category.party_member.value, Category.civil_servant.value], opens_on=opens, due_on=due,
             criteria=[Criterion.lessons.value, Criterion.quiz.value], all_required=True, form=StudyForm.online,
             status=PlanStatus.draft,

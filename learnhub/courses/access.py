@@ -13,7 +13,13 @@ from learnhub.security import ancestor_ids, authoring_unit_ids, scope_unit_ids
 
 def assignable_courses(user: User) -> sa.Select[Any]:
     """Published modules owned by a unit in the viewer's scope, or shared down from a unit above it."""
-    statement = sa.select(Course).where(Course.live())
+    return plannable_courses(user).where(Course.live())
+
+
+def plannable_courses(user: User) -> sa.Select[Any]:
+    """The modules of assignable_courses whether published or not (archived ones too; pickers leave
+    them out): a draft plan may name a module still being written; opening it needs it published."""
+    statement = sa.select(Course)
     scope = scope_unit_ids(user)
     if scope is None:
         return statement

@@ -142,13 +142,22 @@ def _add_open_plan(root: Unit) -> None:
         return
     course = db.session.scalars(sa.select(Course).where(Course.slug == "chi-thi-05-ct-tw")).one()
     today = dt.date.today()
+    opens_on = max(dt.date(today.year, 1, 1), today - dt.timedelta(days=30))
+    cells = db.session.scalars(sa.select(Unit).where(Unit.parent_id == root.id).order_by(Unit.name).limit(2)).all()
     plan = create_plan(
         unit=root, course=course, title=DEMO_PLAN_TITLE, number="15-KH/ĐU", target_units=[root],
-        opens_on=max(dt.date(today.year, 1, 1), today - dt.timedelta(days=30)),
+        issued_on=opens_on - dt.timedelta(days=7), opens_on=opens_on,
         due_on=min(dt.date(today.year, 12, 31), today + dt.timedelta(days=20)),
         purpose="Giúp cán bộ, đảng viên nắm vững nội dung Chỉ thị số 05-CT/TW; mỗi đồng chí xây dựng kế hoạch "
                 "làm theo gắn với nhiệm vụ được giao.",
-        presenters="Báo cáo viên của Đảng ủy Thị trấn", place="Hội trường Ủy ban nhân dân Thị trấn",
+        requirements="Học tập nghiêm túc, đầy đủ; tránh hình thức, chiếu lệ; mỗi đảng viên viết bài thu hoạch.",
+        content="Những nội dung cơ bản của Chỉ thị số 05-CT/TW và liên hệ thực tiễn của Thị trấn.",
+        presenters="Báo cáo viên của Đảng ủy Thị trấn", time_of_day="7 giờ 30",
+        place="Hội trường Ủy ban nhân dân Thị trấn",
+        decoration="Treo cờ Đảng, cờ Tổ quốc, tượng Bác; băng rôn tên hội nghị; bố trí âm thanh, màn chiếu.",
+        tasks=[(root, "Văn phòng Đảng ủy chuẩn bị tài liệu, hội trường; theo dõi, tổng hợp kết quả.")]
+              + [(cell, "Chi ủy tổ chức cho đảng viên học tập, viết bài thu hoạch; báo cáo kết quả về Đảng ủy.")
+                 for cell in cells],
         responsible_id=db.session.scalar(sa.select(User.id).where(User.username == "capuy")),
     )
     set_status(plan, PlanStatus.open)

@@ -77,6 +77,7 @@ def _closed_plan(rng, root, course, cells, people, title, today) -> StudyPlan:
     opens, due = dt.date(today.year, 3, 1), min(dt.date(today.year, 6, 30), today)
     plan = create_plan(
         unit=root, course=course, title=title, number="09-KH/ĐU", target_units=[root], opens_on=opens, due_on=due,
+        issued_on=opens - dt.timedelta(days=10), time_of_day="14 giờ 00",
         criteria=(Criterion.lessons,), form=StudyForm.hybrid,
         purpose="Nâng cao chất lượng học tập, quán triệt nghị quyết; khắc phục tình trạng hình thức, chiếu lệ.",
         presenters="Báo cáo viên của Đảng ủy Thị trấn", place="Hội trường Ủy ban nhân dân Thị trấn",

@@ -120,8 +120,8 @@ def effective(unit: Unit) -> dict[str, str]:
 
 
 def document_date(plan: StudyPlan) -> dt.date:
-    """The date a plan is issued on, as its document's date line shows it."""
-    return plan.opens_on
+    """The date a plan is issued on (signed), as its document's date line shows it."""
+    return plan.issued_on
 
 
 def notice_date(conference: Conference) -> dt.date:
@@ -129,9 +129,9 @@ def notice_date(conference: Conference) -> dt.date:
     return conference.created_at.astimezone(local_zone()).date()
 
 
-def document_number(kind: DocumentKind, abbreviation: str, number: str = "") -> str:
+def document_number(kind: DocumentKind, abbreviation: str, number: str | None = "") -> str:
     """ "05" → "05-KH/ĐU"; a full number ("15-KH/ĐU") as given; none → a blank to fill by hand."""
-    number = number.strip()
+    number = (number or "").strip()
     if "/" in number:
         return number
     return f"{number or NUMBER_BLANK}-{SUFFIXES[kind]}/{abbreviation}"
@@ -153,7 +153,7 @@ def title_lines(title: str, subject: str) -> tuple[str, str]:
     return title, subject
 
 
-def party_form(unit: Unit, kind: DocumentKind, on: dt.date, number: str = "", lang: str = "vi") -> PartyForm:
+def party_form(unit: Unit, kind: DocumentKind, on: dt.date, number: str | None = "", lang: str = "vi") -> PartyForm:
     """The header and footer of a ``kind`` document issued by ``unit`` on ``on``; Vietnamese by default,
     as it is filed."""
     values = effective(unit)
@@ -168,7 +168,7 @@ def party_form(unit: Unit, kind: DocumentKind, on: dt.date, number: str = "", la
             on_behalf=values["on_behalf"], signer_title=values["signer_title"], signer_name=values["signer_name"])
 
 
-def party_form_of(unit_id: int, kind: str, on: dt.date, number: str = "") -> PartyForm:
+def party_form_of(unit_id: int, kind: str, on: dt.date, number: str | None = "") -> PartyForm:
     """``party_form`` for a unit by id, for the print templates (a Jinja global)."""
     unit = db.session.get(Unit, unit_id)
     if unit is None:

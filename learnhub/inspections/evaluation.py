@@ -38,7 +38,7 @@ from learnhub.inspections.models import Conclusion, Inspection, Level, LevelDeci
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress, rollup_to_children
 from learnhub.plans.formalism import formalism_signals
-from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
+from learnhub.plans.models import PlanCourse, PlanStatus, PlanUnit, StudyPlan
 from learnhub.plans.window import inside, split_on
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids
@@ -220,13 +220,13 @@ def _int(value: int) -> sa.ColumnElement[int]:
 
 
 def _rosters(plans: list[StudyPlan], unit_id: int) -> sa.Subquery:
-    """Every plan's roster within the unit as one table: plan, year, course, member, unit, done."""
+    """Every plan's roster within the unit as one table: plan, year, member, unit, done."""
     parts = []
     for plan in plans:
         progress = member_progress(plan, within=unit_id)
         parts.append(sa.select(
             _int(plan.id).label("plan_id"), _int(plan.due_on.year).label("year"),
-            _int(plan.course_id).label("course_id"), progress.c.user_id, progress.c.unit_id,
+            progress.c.user_id, progress.c.unit_id,
             sa.case((progress.c.completed_at.is_not(None), 1), else_=0).label("done"),
         ))
     return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("rosters")
@@ -250,7 +250,8 @@ def _add_rates(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Subquery) 
 
 
 def _add_comprehension(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Subquery) -> None:
-    """Mean best score and first-attempt pass rate over (plan, roster member) pairs who took the quiz."""
+    """Mean best score and first-attempt pass rate over (plan, roster member, module quiz) triples
+    where the member took the quiz (one per plan and member when the plan covers one module)."""
     if not plans:
         return
     rosters = _rosters(plans, unit_id)
@@ -259,12 +260,13 @@ def _add_comprehension(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Su
                   sa.func.max(QuizAttempt.percent).label("best"),
                   sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1),
                                       else_=0)).label("first_ok"))
-        .select_from(rosters.join(Quiz, Quiz.course_id == rosters.c.course_id)
+        .select_from(rosters.join(PlanCourse, PlanCourse.plan_id == rosters.c.plan_id)
+                     .join(Quiz, Quiz.course_id == PlanCourse.course_id)
                      .join(QuizAttempt, sa.and_(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.user_id == rosters.c.user_id)))
         .where(QuizAttempt.status == AttemptStatus.submitted,
                sa.or_(*(sa.and_(rosters.c.plan_id == plan.id, inside(QuizAttempt.submitted_at, plan))
                         for plan in plans)))
-        .group_by(rosters.c.year, rosters.c.unit_id, rosters.c.plan_id, rosters.c.user_id)
+        .group_by(rosters.c.year, rosters.c.unit_id, rosters.c.plan_id, rosters.c.user_id, Quiz.id)
         .subquery("per_member")
     )
     rows = db.session.execute(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from learnhub.auth.models import User
-from learnhub.courses.access import assignable_courses
+from learnhub.courses.access import plannable_courses
 from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.notifications import Notification
@@ -53,9 +53,9 @@ def get_plan_or_404(plan_id: int, viewer: User) -> StudyPlan:
     return first_or_404(visible_plans(viewer).where(StudyPlan.id == plan_id))
 
 
-def get_assignable_course_or_404(course_id: int, viewer: User) -> Course:
-    """A module the viewer may put in a plan (courses.access.assignable_courses), else 404."""
-    return first_or_404(assignable_courses(viewer).where(Course.id == course_id))
+def get_plannable_course_or_404(course_id: int, viewer: User) -> Course:
+    """A module the viewer may put in a plan, published or not (courses.access.plannable_courses), else 404."""
+    return first_or_404(plannable_courses(viewer).where(Course.id == course_id))
 
 
 def get_changeable_plan_or_404(plan_id: int, viewer: User) -> StudyPlan:

@@ -29,7 +29,7 @@ def list_plans(output: str) -> None:
     """List the plans; JSON goes to standard output alone."""
     plans = db.session.scalars(sa.select(StudyPlan).order_by(StudyPlan.opens_on, StudyPlan.id)).all()
     rows = [{"id": p.id, "title": p.title, "status": p.status.value, "opens": p.opens_on.isoformat(),
-             "due": p.due_on.isoformat(), "number": p.number} for p in plans]
+             "due": p.due_on.isoformat(), "number": p.number or ""} for p in plans]
     if output == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_request_context
 
-from learnhub.auth.models import Category, MemberStatus, User
+from learnhub.auth.models import Category, MemberStatus, Role, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.db import rows_changed
@@ -21,6 +21,7 @@ from learnhub.extensions import db
 from learnhub.figures import Rate
 from learnhub.orgs.models import Unit
 from learnhub.plans.models import (
+    Audience,
     Criterion,
     PlanSnapshot,
     PlanStatus,
@@ -29,6 +30,7 @@ from learnhub.plans.models import (
     ReflectionStatus,
     StudyPlan,
 )
+from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
@@ -71,28 +73,36 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     else:  # one member: climb from their unit (a few rows) rather than descend the whole tree
         member_unit = sa.select(User.unit_id).where(User.id == member).scalar_subquery()
         on_target = sa.exists(target_units.where(PlanUnit.unit_id.in_(ancestor_ids(sa.select(member_unit)))))
-    total_lessons = (
-        sa.select(sa.func.count(Lesson.id))
-        .where(Lesson.course_id == plan.course_id, Lesson.archived_at.is_(None))
-        .scalar_subquery()
-    )
-    studied = (
+    course_ids = plan_course_ids(plan)
+    total_lessons = _lesson_count(Lesson.course_id.in_(course_ids))
+    studied = (  # each member's lessons studied, in all the plan's modules and in each
         sa.select(LessonProgress.user_id, sa.func.count(LessonProgress.id).label("done"),
-                  sa.func.max(LessonProgress.studied_at).label("last_studied"))
+                  sa.func.max(LessonProgress.studied_at).label("last_studied"),
+                  *(sa.func.sum(sa.case((Lesson.course_id == course_id, 1), else_=0)).label(f"done{i}")
+                    for i, course_id in enumerate(course_ids)))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(Lesson.course_id == plan.course_id, Lesson.archived_at.is_(None),
+        .where(Lesson.course_id.in_(course_ids), Lesson.archived_at.is_(None),
                LessonProgress.studied_at.is_not(None), *only_member(LessonProgress.user_id))
         .group_by(LessonProgress.user_id)
         .subquery()
     )
-    passed = (
-        sa.select(QuizAttempt.user_id, sa.func.min(QuizAttempt.submitted_at).label("passed_at"))
+    first_passes = (  # when each member first passed each module's quiz
+        sa.select(QuizAttempt.user_id, Quiz.course_id, sa.func.min(QuizAttempt.submitted_at).label("passed_at"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
+        .where(Quiz.course_id.in_(course_ids), QuizAttempt.status == AttemptStatus.submitted,
                QuizAttempt.passed.is_(True), *only_member(QuizAttempt.user_id))
-        .group_by(QuizAttempt.user_id)
+        .group_by(QuizAttempt.user_id, Quiz.course_id)
         .subquery()
     )
+    passed = (
+        sa.select(first_passes.c.user_id, sa.func.count().label("quizzes"),
+                  sa.func.max(first_passes.c.passed_at).label("last_passed"),
+                  *(sa.func.max(sa.case((first_passes.c.course_id == course_id, first_passes.c.passed_at)))
+                    .label(f"passed{i}") for i, course_id in enumerate(course_ids)))
+        .group_by(first_passes.c.user_id)
+        .subquery()
+    )
+    total_quizzes = sa.select(sa.func.count(Quiz.id)).where(Quiz.course_id.in_(course_ids)).scalar_subquery()
     reflected = (  # the member's one reflection for the plan, in whatever state it is
         sa.select(Reflection.user_id, Reflection.status,
                   sa.case((Reflection.status == ReflectionStatus.accepted, Reflection.reviewed_at))
@@ -111,7 +121,17 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     )
     done = sa.func.coalesce(studied.c.done, 0)
     lessons_at = sa.case((sa.and_(total_lessons > 0, done >= total_lessons), studied.c.last_studied))
-    quiz_at = passed.c.passed_at
+    # Every module's quiz passed: the last of the first passes (never, when no module has a quiz).
+    quiz_at = sa.case((sa.and_(total_quizzes > 0, sa.func.coalesce(passed.c.quizzes, 0) >= total_quizzes),
+                       passed.c.last_passed))
+    per_module = []  # what remaining_steps lists module by module
+    for i, course_id in enumerate(course_ids):
+        per_module += [
+            sa.func.coalesce(studied.c[f"done{i}"], 0).label(f"mod{i}_done"),
+            _lesson_count(Lesson.course_id == course_id).label(f"mod{i}_total"),
+            passed.c[f"passed{i}"].label(f"mod{i}_passed"),
+            sa.exists(sa.select(Quiz.id).where(Quiz.course_id == course_id)).label(f"mod{i}_quiz"),
+        ]
     parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: reflected.c.accepted_at,
              Criterion.conference: attended.c.attended_at}
     used = [parts[Criterion(c)] for c in plan.criteria if Criterion(c) in parts]
@@ -131,13 +151,13 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
             User.id.label("user_id"), User.full_name, User.sort_key, User.unit_id, User.category,
             done.label("lessons_done"), total_lessons.label("lessons_total"),
             quiz_at.label("passed_at"), attended.c.attended_at, reflected.c.status.label("reflection_status"),
-            completed_at.label("completed_at"), User.status,
+            completed_at.label("completed_at"), *per_module, User.status,
         )
         .outerjoin(studied, studied.c.user_id == User.id)
         .outerjoin(passed, passed.c.user_id == User.id)
         .outerjoin(reflected, reflected.c.user_id == User.id)
         .outerjoin(attended, attended.c.user_id == User.id)
-        .where(on_target, User.category.in_(plan.categories), *only_member(User.id))
+        .where(on_target, audience(plan), *only_member(User.id))
     )
     if units is not None:
         statement = statement.where(User.unit_id.in_(units))
@@ -151,6 +171,20 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
                       sa.and_(members.c.completed_at.is_not(None), members.c.completed_at >= opened)))
         .subquery("progress")
     )
+
+
+def audience(plan: StudyPlan) -> sa.ColumnElement[bool]:
+    """SQL: a member is addressed by the plan: of a target category, or a propagandist when the plan
+    names propagandists as its audience."""
+    chosen = User.category.in_(plan.categories)
+    if Audience.propagandists.value in (plan.audiences or []):
+        return sa.or_(chosen, User.role == Role.propagandist)
+    return chosen
+
+
+def _lesson_count(which: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
+    """SQL: how many lessons (not archived) match ``which``."""
+    return sa.select(sa.func.count(Lesson.id)).where(which, Lesson.archived_at.is_(None)).scalar_subquery()
 
 
 def unit_scope(unit_id: int) -> list[int] | None:
@@ -179,6 +213,9 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | N
             PlanSnapshot.category, sa.literal(0).label("lessons_done"), sa.literal(0).label("lessons_total"),
             sa.null().label("passed_at"), sa.null().label("attended_at"), sa.null().label("reflection_status"),
             PlanSnapshot.completed_at,
+            *(column for i in range(len(plan.modules)) for column in (
+                sa.literal(0).label(f"mod{i}_done"), sa.literal(0).label(f"mod{i}_total"),
+                sa.null().label(f"mod{i}_passed"), sa.false().label(f"mod{i}_quiz"))),
         )
         .join(User, User.id == PlanSnapshot.user_id)
         .where(PlanSnapshot.plan_id == plan.id)

@@ -15,12 +15,10 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, replace
 
-import sqlalchemy as sa
 from cachetools import TTLCache
 
 from learnhub.auth.models import Category
 from learnhub.db import utcnow
-from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import (
     Figures,
@@ -32,8 +30,8 @@ from learnhub.plans.completion import (
 )
 from learnhub.plans.formalism import Signal, formalism_signals
 from learnhub.plans.models import StudyPlan
+from learnhub.plans.modules import first_quiz
 from learnhub.quizzes import analysis as quiz_analysis
-from learnhub.quizzes.models import Quiz
 
 LIVE_UP_TO = 20_000  # members on the unit's roster; larger units are kept for FRESH_FOR
 FRESH_FOR = dt.timedelta(minutes=5)
@@ -94,7 +92,7 @@ def dashboard_figures(plan: StudyPlan, unit: Unit, *, recompute: bool = False) -
 def compute(plan: StudyPlan, unit: Unit, now: dt.datetime) -> DashboardFigures:
     """The unit's figures computed now (one aggregate query per part)."""
     report = completion_report(plan, unit)
-    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
+    quiz = first_quiz(plan)
     scope = unit_scope(unit.id)
     signals = formalism_signals(plan, unit.id)
     return DashboardFigures(

@@ -17,6 +17,7 @@ from learnhub.extensions import db
 from learnhub.figures import number, percent
 from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
+from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.window import inside, window
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 from learnhub.settings import formalism_thresholds as current_thresholds  # the thresholds in force
@@ -81,7 +82,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1),
                                       else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(Lesson.course_id == plan.course_id, inside(LessonProgress.studied_at, plan),
+        .where(Lesson.course_id.in_(plan_course_ids(plan)), inside(LessonProgress.studied_at, plan),
                *(LessonProgress.user_id.in_(scope) for scope in in_scope))
         .group_by(LessonProgress.user_id).subquery()
     )
@@ -91,7 +92,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first_ok"),
                   sa.func.max(QuizAttempt.percent).label("best"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(Quiz.course_id == plan.course_id, QuizAttempt.status == AttemptStatus.submitted,
+        .where(Quiz.course_id.in_(plan_course_ids(plan)), QuizAttempt.status == AttemptStatus.submitted,
                inside(QuizAttempt.submitted_at, plan),
                *(QuizAttempt.user_id.in_(scope) for scope in in_scope))
         .group_by(QuizAttempt.user_id).subquery()
@@ -113,7 +114,7 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
         .group_by(roster.c.top)
     ).all()
     pass_score = db.session.scalar(sa.select(sa.func.max(Quiz.settings["pass_score"].as_float()))
-                                   .where(Quiz.course_id == plan.course_id))
+                                   .where(Quiz.course_id.in_(plan_course_ids(plan))))
     rushed = {r[0]: (r[1], r[2]) for r in rows if r[1]}
     quiz = {r[0]: (r[4], r[5], r[6], pass_score) for r in rows if r[3]}
     reflections = {r[0]: (r[7], r[8]) for r in rows if r[7]}

@@ -12,6 +12,7 @@ from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
+from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import local_today  # noqa: F401  (its callers import it from here)
@@ -22,7 +23,7 @@ DUE_SOON_DAYS = 7
 @dataclass(frozen=True)
 class MemberPlan:
     plan: StudyPlan
-    course: Course
+    course: Course  # the module to carry on with (the plan's first module once nothing is left)
     lessons_done: int
     lessons_total: int
     quiz_passed: bool
@@ -88,13 +89,14 @@ def _first_unstudied_lesson(user: User, course_id: int) -> Lesson | None:
     )
 
 
-def _quiz_facts(user: User, course_id: int) -> tuple[bool, bool]:
-    """Whether the course has a quiz with questions, and whether the member has started an attempt."""
+def _quiz_facts(user: User, course_id: int, course_ids: list[int]) -> tuple[bool, bool]:
+    """Whether the course has a quiz with questions, and whether the member has started an attempt
+    in any of the plan's modules."""
     has_quiz = sa.exists(
         sa.select(QuizQuestion.id).join(Quiz).where(Quiz.course_id == course_id, QuizQuestion.archived_at.is_(None))
     )
     attempted = sa.exists(
-        sa.select(QuizAttempt.id).join(Quiz).where(Quiz.course_id == course_id, QuizAttempt.user_id == user.id)
+        sa.select(QuizAttempt.id).join(Quiz).where(Quiz.course_id.in_(course_ids), QuizAttempt.user_id == user.id)
     )
     row = db.session.execute(sa.select(has_quiz, attempted)).one()
     return bool(row[0]), bool(row[1])
@@ -113,12 +115,27 @@ def plans_for_member(user: User, today: dt.date) -> list[MemberPlan]:
         ).one_or_none()
         if row is None:
             continue
-        has_quiz, attempted = _quiz_facts(user, plan.course_id)
+        course, next_lesson = _where_to_go_on(plan, user, row)
+        has_quiz, attempted = _quiz_facts(user, course.id, plan_course_ids(plan))
         found.append(MemberPlan(
-            plan=plan, course=db.session.get_one(Course, plan.course_id), lessons_done=row.lessons_done,
+            plan=plan, course=course, lessons_done=row.lessons_done,
             lessons_total=row.lessons_total, quiz_passed=row.passed_at is not None, attempted=attempted,
             completed=row.completed_at is not None, today=today,
-            next_lesson=_first_unstudied_lesson(user, plan.course_id), has_quiz=has_quiz,
+            next_lesson=next_lesson, has_quiz=has_quiz,
             steps=remaining_steps(plan, row),
         ))
     return found
+
+
+def _where_to_go_on(plan: StudyPlan, user: User, row) -> tuple[Course, Lesson | None]:
+    """The first module (in the plan's order) with a lesson left and that lesson; else the first
+    whose quiz is not passed yet; else the plan's first module."""
+    courses = [module.course for module in plan.modules]
+    for course in courses:
+        lesson = _first_unstudied_lesson(user, course.id)
+        if lesson is not None:
+            return course, lesson
+    for i, course in enumerate(courses):
+        if row._mapping.get(f"mod{i}_quiz") and row._mapping.get(f"mod{i}_passed") is None:
+            return course, None
+    return courses[0], None

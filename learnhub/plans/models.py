@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnhub.db import TimestampMixin, enum_column
 from learnhub.extensions import Model
+
+if TYPE_CHECKING:
+    from learnhub.courses.models import Course
 
 DEFAULT_TARGET_RATE = 0.98
 
@@ -35,20 +38,35 @@ class Criterion(StrEnum):
     reflection = "reflection"  # the reflection essay accepted (reflections feature)
 
 
+class Audience(StrEnum):
+    """People a plan may address by what they do rather than by category (the seed's "báo cáo viên,
+    tuyên truyền viên")."""
+
+    propagandists = "propagandists"  # tuyên truyền viên: accounts with the propagandist role join the roster
+    presenters = "presenters"  # báo cáo viên: named in the printed plan; they have no account kind of their own
+
+
 class StudyPlan(TimestampMixin, Model):
     __tablename__ = "study_plan"
+    # A plan number is unique per issuing unit and year; a blank number is stored as NULL (never clashes).
+    __table_args__ = (sa.UniqueConstraint("unit_id", "issued_year", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # the issuing committee
-    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(300))
-    number: Mapped[str] = mapped_column(sa.String(60), default="")  # e.g. "15-KH/ĐU"
+    number: Mapped[str | None] = mapped_column(sa.String(60))  # e.g. "15-KH/ĐU"; None while not numbered
+    issued_on: Mapped[dt.date]  # the date the document is signed (the Party document header reads it)
+    issued_year: Mapped[int]  # issued_on's year, kept by the validator below for the unique number
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
     requirements: Mapped[str] = mapped_column(sa.Text, default="")
+    content: Mapped[str] = mapped_column(sa.Text, default="")  # what is studied, beyond the modules' titles
     form: Mapped[StudyForm] = mapped_column(enum_column(StudyForm), default=StudyForm.online)
     presenters: Mapped[str] = mapped_column(sa.Text, default="")
+    time_of_day: Mapped[str] = mapped_column(sa.String(60), default="")  # e.g. "7 giờ 30"
     place: Mapped[str] = mapped_column(sa.String(300), default="")
+    decoration: Mapped[str] = mapped_column(sa.Text, default="")  # trang trí, khánh tiết
     categories: Mapped[list[str]] = mapped_column(sa.JSON)  # target Category values
+    audiences: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # Audience values
     include_exempted: Mapped[bool] = mapped_column(default=False)
     opens_on: Mapped[dt.date]
     due_on: Mapped[dt.date]
@@ -60,10 +78,49 @@ class StudyPlan(TimestampMixin, Model):
     closed_at: Mapped[dt.datetime | None]
 
     target_units: Mapped[list[PlanUnit]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+    # The modules the plan covers, in order: the one home of "which modules" (learnhub.plans.modules reads it).
+    modules: Mapped[list[PlanCourse]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                     order_by="PlanCourse.position")
+    tasks: Mapped[list[PlanTask]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                 order_by="PlanTask.position")
+
+    @validates("issued_on")
+    def _keep_year(self, _key: str, value: dt.date) -> dt.date:
+        self.issued_year = value.year
+        return value
 
     @property
     def rule(self) -> dict[str, Any]:
         return {"criteria": list(self.criteria), "all": self.all_required}
+
+
+class PlanCourse(Model):
+    """A module the plan covers, at its place in the plan's order."""
+
+    __tablename__ = "study_plan_course"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped[StudyPlan] = relationship(back_populates="modules")
+    course: Mapped[Course] = relationship(lazy="joined")
+
+
+class PlanTask(Model):
+    """What one unit does to carry the plan out ("tổ chức thực hiện")."""
+
+    __tablename__ = "plan_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    task: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped[StudyPlan] = relationship(back_populates="tasks")
 
 
 class PlanUnit(Model):

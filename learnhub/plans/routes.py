@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.auth.models import Category, Role, User
-from learnhub.courses.access import assignable_courses
+from learnhub.courses.access import plannable_courses
 from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.exports import FORMATS, sheet_response
@@ -25,8 +25,9 @@ from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report, missing_members
 from learnhub.plans.dashboard_figures import FRESH_FOR, dashboard_figures
 from learnhub.plans.downloads import completion_sheet, missing_sheet
-from learnhub.plans.forms import PlanForm
-from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
+from learnhub.plans.forms import BLANK_TASK_ROWS, PlanForm
+from learnhub.plans.models import Audience, Criterion, PlanStatus, StudyForm, StudyPlan
+from learnhub.plans.modules import plan_course_ids, plan_courses
 from learnhub.plans.window import counts_on
 from learnhub.security import (
     get_unit_in_scope_or_404,
@@ -45,13 +46,21 @@ def index():
     return render_template("plans/index.html", plans=plans)
 
 
-def _prepare(form: PlanForm) -> list[User]:
-    """Fill the form's choices from the viewer's scope; returns who may be responsible."""
+def _prepare(form: PlanForm, plan: StudyPlan | None = None) -> list[User]:
+    """Fill the form's choices from the viewer's scope; returns who may be responsible.
+
+    The modules offered are those the viewer may plan, published or not (a draft may name a module
+    still being written), and the plan's own."""
     units = units_in_scope(current_user)
     form.unit.choices = options(units)
     form.target_units.choices = options(units)
-    form.course.choices = options(
-        [(c.id, c.title) for c in db.session.scalars(assignable_courses(current_user).order_by(Course.title))])
+    own = plan_course_ids(plan) if plan else []
+    form.courses.choices = options(
+        [(c.id, c.title if c.published_at else _("%(title)s (not published yet)", title=c.title))
+         for c in db.session.scalars(plannable_courses(current_user).where(
+             sa.or_(Course.archived_at.is_(None), Course.id.in_(own))).order_by(Course.title))])
+    for row in form.tasks:
+        row.form.unit.choices = options([(0, _("Choose a unit"))] + list(units))
     people = db.session.scalars(limit_to_scope(
         sa.select(User).where(User.role.in_([Role.committee, Role.admin]), User.active.is_(True)), User.unit_id, current_user
     ).order_by(User.sort_key)).all()
@@ -59,31 +68,71 @@ def _prepare(form: PlanForm) -> list[User]:
     return list(people)
 
 
-def _values(form: PlanForm, people: list[User]) -> dict:
+def _values(form: PlanForm, people: list[User], plan: StudyPlan | None = None) -> dict:
+    """The form's fields as the services take them; units and new modules are checked against the
+    viewer's scope (a module the plan already covers stays, even if no longer offered)."""
+    own = {module.course_id: module.course for module in plan.modules} if plan else {}
+    courses_chosen = [own.get(course_id) or access.get_plannable_course_or_404(course_id, current_user)
+                      for course_id in form.courses.data]
     return dict(
-        title=form.title.data.strip(), number=form.number.data or "", purpose=form.purpose.data or "",
-        form=StudyForm(form.form.data), presenters=form.presenters.data or "", place=form.place.data or "",
+        title=form.title.data.strip(), number=form.number.data or "", issued_on=form.issued_on.data,
+        purpose=form.purpose.data or "", requirements=form.requirements.data or "", content=form.content.data or "",
+        form=StudyForm(form.form.data), presenters=form.presenters.data or "", time_of_day=form.time_of_day.data or "",
+        place=form.place.data or "", decoration=form.decoration.data or "",
         opens_on=form.opens_on.data, due_on=form.due_on.data,
         categories=tuple(Category(c) for c in form.categories.data),
+        audiences=tuple(Audience(a) for a in form.audiences.data),
         criteria=tuple(Criterion(c) for c in form.criteria.data), all_required=form.rule.data == "all",
         target_rate=float(Decimal(form.target_percent.data) / 100),
         responsible_id=form.responsible.data if form.responsible.data in {p.id for p in people} else None,
+        target_units=[get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data],
+        courses=courses_chosen,
+        tasks=[(get_unit_in_scope_or_404(unit_id), text) for unit_id, text in form.kept_tasks()],
     )
+
+
+def _initial(plan: StudyPlan) -> dict:
+    """The plan as the form shows it, with empty task rows to add to."""
+    names = ("title", "issued_on", "purpose", "requirements", "content", "presenters", "time_of_day", "place",
+             "decoration", "opens_on", "due_on", "categories", "audiences", "criteria")
+    return {name: getattr(plan, name) for name in names} | {
+        "number": plan.number or "", "unit": plan.unit_id, "courses": plan_course_ids(plan),
+        "target_units": [t.unit_id for t in plan.target_units], "form": plan.form.value,
+        "rule": "all" if plan.all_required else "any",
+        "target_percent": Decimal(str(round(plan.target_rate * 100, 1))), "responsible": plan.responsible_id or 0,
+        "tasks": [{"unit": t.unit_id, "task": t.task} for t in plan.tasks] + [{}] * BLANK_TASK_ROWS,
+    }
+
+
+def _more_rows(form: PlanForm) -> bool:
+    """The "add a task row" button: show the form again with one more empty row, saving nothing."""
+    if "add_task" not in request.form:
+        return False
+    form.tasks.append_entry()
+    return True
+
+
+def _refused(form: PlanForm, error: services.PlanRefused) -> None:
+    """Show why the services refused the plan: beside the number field, or as a message."""
+    db.session.rollback()
+    if isinstance(error, services.NumberTaken):
+        form.number.errors = [*form.number.errors, str(error)]
+    else:
+        flash(_("The plan could not be saved: %(reason)s", reason=str(error)), "error")
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.committee)
 def new():
-    form = PlanForm()
+    form = PlanForm(data={"issued_on": local_today()}) if request.method == "GET" else PlanForm()
+    adding = _more_rows(form)
     people = _prepare(form)
-    if form.validate_on_submit():
+    if not adding and form.validate_on_submit():
         unit = get_unit_in_scope_or_404(form.unit.data)
-        targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
-        course = access.get_assignable_course_or_404(form.course.data, current_user)
         try:
-            plan = services.create_plan(unit=unit, course=course, target_units=targets, **_values(form, people))
-        except services.PlanRefused:
-            flash(_("The plan could not be saved: check the dates, units and completion rule."), "error")
+            plan = services.create_plan(unit=unit, **_values(form, people))
+        except services.PlanRefused as error:
+            _refused(form, error)
         else:
             db.session.commit()
             flash(_("The plan was saved as a draft. Open it when members should start."), "success")
@@ -95,27 +144,19 @@ def new():
 @roles_required(Role.committee)
 def edit(plan_id: int):
     plan = access.get_changeable_plan_or_404(plan_id, current_user)
-    form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
-    people = _prepare(form)
-    if request.method == "GET":
-        form.unit.data, form.course.data = plan.unit_id, plan.course_id
-        form.target_units.data = [t.unit_id for t in plan.target_units]
-        form.rule.data = "all" if plan.all_required else "any"
-        form.target_percent.data = Decimal(str(round(plan.target_rate * 100, 1)))
-        form.responsible.data = plan.responsible_id or 0
-        form.form.data = plan.form.value
-    elif form.validate_on_submit():
-        targets = [get_unit_in_scope_or_404(unit_id) for unit_id in form.target_units.data]
+    form = PlanForm(data=_initial(plan)) if request.method == "GET" else PlanForm()
+    adding = request.method == "POST" and _more_rows(form)
+    people = _prepare(form, plan)
+    if request.method == "POST" and not adding and form.validate_on_submit():
         try:
-            services.update_plan(plan, target_units=targets, **_values(form, people))
-        except services.PlanRefused:
-            db.session.rollback()
-            flash(_("The plan could not be saved: check the dates, units and completion rule."), "error")
+            services.update_plan(plan, **_values(form, people, plan))
+        except services.PlanRefused as error:
+            _refused(form, error)
         else:
             db.session.commit()
             flash(_("The plan was saved."), "success")
             return redirect(url_for("plans.dashboard", plan_id=plan.id))
-    return render_template("plans/form.html", form=form, plan=plan)
+    return render_template("plans/form.html", form=form, plan=plan, modules=plan_courses(plan))
 
 
 @bp.post("/<int:plan_id>/status")
@@ -125,10 +166,50 @@ def change_status(plan_id: int):
     wanted = request.form.get("status", "")
     if wanted not in PlanStatus.__members__:
         abort(400)
-    services.set_status(plan, PlanStatus(wanted))
-    db.session.commit()
-    flash(_("The plan's status was changed."), "success")
+    try:
+        services.set_status(plan, PlanStatus(wanted))
+    except services.PlanRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The plan's status was changed."), "success")
     return redirect(url_for("plans.dashboard", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>/delete")
+@roles_required(Role.committee)
+def confirm_delete(plan_id: int):
+    """Ask before deleting a draft plan."""
+    plan = access.get_changeable_plan_or_404(plan_id, current_user)
+    return render_template("plans/delete.html", plan=plan, modules=plan_courses(plan))
+
+
+@bp.post("/<int:plan_id>/delete")
+@roles_required(Role.committee)
+def delete(plan_id: int):
+    plan = access.get_changeable_plan_or_404(plan_id, current_user)
+    title = plan.title
+    try:
+        services.delete_plan(plan)
+    except services.PlanRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("plans.dashboard", plan_id=plan_id))
+    db.session.commit()
+    flash(_("The draft plan “%(title)s” was deleted.", title=title), "success")
+    return redirect(url_for("plans.index"))
+
+
+@bp.post("/<int:plan_id>/copy")
+@roles_required(Role.committee)
+def copy(plan_id: int):
+    """A copy of the plan for next year's study, as a draft to finish."""
+    plan = access.get_changeable_plan_or_404(plan_id, current_user)
+    copied = services.copy_for_next_year(plan)
+    db.session.commit()
+    flash(_("A copy for next year was saved as a draft: give it its number and check its dates."), "success")
+    return redirect(url_for("plans.edit", plan_id=copied.id))
 
 
 @bp.get("/<int:plan_id>/print")
@@ -136,10 +217,9 @@ def change_status(plan_id: int):
 def print_plan(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
     paths = unit_paths()
-    return render_template("plans/print.html", plan=plan, course=db.session.get(Course, plan.course_id),
+    return render_template("plans/print.html", plan=plan, courses=plan_courses(plan),
                            issuer=db.session.get(User, plan.responsible_id) if plan.responsible_id else None,
                            targets=[paths[t.unit_id] for t in plan.target_units], paths=paths)
-
 
 
 def _chosen_unit(plan: StudyPlan) -> Unit:
@@ -155,7 +235,7 @@ def dashboard(plan_id: int):
     figures = dashboard_figures(plan, unit, recompute=request.args.get("recompute") == "1")
     return render_template(
         "plans/dashboard.html", plan=plan, unit=unit, figures=figures, paths=unit_paths(),
-        course=db.session.get(Course, plan.course_id), unit_choices=units_in_scope(current_user),
+        courses=plan_courses(plan), unit_choices=units_in_scope(current_user),
         sort=request.args.get("sort", "name"), fresh_minutes=int(FRESH_FOR.total_seconds() // 60),
     )
 

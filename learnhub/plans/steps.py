@@ -30,6 +30,7 @@ class StepKind(StrEnum):
 class Step:
     kind: StepKind
     count: int = 0  # lessons left, for StepKind.lessons
+    module: str = ""  # the module's title, when the plan covers several
 
     @property
     def members_turn(self) -> bool:
@@ -40,7 +41,11 @@ class Step:
     def text(self) -> str:
         """The step as a member reads it, in the current language."""
         if self.kind == StepKind.lessons:
+            if self.module:
+                return _("%(module)s: %(n)d lessons to study", module=self.module, n=self.count)
             return _("%(n)d lessons to study", n=self.count)
+        if self.kind == StepKind.quiz and self.module:
+            return _("%(module)s: pass the quiz", module=self.module)
         return {
             StepKind.quiz: _("pass the quiz"),
             StepKind.conference: _("attend a conference of the plan"),
@@ -51,9 +56,26 @@ class Step:
 
 
 def step_columns(progress: sa.Subquery) -> list[sa.ColumnElement[Any]]:
-    """The columns of ``member_progress`` that ``remaining_steps`` reads."""
+    """The columns of ``member_progress`` that ``remaining_steps`` reads (with each module's own)."""
     return [progress.c.lessons_done, progress.c.lessons_total, progress.c.passed_at, progress.c.attended_at,
-            progress.c.reflection_status, progress.c.completed_at]
+            progress.c.reflection_status, progress.c.completed_at,
+            *(column for column in progress.c if column.name.startswith("mod"))]
+
+
+def _module_steps(plan: StudyPlan, row: Any, criterion: Criterion) -> list[Step]:
+    """A plan of several modules lists what is left module by module, in the plan's order."""
+    steps = []
+    mapping = row._mapping
+    for i, module in enumerate(plan.modules):
+        if f"mod{i}_done" not in mapping:
+            continue
+        title = module.course.title
+        done, total = mapping[f"mod{i}_done"], mapping[f"mod{i}_total"]
+        if criterion == Criterion.lessons and done < total:
+            steps.append(Step(StepKind.lessons, total - done, module=title))
+        elif criterion == Criterion.quiz and mapping[f"mod{i}_quiz"] and mapping[f"mod{i}_passed"] is None:
+            steps.append(Step(StepKind.quiz, module=title))
+    return steps
 
 
 def remaining_steps(plan: StudyPlan, row: Any) -> tuple[Step, ...]:
@@ -61,12 +83,14 @@ def remaining_steps(plan: StudyPlan, row: Any) -> tuple[Step, ...]:
     order of the criteria; none once completed. Under an "any of" rule, any one step completes."""
     if row.completed_at is not None:
         return ()
-    steps = []
+    steps: list[Step] = []
+    several = len(plan.modules) > 1
     for criterion in (Criterion(c) for c in plan.criteria):
         if criterion == Criterion.lessons and row.lessons_done < row.lessons_total:
-            steps.append(Step(StepKind.lessons, row.lessons_total - row.lessons_done))
+            steps.extend(several and _module_steps(plan, row, criterion)
+                         or [Step(StepKind.lessons, row.lessons_total - row.lessons_done)])
         elif criterion == Criterion.quiz and row.passed_at is None:
-            steps.append(Step(StepKind.quiz))
+            steps.extend(several and _module_steps(plan, row, criterion) or [Step(StepKind.quiz)])
         elif criterion == Criterion.conference and row.attended_at is None:
             steps.append(Step(StepKind.conference))
         elif criterion == Criterion.reflection and row.reflection_status != ReflectionStatus.accepted:

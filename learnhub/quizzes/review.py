@@ -106,10 +106,11 @@ def plans_closed(user: User, course_id: int, today: dt.date) -> bool:
     (``plans.window.counts_on``, the rule the year's figures use)."""
     from learnhub.plans.completion import member_progress
     from learnhub.plans.models import PlanStatus, StudyPlan
+    from learnhub.plans.modules import plans_covering
     from learnhub.plans.window import counts_on
 
     plans = db.session.scalars(
-        sa.select(StudyPlan).where(StudyPlan.course_id == course_id, StudyPlan.status != PlanStatus.draft)
+        sa.select(StudyPlan).where(plans_covering(course_id), StudyPlan.status != PlanStatus.draft)
     ).all()
     mine = []
     for plan in plans:  # few plans per module; the roster rule lives in member_progress

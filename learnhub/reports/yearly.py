@@ -161,7 +161,7 @@ def _add_plans(report: YearlyReport, unit: Unit) -> None:
             for u in figures.units if not u.own_members and u.meets_target is False
         ]
         line = PlanLine(
-            id=plan.id, title=plan.title, number=plan.number, due_on=plan.due_on, status=plan.status.value,
+            id=plan.id, title=plan.title, number=plan.number or "", due_on=plan.due_on, status=plan.status.value,
             roster=figures.total.roster, completed=figures.total.completed, on_time=figures.total.on_time,
             target=plan.target_rate, lagging_units=sorted(lagging, key=lambda u: (u.sort_key, u.name)),
         )

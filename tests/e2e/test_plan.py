@@ -23,6 +23,7 @@ def test_plan_created_member_completes_rate_moves(app: Flask, live_server: str, 
     committee.get_by_role("link", name="Kế hoạch mới").click()
     assert_accessible(committee)
     committee.get_by_label("Tên kế hoạch").fill("Học tập Nghị quyết thử nghiệm năm 2026")
+    committee.get_by_label("Học tập Nghị quyết thử nghiệm").check()  # the plan's module
     committee.get_by_label("Đơn vị tham gia").select_option(label="Đảng bộ Thị trấn")
     committee.get_by_label("Ngày bắt đầu").fill("2026-01-01")
     committee.get_by_label("Hạn hoàn thành").fill("2026-12-31")

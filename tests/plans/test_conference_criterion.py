@@ -55,7 +55,7 @@ def test_cancelled_excused_and_other_plans_do_not_count(app: Flask, org: dict) -
         conference(org, BEFORE_DUE, cancelled=True, present=("b_none",))
         conference(org, BEFORE_DUE, excused=("a1_none",))
         plan = db.session.get(StudyPlan, org["plan"])
-        other = create_plan(unit=db.session.get(Unit, org["town"].id), course=db.session.get(Course, plan.course_id),
+        other = create_plan(unit=db.session.get(Unit, org["town"].id), course=plan.modules[0].course,
                             title="Kế hoạch khác", opens_on=plan.opens_on, due_on=plan.due_on,
                             target_units=[db.session.get(Unit, org["town"].id)], criteria=(Criterion.conference,))
         db.session.commit()

@@ -149,10 +149,10 @@ def _complete_everything(app: Flask, user_id: int, plan_id: int) -> None:
     with app.app_context():
         plan = db.session.get(StudyPlan, plan_id)
         now = utcnow()
-        for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.course_id == plan.course_id)):
+        for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.course_id == plan.modules[0].course_id)):
             db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id, first_opened_at=now, last_seen_at=now,
                                           studied_at=now, seconds_spent=600))
-        quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.course_id))
+        quiz = db.session.scalar(sa.select(Quiz).where(Quiz.course_id == plan.modules[0].course_id))
         db.session.add(QuizAttempt(quiz_id=quiz.id, user_id=user_id, number=1, bank_version=quiz.version, paper=[],
                                    pass_score=80, review="always", max_score=1.0, score=1.0, percent=100.0,
                                    passed=True, status=AttemptStatus.submitted, started_at=now, submitted_at=now))

@@ -15,10 +15,10 @@ from tests.conftest import login, post
 from tests.plans.test_completion import BEFORE_DUE, pass_quiz, study_all
 
 
-def create(client, town) -> int:
+def create(client, town, number: str = "15-KH/ĐU") -> int:
     response = post(client, "/plans/new", {
-        "title": "Học tập Chỉ thị 05 năm 2026", "number": "15-KH/ĐU", "unit": town["root"].id,
-        "course": 1, "target_units": [town["root"].id], "categories": ["party_member", "civil_servant"],
+        "title": "Học tập Chỉ thị 05 năm 2026", "number": number, "unit": town["root"].id,
+        "courses": [1], "target_units": [town["root"].id], "categories": ["party_member", "civil_servant"],
         "purpose": "Nắm vững nội dung.", "form": "hybrid", "presenters": "Báo cáo viên", "place": "Hội trường",
         "opens_on": "2026-06-01", "due_on": "2026-06-30", "criteria": ["lessons", "quiz"], "rule": "all",
         "target_percent": "98", "responsible": town["capuy"].id,
@@ -77,7 +77,7 @@ def test_the_form_refuses_a_due_date_before_the_opening(app: Flask, client, town
     make_quiz(count=6)
     login(client, "capuy")
     response = post(client, "/plans/new", {
-        "title": "Sai ngày", "unit": town["root"].id, "course": 1, "target_units": [town["root"].id],
+        "title": "Sai ngày", "unit": town["root"].id, "courses": [1], "target_units": [town["root"].id],
         "categories": ["party_member"], "form": "online", "opens_on": "2026-06-30", "due_on": "2026-06-01",
         "criteria": ["lessons"], "rule": "all", "target_percent": "98", "responsible": 0,
     })
@@ -95,7 +95,7 @@ def test_the_overview_pools_the_plans_of_the_year(app: Flask, client, town, make
         db.session.commit()
     login(client, "capuy")
     first = create(client, town)
-    second = create(client, town)
+    second = create(client, town, number="16-KH/ĐU")  # a number is unique per unit and year
     post(client, f"/plans/{first}/status", {"status": "open"})
     post(client, f"/plans/{second}/status", {"status": "closed"})
     html = client.get(f"/plans/overview?unit={town['root'].id}&year=2026").get_data(as_text=True)
@@ -118,7 +118,7 @@ def test_the_overview_pools_only_plans_that_are_closed_or_past_due(app: Flask, c
         pass_quiz(town["member_a"].id, BEFORE_DUE)
         db.session.commit()
     login(client, "capuy")
-    closed, running = create(client, town), create(client, town)
+    closed, running = create(client, town), create(client, town, number="16-KH/ĐU")
     post(client, f"/plans/{closed}/status", {"status": "closed"})
     post(client, f"/plans/{running}/status", {"status": "open"})
     with app.app_context():
@@ -142,7 +142,7 @@ def test_the_issuing_committee_changes_a_plan_and_exports_the_missing(app: Flask
     form = client.get(f"/plans/{plan_id}/edit").get_data(as_text=True)
     assert 'value="Học tập Chỉ thị 05 năm 2026"' in form and 'value="2026-06-30"' in form
     response = post(client, f"/plans/{plan_id}/edit", {
-        "title": "Học tập Chỉ thị 05 (sửa)", "unit": town["root"].id, "course": 1, "target_units": [town["a"].id],
+        "title": "Học tập Chỉ thị 05 (sửa)", "unit": town["root"].id, "courses": [1], "target_units": [town["a"].id],
         "categories": ["party_member"], "form": "online", "opens_on": "2026-06-01", "due_on": "2026-07-31",
         "criteria": ["lessons"], "rule": "any", "target_percent": "95", "responsible": 0,
     })

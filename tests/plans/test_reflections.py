@@ -169,7 +169,7 @@ def test_only_members_on_an_open_plan_s_roster_write(app: Flask, town, make_user
     make_user(username="dan", unit=town["a"], category=Category.citizen)  # not in the plan's categories
     assert signed_in(app, "dan").get(f"/plans/{plan}/reflection").status_code == 404
     committee = signed_in(app, "capuy")
-    draft = create(committee, town)
+    draft = create(committee, town, number="16-KH/ĐU")
     member = signed_in(app, "an")
     assert member.get(f"/plans/{draft}/reflection").status_code == 404  # not opened yet
     write(member, plan, {"learned": "Bản nháp."}, "save")

@@ -40,7 +40,7 @@ def kinds(plan, progress) -> list[StepKind]:
 
 
 def test_each_criterion_and_each_state_of_the_reflection_gives_its_step() -> None:
-    plan = SimpleNamespace(criteria=EVERY_CRITERION, all_required=True)
+    plan = SimpleNamespace(criteria=EVERY_CRITERION, all_required=True, modules=[])
     assert kinds(plan, row()) == [StepKind.lessons, StepKind.quiz, StepKind.conference, StepKind.reflection]
     assert remaining_steps(plan, row(lessons_done=1))[0].count == 2
     done = dict(lessons_done=3, passed_at=BEFORE_DUE, attended_at=BEFORE_DUE)
@@ -49,12 +49,12 @@ def test_each_criterion_and_each_state_of_the_reflection_gives_its_step() -> Non
     assert kinds(plan, row(**done, reflection_status=ReflectionStatus.returned)) == [StepKind.returned]
     assert kinds(plan, row(**done, reflection_status=ReflectionStatus.accepted)) == []
     assert kinds(plan, row(completed_at=BEFORE_DUE)) == []  # completed: nothing left, whatever the rest
-    only_quiz = SimpleNamespace(criteria=[Criterion.quiz.value], all_required=True)
+    only_quiz = SimpleNamespace(criteria=[Criterion.quiz.value], all_required=True, modules=[])
     assert kinds(only_quiz, row()) == [StepKind.quiz]  # criteria the plan does not ask for are not listed
 
 
 def test_a_member_only_awaiting_a_review_has_nothing_to_do() -> None:
-    plan = SimpleNamespace(criteria=[Criterion.reflection.value], all_required=True)
+    plan = SimpleNamespace(criteria=[Criterion.reflection.value], all_required=True, modules=[])
     assert not members_turn(remaining_steps(plan, row(reflection_status=ReflectionStatus.submitted)))
     assert members_turn(remaining_steps(plan, row(reflection_status=ReflectionStatus.returned)))
 
