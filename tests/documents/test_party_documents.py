@@ -38,7 +38,7 @@ def make_plan(client, town, make_course) -> int:
     make_course()
     response = post(client, "/plans/new", {
         "title": "Kế hoạch học tập Chỉ thị 05 năm 2026", "number": "15", "unit": town["root"].id,
-        "course": 1, "target_units": [town["root"].id], "categories": ["party_member"],
+        "courses": [1], "issued_on": "2026-05-20", "target_units": [town["root"].id], "categories": ["party_member"],
         "purpose": "Nắm vững nội dung.", "form": "hybrid", "presenters": "Báo cáo viên", "place": "Hội trường",
         "opens_on": "2026-06-01", "due_on": "2026-06-30", "criteria": ["lessons"], "rule": "all",
         "target_percent": "98", "responsible": town["capuy"].id,
@@ -103,14 +103,14 @@ def test_the_printed_plan_has_every_part_of_the_form(app: Flask, client, town, m
     html = client.get(f"/plans/{plan_id}/print").get_data(as_text=True)
     page = text_of(html)
     assert "ĐẢNG ỦY THỊ TRẤN" in page and "Số 15-KH/ĐU" in page and "ĐẢNG CỘNG SẢN VIỆT NAM" in page
-    assert "Thị trấn, ngày 01 tháng 06 năm 2026" in page  # dated the day the plan opens
+    assert "Thị trấn, ngày 20 tháng 05 năm 2026" in page  # dated the day the plan is signed
     assert "KẾ HOẠCH Học tập Chỉ thị 05 năm 2026" in page and "Kế hoạch học tập" not in page  # said once
     assert "Nơi nhận: - Các chi bộ trực thuộc, - Lưu Văn phòng Đảng ủy." in page
     assert "T/M ĐẢNG ỦY BÍ THƯ" in page and "css/documents.css" in html
 
     assert save(client, town["root"]).status_code == 302  # the unit's settings change the print
     page = text_of(client.get(f"/plans/{plan_id}/print").get_data(as_text=True))
-    assert "ĐẢNG BỘ HUYỆN MẪU SƠN ĐẢNG ỦY THỊ TRẤN" in page and "Mẫu Sơn, ngày 01 tháng 06 năm 2026" in page
+    assert "ĐẢNG BỘ HUYỆN MẪU SƠN ĐẢNG ỦY THỊ TRẤN" in page and "Mẫu Sơn, ngày 20 tháng 05 năm 2026" in page
     assert "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ Trần Văn Hùng" in page
     assert "- Ban Tuyên giáo Huyện ủy (để báo cáo), - Lưu VP." in page and "Lưu Văn phòng" not in page
 
