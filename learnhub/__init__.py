@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.outreach.bulletin_routes import bp as bulletins_bp
     from learnhub.outreach.routes import bp as outreach_bp
     from learnhub.plans.notification_routes import bp as notifications_bp
     from learnhub.plans.reflection_routes import bp as reflections_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(authoring_blueprint())
     app.register_blueprint(conferences_blueprint())
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(bulletins_bp)
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(inspections_blueprint())

@@ -28,13 +28,18 @@ class MediaItem:
     def is_image(self) -> bool:
         return self.media.content_type.startswith("image/")
 
+    @property
+    def is_player(self) -> bool:
+        """Audio or video: inserted as ``![title](media/x.mp3)`` and shown as a player."""
+        return self.media.content_type.startswith(("audio/", "video/"))
+
 
 def refusal_message(exc: UploadRefused) -> str:
     """The refusal in the author's language."""
     messages = {
         "empty": _("The file is empty."),
         "too_large": _("The file is too large."),
-        "unsupported_type": _("Only PNG, JPEG, GIF or WebP images and PDF files can be uploaded (checked by their content)."),
+        "unsupported_type": _("Only PNG, JPEG, GIF or WebP images, PDF files, audio (mp3, m4a, ogg), video (mp4, webm) and .txt transcripts can be uploaded (checked by their content)."),
         "type_mismatch": _("The file's name does not match its content: its extension says one type, its content another."),
         "not_zip": _("This is not a readable .zip file."),
         "no_top_folder": _("The .zip must hold one folder named after the module."),
