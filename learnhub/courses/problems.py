@@ -49,7 +49,7 @@ MESSAGES: dict[str, str] = {
     "key_points": N_("'key_points' must be a list of 1-7 short sentences"),
     "empty_lesson": N_("the lesson has no text"),
     "media_too_large": N_("the file is larger than %(mb)s MB"),
-    "media_type": N_("only PNG, JPEG, GIF, WebP images, PDF files, audio (mp3, m4a, ogg), video (mp4, webm) "
+    "media_type": N_("only PNG, JPEG, GIF, WebP images and PDF files, audio (mp3, m4a, ogg), video (mp4, webm) "
                      "and UTF-8 .txt transcripts are accepted (checked by content, matching the extension)"),
     "media_player_content": N_("the file's content is not the audio or video its extension names "
                                "(mp3, m4a, ogg, mp4 or webm)"),
