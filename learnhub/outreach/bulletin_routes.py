@@ -19,8 +19,8 @@ from learnhub.outreach.access import get_public_course_or_404
 from learnhub.outreach.forms import BroadcastForm, BulletinForm, RecordingForm
 from learnhub.outreach.models import Bulletin
 from learnhub.outreach.public import unit_labels
-from learnhub.reports.docx_export import DOCX_TYPE
 from learnhub.plans.member_plans import local_today
+from learnhub.reports.docx_export import DOCX_TYPE
 from learnhub.security import first_or_404, get_unit_in_scope_or_404, roles_required
 from learnhub.study.media import stored_file_response
 

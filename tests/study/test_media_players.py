@@ -6,7 +6,14 @@ import io
 from flask import Flask
 
 from learnhub.courses.format import MediaSource
-from tests.authoring.test_authoring_pages import M, base_revision, lesson_form, module, send, signed_in  # noqa: F401
+from tests.authoring.test_authoring_pages import (  # noqa: F401
+    M,
+    base_revision,
+    lesson_form,
+    module,
+    send,
+    signed_in,
+)
 
 MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + bytes(1000)
 
