@@ -220,18 +220,20 @@ def _player(match: re.Match[str], transcripts: Mapping[str, str]) -> str:
     title = attributes.get("alt", "")
     transcript = transcripts.get(transcript_name(name))
     if transcript is None:
-        words = f'<p class="lh-note">{html_lib.escape(_("The transcript of this recording is missing."))}</p>'
+        missing = html_lib.escape(_("The transcript of this recording is missing."))
+        words = f'<p class="lh-note">{missing}</p>'
     else:
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", transcript) if part.strip()]
         words = "".join(f"<p>{html_lib.escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
     fallback = html_lib.escape(_("Download the recording"))
+    summary = html_lib.escape(_("Transcript"))
     label = f' aria-label="{title}"' if title else ""  # title and src come escaped from the sanitiser
     caption = f"<figcaption>{title}</figcaption>" if title else ""
     player = (
         f'<figure class="lh-player lh-player--{tag}">'
         f'<{tag} controls preload="none"{label}>'
         f'<source src="{src}" type="{content_type}"><a href="{src}">{fallback}</a></{tag}>{caption}'
-        f'<details class="lh-transcript"><summary>{html_lib.escape(_("Transcript"))}</summary>'
+        f'<details class="lh-transcript"><summary>{summary}</summary>'
         f'<div class="lh-transcript__text">{words}</div></details></figure>'
     )
     if match.group(1) and match.group(3):
