@@ -38,23 +38,36 @@ class RecordingRefused(ValueError):
     """An uploaded recording that is not mp3, m4a or ogg audio, is empty or too large."""
 
 
+def _pack(pieces: list[str]) -> list[str]:
+    """Consecutive pieces joined again while the result stays within MAX_SENTENCE_WORDS words."""
+    packed: list[str] = []
+    for piece in pieces:
+        if packed and len(packed[-1].split()) + len(piece.split()) <= MAX_SENTENCE_WORDS:
+            packed[-1] = f"{packed[-1]} {piece}"
+        else:
+            packed.append(piece)
+    return packed
+
+
 def _cut_long(sentence: str) -> list[str]:
-    """A sentence of more than MAX_SENTENCE_WORDS words cut at commas, then before " và "."""
+    """A sentence of more than MAX_SENTENCE_WORDS words cut at its commas, a part still too long
+    before " và "; the parts are joined again as far as they fit, so no part is a lone word."""
     if len(sentence.split()) <= MAX_SENTENCE_WORDS:
         return [sentence]
-    parts: list[str] = []
-    for piece in (p.strip() for p in re.split(r"(?<=,)\s+", sentence)):
+    pieces: list[str] = []
+    for piece in (p.strip() for p in re.split(r"(?<=,)\s+", sentence) if p.strip()):
         if len(piece.split()) > MAX_SENTENCE_WORDS and " và " in piece:
             head, *rest = piece.split(" và ")
-            parts += [head.strip()] + [f"và {item.strip()}" for item in rest]
-        elif piece:
-            parts.append(piece)
-    return parts
+            pieces += _pack([head.strip()] + [f"và {item.strip()}" for item in rest])
+        else:
+            pieces.append(piece)
+    return _pack(pieces)
 
 
 def split_script(text: str) -> list[str]:
     """The text as short sentences, one per item: split at sentence ends (. ! ? … ; :) and line
-    breaks, and a sentence over MAX_SENTENCE_WORDS words at its commas and before "và"."""
+    breaks, and a sentence over MAX_SENTENCE_WORDS words at its commas, then before "và", keeping
+    each part as long as it may be."""
     sentences: list[str] = []
     for line in text.splitlines():
         for sentence in _SENTENCE_END_RE.split(" ".join(line.split())):
