@@ -52,10 +52,11 @@ class OutreachSessionForm(FlaskForm):
 class BulletinForm(FlaskForm):
     """The loudspeaker bulletin, edited before printing."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the bulletin's title")),
-                                                 Length(max=300)])
-    key_points = TextAreaField(_l("Key points (one per line)"), validators=[Optional(), Length(max=10_000)])
-    script = TextAreaField(_l("Script to read aloud (one short sentence per line)"),
+    title = StringField(_l("Bulletin title"), validators=[DataRequired(message=_l("Enter the bulletin's title")),
+                                                          Length(max=300)])
+    key_points = TextAreaField(_l("Key points (one per line)"), render_kw={"rows": 8},
+                               validators=[Optional(), Length(max=10_000)])
+    script = TextAreaField(_l("Script to read aloud (one short sentence per line)"), render_kw={"rows": 18},
                            validators=[DataRequired(message=_l("Enter the script to read aloud")),
                                        Length(max=50_000)])
     resplit = BooleanField(_l("Cut long sentences again into short ones when saving"), default=False)

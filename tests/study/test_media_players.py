@@ -63,3 +63,13 @@ def test_media_of_a_module_the_member_may_not_read_are_not_found(app: Flask, tow
     member = signed_in(app, "an")
     assert member.get("/courses/nghi-quyet-thu/media/bai-noi.mp3").status_code == 404
     assert signed_in(app, "bithu2").get("/courses/nghi-quyet-thu/media/bai-noi.mp3").status_code == 200
+
+
+def test_a_transcript_counts_as_used_while_its_recording_is(app: Flask, module) -> None:  # noqa: F811
+    author = module["author"]
+    _upload(author, "bai-noi.mp3", MP3)
+    _upload(author, "bai-noi.txt", "Lời.".encode())
+    url = module["lesson_url"]
+    send(author, url, lesson_form(body="![Bài nói](media/bai-noi.mp3)", base=base_revision(author, url)))
+    send(author, f"{M}/media/bai-noi.txt/delete")
+    assert author.get(f"{M}/media/bai-noi.txt").status_code == 200  # kept: the lesson's player needs it
