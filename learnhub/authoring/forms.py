@@ -80,7 +80,7 @@ class QuizForm(FlaskForm):
 
 
 class MediaForm(FlaskForm):
-    file = FileField(_l("Image, PDF, audio, video or transcript file"), validators=[FileRequired(message=_l("Choose a file"))])
+    file = FileField(_l("Image or PDF file, audio, video or transcript"), validators=[FileRequired(message=_l("Choose a file"))])
 
 
 class ImportZipForm(FlaskForm):
