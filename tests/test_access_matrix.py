@@ -257,6 +257,8 @@ CASES: dict[str, Case] = {
                                lambda o: {"unit": o["a"].id, "year": "2026", "level": "good", "reason": "Đạt chỉ tiêu"}),
     "bulletins.bulletin_recording_upload": Case(
         "POST", lambda o: f"/outreach/bulletins/nghi-quyet-thu/{o['a'].id}/recording", committee(303, 404)),
+    "bulletins.delete_broadcast": Case("POST", lambda o: f"/outreach/broadcasts/{o['broadcast']}/delete",
+                                       committee(302, 404)),
     "outreach.delete_session": Case("POST", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(302, 404)),
     "auth.two_factor_recovery_codes": Case("POST", lambda o: "/account/two-factor/recovery-codes", everyone(302)),
     "auth.two_factor_disable": Case("POST", lambda o: "/account/two-factor/disable", everyone(302)),
@@ -321,10 +323,13 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         inspection = Inspection(unit_id=town["a"].id, held_on=dt.date(2026, 3, 10), inspectors="Đoàn kiểm tra",
                                 findings="Nhận xét", conclusion=Conclusion.remind, follow_up="Học bù",
                                 follow_up_due=dt.date(2026, 4, 30))
-        db.session.add_all([session, inspection])
+        from learnhub.outreach.models import Broadcast
+
+        broadcast = Broadcast(unit_id=town["a"].id, held_on=dt.date(2026, 3, 2), area="Khu phố 1", minutes=10)
+        db.session.add_all([session, inspection, broadcast])
         db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
-        extra = {"session": session.id, "inspection": inspection.id}
+        extra = {"session": session.id, "inspection": inspection.id, "broadcast": broadcast.id}
     extra.update(_conference_and_posts(app, town, hai))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
             "plan": plan_id, "reflection": reflection_id, **extra}

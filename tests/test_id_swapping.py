@@ -305,6 +305,7 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
         write(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}",
               lambda o: {"title": "Bản tin", "script": "Kính thưa bà con."}, mix=("course",), own=None),
     ),
+    "bulletins.delete_broadcast": write(lambda o: f"/outreach/broadcasts/{o['broadcast']}/delete"),
     "bulletins.bulletin_docx": read(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}.docx"),
     # No recording is attached in either world: the own answer is "not found" too, so it is not asked.
     "bulletins.bulletin_recording": read(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}/recording",

@@ -112,13 +112,16 @@ def _objects(app: Flask, world: dict) -> dict:
         inspection = Inspection(unit_id=cell.id, held_on=dt.date(2026, 3, 10), inspectors=f"Đoàn kiểm tra {tag}",
                                 findings=f"Nhận xét {tag}", conclusion=Conclusion.remind, follow_up=f"Học bù {tag}",
                                 follow_up_due=dt.date(2026, 4, 30))
-        db.session.add_all([reflection, town_reflection, session, inspection])
+        from learnhub.outreach.models import Broadcast
+
+        broadcast = Broadcast(unit_id=cell.id, held_on=dt.date(2026, 3, 2), area=f"Khu phố {tag}", minutes=10)
+        db.session.add_all([reflection, town_reflection, session, inspection, broadcast])
         db.session.commit()
         with drafts.draft_folder(module) as folder:
             module_zip = course_zip_bytes(folder)
         return {"course_id": course.id, "attempt": attempt.id, "plan": plan.id, "reflection": reflection.id,
                 "town_reflection": town_reflection.id, "session": session.id, "inspection": inspection.id,
-                "upload": _upload(world), "module_zip": module_zip}
+                "broadcast": broadcast.id, "upload": _upload(world), "module_zip": module_zip}
 
 
 def _town_plan(app: Flask, town: dict) -> int:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.extensions import db
-from learnhub.outreach.models import OutreachSession
+from learnhub.outreach.models import Broadcast, OutreachSession
 from learnhub.security import authoring_unit_ids, get_or_404, in_scope
 from learnhub.study.access import get_published_media_or_404
 
@@ -72,3 +72,8 @@ def may_see_session(viewer: User, held: OutreachSession) -> bool:
 def get_session_or_404(session_id: int, viewer: User) -> OutreachSession:
     """A recorded session the viewer may see (may_see_session), else 404."""
     return get_or_404(OutreachSession, session_id, lambda held: may_see_session(viewer, held))
+
+
+def get_broadcast_or_404(broadcast_id: int, viewer: User) -> Broadcast:
+    """A recorded loudspeaker broadcast of a unit in the viewer's scope, else 404."""
+    return get_or_404(Broadcast, broadcast_id, lambda held: in_scope(viewer, held.unit_id))

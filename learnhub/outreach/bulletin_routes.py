@@ -15,7 +15,7 @@ from learnhub.forms import options
 from learnhub.numbers import query_year
 from learnhub.orgs.services import units_in_scope
 from learnhub.outreach import bulletins
-from learnhub.outreach.access import get_public_course_or_404
+from learnhub.outreach.access import get_broadcast_or_404, get_public_course_or_404
 from learnhub.outreach.forms import BroadcastForm, BulletinForm, RecordingForm
 from learnhub.outreach.models import Bulletin
 from learnhub.outreach.public import unit_labels
@@ -147,3 +147,15 @@ def new_broadcast():
         return redirect(url_for("bulletins.broadcasts", year=held.held_on.year))
     status = 400 if request.method == "POST" else 200
     return render_template("outreach/broadcast_form.html", form=form), status
+
+
+@bp.post("/outreach/broadcasts/<int:broadcast_id>/delete")
+@roles_required(Role.committee)
+def delete_broadcast(broadcast_id: int):
+    """Delete a broadcast recorded by mistake (CSRF-checked like every POST)."""
+    held = get_broadcast_or_404(broadcast_id, current_user)
+    year = held.held_on.year
+    bulletins.delete_broadcast(held)
+    db.session.commit()
+    flash(_("The broadcast was deleted."), "success")
+    return redirect(url_for("bulletins.broadcasts", year=year))

@@ -192,6 +192,17 @@ def record_broadcast(*, created_by: User, unit_id: int, held_on: dt.date, area: 
     return broadcast
 
 
+def delete_broadcast(broadcast: Broadcast) -> None:
+    """Delete a broadcast recorded by mistake, keeping what it said in the audit log. Only flushes."""
+    audit.record("broadcast.delete", object_type="broadcast", object_id=broadcast.id,
+                 summary=audit.N_("deleted a loudspeaker broadcast in %(area)s (%(minutes)s min)"),
+                 params={"area": broadcast.area, "minutes": broadcast.minutes},
+                 before={"unit_id": broadcast.unit_id, "held_on": broadcast.held_on.isoformat(),
+                         "area": broadcast.area, "minutes": broadcast.minutes})
+    db.session.delete(broadcast)
+    db.session.flush()
+
+
 def broadcasts_in_scope(user: User, year: int) -> sa.Select[tuple[Broadcast]]:
     """The broadcasts of ``year`` by units the user oversees, latest first."""
     statement = sa.select(Broadcast).where(Broadcast.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))

@@ -131,3 +131,20 @@ def test_the_recordings_of_public_lessons_are_public_and_others_are_not(app: Fla
     assert 'src="/public/nghi-quyet-thu/media/cong-khai.mp3"' in public.get("/public/nghi-quyet-thu").get_data(as_text=True)
     assert public.get("/public/nghi-quyet-thu/media/cong-khai.mp3").status_code == 200
     assert public.get("/public/nghi-quyet-thu/media/noi-bo.mp3").status_code == 404
+
+
+def test_a_broadcast_recorded_by_mistake_is_deleted_by_its_committee_only(app: Flask, town) -> None:
+    with app.app_context():
+        held = Broadcast(unit_id=town["a"].id, held_on=dt.date(2026, 5, 1), area="Khu phố 1", minutes=10)
+        db.session.add(held)
+        db.session.commit()
+        held_id = held.id
+    other = _committee(app, "bithu2")
+    assert other.post(f"/outreach/broadcasts/{held_id}/delete",
+                      data={"csrf_token": csrf_token(other, "/outreach/broadcasts")}).status_code == 404
+    own = _committee(app)
+    page = own.get("/outreach/broadcasts?year=2026").get_data(as_text=True)
+    assert f'data-testid="broadcast-{held_id}"' in page
+    own.post(f"/outreach/broadcasts/{held_id}/delete", data={"csrf_token": csrf_token(own, "/outreach/broadcasts")})
+    with app.app_context():
+        assert db.session.get(Broadcast, held_id) is None
