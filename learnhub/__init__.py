@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.members.routes import bp as members_bp
     from learnhub.notify import blueprint as notify_blueprint
     from learnhub.orgs.routes import bp as orgs_bp
+    from learnhub.outreach.bulletin_routes import bp as bulletins_bp
     from learnhub.outreach.routes import bp as outreach_bp
     from learnhub.plans.notification_routes import bp as notifications_bp
     from learnhub.plans.reflection_routes import bp as reflections_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(authoring_blueprint())
     app.register_blueprint(conferences_blueprint())
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(bulletins_bp)
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(documents_bp)

@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "HTTPS": False,
     "PROXY_FIX": False,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # The largest audio or video file of a lesson or bulletin recording, in MB (docs/course-format.md);
+    # keep it below MAX_CONTENT_LENGTH so the upload itself is accepted.
+    "MEDIA_MAX_MB": 16,
     "BABEL_DEFAULT_LOCALE": "vi",
     # The calendar of due dates, "today", years and printed times (learnhub.settings.local_zone);
     # Babel prints times in it too unless BABEL_DEFAULT_TIMEZONE says otherwise.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Mapping
 
 import markdown as markdown_lib
 import nh3
@@ -63,6 +64,24 @@ MARKUP_RE = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*)|!--(?:>|->|[\s\S]*?--!?>)|!-
 # The same at the start of a Markdown line, where it would open a raw HTML block.
 _BLOCK_OPENER_RE = re.compile(r"^( {0,3})<(?=/?(?:[A-Za-z][^\s/>]*)|!|\?)")
 _HREF_ANCHOR_RE = re.compile(r'(<a\b[^>]*?\shref=")#')
+# Audio and video a lesson may show as a player (checked by content in courses/media_files.py),
+# each with its transcript: the text file of the same name beside it.
+PLAYER_TYPES: dict[str, str] = {
+    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".mp4": "video/mp4", ".webm": "video/webm",
+}
+TRANSCRIPT_SUFFIX = ".txt"
+
+
+def transcript_name(name: str) -> str:
+    """The transcript beside an audio or video file: ``bai-noi.mp3`` → ``bai-noi.txt``."""
+    stem, dot, _suffix = name.rpartition(".")
+    return (stem if dot and "/" not in _suffix else name) + TRANSCRIPT_SUFFIX
+
+
+# An image (alone in its paragraph or not) whose source is a file of media/: audio and video among
+# them become players. Matched on the sanitised HTML, so only LearnHub writes <audio> and <video>.
+_MEDIA_IMG_RE = re.compile(r'(<p>\s*)?<img\b([^>]*?\ssrc="media/[^"]+"[^>]*)>(\s*</p>)?')
+_ATTR_RE = re.compile(r'\s([a-z]+)="([^"]*)"')
 
 MAX_MARKDOWN = 600_000  # characters: more than any editor takes (a lesson body: 500,000, plus its fields)
 MAX_NESTING = 16  # brackets inside brackets, lists inside lists, quotes inside quotes
@@ -188,14 +207,56 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> str:
+def _player(match: re.Match[str], transcripts: Mapping[str, str]) -> str:
+    """An ``<img src="media/x.mp3">`` as an audio or video player with its transcript below."""
+    attributes = dict(_ATTR_RE.findall(match.group(2)))
+    src = attributes["src"]
+    name = html_lib.unescape(src).removeprefix("media/")
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in PLAYER_TYPES:
+        return match.group(0)
+    content_type = PLAYER_TYPES[suffix]
+    tag = content_type.split("/")[0]
+    title = attributes.get("alt", "")
+    transcript = transcripts.get(transcript_name(name))
+    if transcript is None:
+        missing = html_lib.escape(_("The transcript of this recording is missing."))
+        words = f'<p class="lh-note">{missing}</p>'
+    else:
+        paragraphs = [part.strip() for part in re.split(r"\n\s*\n", transcript) if part.strip()]
+        words = "".join(f"<p>{html_lib.escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
+    fallback = html_lib.escape(_("Download the recording"))
+    summary = html_lib.escape(_("Transcript"))
+    label = f' aria-label="{title}"' if title else ""  # title and src come escaped from the sanitiser
+    caption = f"<figcaption>{title}</figcaption>" if title else ""
+    player = (
+        f'<figure class="lh-player lh-player--{tag}">'
+        f'<{tag} controls preload="none"{label}>'
+        f'<source src="{src}" type="{content_type}"><a href="{src}">{fallback}</a></{tag}>{caption}'
+        f'<details class="lh-transcript"><summary>{summary}</summary>'
+        f'<div class="lh-transcript__text">{words}</div></details></figure>'
+    )
+    if match.group(1) and match.group(3):
+        return player
+    return (match.group(1) or "") + player + (match.group(3) or "")
+
+
+def with_players(html: str, transcripts: Mapping[str, str]) -> str:
+    """Sanitised HTML with its ``media/`` audio and video images turned into players."""
+    return _MEDIA_IMG_RE.sub(lambda m: _player(m, transcripts), html)
+
+
+def render_markdown(text: str, *, transcripts: Mapping[str, str] | None = None) -> str:
     """Render Markdown (with tables, footnotes and abbreviations) and sanitise the result; markup
     that would hide text is shown as text, and author ids and the anchors to them are prefixed.
-    A text over MAX_MARKDOWN characters is shown as plain text under a note saying why."""
+    An image of an audio or video file of media/ becomes a player with its transcript
+    (``transcripts``: the module's ``.txt`` files by name). A text over MAX_MARKDOWN characters is
+    shown as plain text under a note saying why."""
     if len(text) > MAX_MARKDOWN:
         note = html_lib.escape(_("This text is longer than %(n)s characters, so it is shown without formatting.",
                                  n=f"{MAX_MARKDOWN:,}"))
         return f'<p class="lh-note"><em>{note}</em></p><pre class="lh-plain">{html_lib.escape(text)}</pre>'
     html = _unhide(markdown_lib.markdown(defuse(text), extensions=[*EXTENSIONS, _KeepText()], output_format="html"))
     clean = sanitize_html(_escape_vanishing(html))
-    return _HREF_ANCHOR_RE.sub(lambda m: m.group(1) + "#" + ID_PREFIX, clean)
+    clean = _HREF_ANCHOR_RE.sub(lambda m: m.group(1) + "#" + ID_PREFIX, clean)
+    return with_players(clean, transcripts or {})

@@ -136,6 +136,16 @@ CASES: dict[str, Case] = {
     "outreach.sessions": Case("GET", lambda o: "/outreach/sessions?year=2026", committee(200)),
     "outreach.new_session": Case("GET", lambda o: "/outreach/sessions/new", committee(200)),
     "outreach.edit_session": Case("GET", lambda o: f"/outreach/sessions/{o['session']}/edit", committee(200, 404)),
+    "bulletins.bulletin_index": Case("GET", lambda o: "/outreach/bulletins", committee(200)),
+    "bulletins.bulletin": Case("GET", lambda o: f"/outreach/bulletins/nghi-quyet-thu/{o['a'].id}", committee(200, 404)),
+    "bulletins.bulletin_docx": Case("GET", lambda o: f"/outreach/bulletins/nghi-quyet-thu/{o['a'].id}.docx",
+                                    committee(200, 404)),
+    "bulletins.bulletin_recording": Case("GET", lambda o: f"/outreach/bulletins/nghi-quyet-thu/{o['a'].id}/recording",
+                                         committee(404)),
+    "bulletins.public_recording": Case("GET", lambda o: "/public/nghi-quyet-thu/bulletins/999/recording",
+                                       everyone(404, anonymous=404)),
+    "bulletins.broadcasts": Case("GET", lambda o: "/outreach/broadcasts?year=2026", committee(200)),
+    "bulletins.new_broadcast": Case("GET", lambda o: "/outreach/broadcasts/new", committee(200)),
     "outreach.confirm_delete": Case("GET", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(200, 404)),
     "dialogue.faq": Case("GET", lambda o: "/courses/nghi-quyet-thu/faq", everyone(200)),
     "dialogue.questions": Case("GET", lambda o: "/questions", {**everyone(200), "member": 403}),
@@ -263,6 +273,10 @@ CASES: dict[str, Case] = {
     "inspections.delete": Case("POST", lambda o: f"/inspections/{o['inspection']}/delete", committee(302, 404)),
     "inspections.decide": Case("POST", lambda o: "/inspections/evaluation/decision", committee(302, 404),
                                lambda o: {"unit": o["a"].id, "year": "2026", "level": "good", "reason": "Đạt chỉ tiêu"}),
+    "bulletins.bulletin_recording_upload": Case(
+        "POST", lambda o: f"/outreach/bulletins/nghi-quyet-thu/{o['a'].id}/recording", committee(303, 404)),
+    "bulletins.delete_broadcast": Case("POST", lambda o: f"/outreach/broadcasts/{o['broadcast']}/delete",
+                                       committee(302, 404)),
     "outreach.delete_session": Case("POST", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(302, 404)),
     "auth.two_factor_recovery_codes": Case("POST", lambda o: "/account/two-factor/recovery-codes", everyone(302)),
     "auth.two_factor_disable": Case("POST", lambda o: "/account/two-factor/disable", everyone(302)),
@@ -329,15 +343,17 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
                                 follow_up_due=dt.date(2026, 4, 30))
         from learnhub.notify.access import token_hash
         from learnhub.notify.models import CalendarFeed
+        from learnhub.outreach.models import Broadcast
 
         feed = CalendarFeed(user_id=town["member_a"].id, token_hash=token_hash(FEED_TOKEN))
-        db.session.add_all([session, inspection, feed])
+        broadcast = Broadcast(unit_id=town["a"].id, held_on=dt.date(2026, 3, 2), area="Khu phố 1", minutes=10)
+        db.session.add_all([session, inspection, feed, broadcast])
         db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
         from learnhub.notify.stop import stop_token
 
         extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id,
-                 "stop": stop_token(town["member_a"].id)}
+                 "stop": stop_token(town["member_a"].id), "broadcast": broadcast.id}
     extra.update(_conference_and_posts(app, town, hai))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
             "plan": plan_id, "reflection": reflection_id, **extra}

@@ -302,6 +302,24 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     ),
     "outreach.confirm_delete": read(lambda o: f"/outreach/sessions/{o['session']}/delete", shows="tag"),
     "outreach.delete_session": write(lambda o: f"/outreach/sessions/{o['session']}/delete"),
+    # A cell's loudspeaker bulletin of its module: another cell's module or unit is "not found".
+    "bulletins.bulletin": (
+        read(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}", shows="tag"),
+        write(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}",
+              lambda o: {"title": f"Bản tin {o['tag']}", "script": "Kính thưa bà con."}),
+        write(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}",
+              lambda o: {"title": "Bản tin", "script": "Kính thưa bà con."}, mix=UNIT, own=None),
+        write(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}",
+              lambda o: {"title": "Bản tin", "script": "Kính thưa bà con."}, mix=("course",), own=None),
+    ),
+    "bulletins.delete_broadcast": write(lambda o: f"/outreach/broadcasts/{o['broadcast']}/delete"),
+    "bulletins.bulletin_docx": read(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}.docx"),
+    # No recording is attached in either world: the own answer is "not found" too, so it is not asked.
+    "bulletins.bulletin_recording": read(lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}/recording",
+                                         own=None),
+    "bulletins.bulletin_recording_upload": write(
+        lambda o: f"/outreach/bulletins/{o['course']}/{o['unit'].id}/recording",
+        lambda o: {"file": (io.BytesIO(b"ID3\x03" + bytes(64)), "tin.mp3")}),  # after the bulletin is saved above
     # Yearly figures chosen by ?unit=.
     "reports.year": read(lambda o: f"/reports/year?unit={o['unit'].id}&year=2026"),
     "reports.year_docx": read(lambda o: f"/reports/year.docx?unit={o['unit'].id}&year=2026"),
@@ -401,6 +419,7 @@ NO_OBJECT = {
     "static": "the app's own files, the same for everyone",
     "outreach.public_module": "public modules are for citizens without an account",
     "outreach.public_media": "the images of public modules, as public as the page",
+    "bulletins.public_recording": "a bulletin's recording on its public module's page, as public as the page",
     "conferences.check_in": "the token finds the conference; only those invited or in scope see it, others a "
                             "refusal naming nothing (tests/conferences/test_check_in.py; confirming is in SWAPS)",
     "auth.reset_password": "a signed, expiring token mailed to its one user; it is the capability",

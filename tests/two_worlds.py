@@ -116,13 +116,16 @@ def _objects(app: Flask, world: dict) -> dict:
         from learnhub.notify.models import CalendarFeed
 
         feed = CalendarFeed(user_id=world["member"].id, token_hash=token_hash(f"calendar-feed-of-world-{tag}"))
-        db.session.add_all([reflection, town_reflection, session, inspection, feed])
+        from learnhub.outreach.models import Broadcast
+
+        broadcast = Broadcast(unit_id=cell.id, held_on=dt.date(2026, 3, 2), area=f"Khu phố {tag}", minutes=10)
+        db.session.add_all([reflection, town_reflection, session, inspection, feed, broadcast])
         db.session.commit()
         with drafts.draft_folder(module) as folder:
             module_zip = course_zip_bytes(folder)
         return {"course_id": course.id, "attempt": attempt.id, "plan": plan.id, "reflection": reflection.id,
                 "town_reflection": town_reflection.id, "session": session.id, "inspection": inspection.id,
-                "upload": _upload(world), "module_zip": module_zip, "feed": feed.id}
+                "broadcast": broadcast.id, "upload": _upload(world), "module_zip": module_zip, "feed": feed.id}
 
 
 def _town_plan(app: Flask, town: dict) -> int:

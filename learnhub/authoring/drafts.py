@@ -67,10 +67,11 @@ def compose_file(data: dict[str, Any], body: str) -> str:
     )
 
 
-def compose_lesson(title: str, minutes: int, key_points: list[str], body: str) -> str:
-    """A lesson file from its fields."""
+def compose_lesson(title: str, minutes: int, key_points: list[str], body: str, *, public: bool = False) -> str:
+    """A lesson file from its fields (``public: true`` only when the lesson is in the public version)."""
     points = [normalise(p).strip() for p in key_points if p.strip()]
-    return compose_file({"title": normalise(title).strip(), "minutes": minutes, "key_points": points}, body)
+    return compose_file({"title": normalise(title).strip(), "minutes": minutes, "key_points": points,
+                         "public": True if public else None}, body)
 
 
 def read_fields(text: str) -> tuple[dict[str, Any], str]:

@@ -36,7 +36,7 @@ def lesson_text(form) -> str:
     """The lesson file for the posted fields; kept even when a field is not valid yet (autosave)."""
     minutes = form.minutes.data if isinstance(form.minutes.data, int) else _int_or_text(form.minutes.raw_data[0] if form.minutes.raw_data else "")
     points = [line.strip() for line in (form.key_points.data or "").splitlines() if line.strip()]
-    return compose_lesson(form.title.data or "", minutes, points, form.body.data or "")
+    return compose_lesson(form.title.data or "", minutes, points, form.body.data or "", public=bool(form.public.data))
 
 
 def fill_lesson_form(form, file: DraftFile) -> None:
@@ -46,6 +46,7 @@ def fill_lesson_form(form, file: DraftFile) -> None:
     form.minutes.data = fields.get("minutes") if isinstance(fields.get("minutes"), int) else None
     points = fields.get("key_points") or []
     form.key_points.data = "\n".join(str(p) for p in points) if isinstance(points, list) else str(points)
+    form.public.data = fields.get("public") is True
     form.body.data = body
     form.base_revision.data = str(file.revision)
 
@@ -84,6 +85,7 @@ def fill_settings_form(form, file: DraftFile, course: Course) -> None:
     tags = fields.get("tags") or []
     form.tags.data = ", ".join(str(t) for t in tags) if isinstance(tags, list) else ""
     form.public.data = fields.get("public") is True
+    form.public.data = fields.get("public") is True
     form.body.data = body
     form.base_revision.data = str(file.revision)
     form.owner_unit.data = course.owner_unit_id
@@ -118,7 +120,7 @@ class DraftPage:
 
 def draft_page(course: Course, lesson_slug: str | None, media_base: str) -> DraftPage | None:
     """A page of the draft as members will see it; None for a lesson not in the draft."""
-    from learnhub.authoring.preview import with_media_urls
+    from learnhub.authoring.preview import module_transcripts, with_media_urls
 
     files = draft_files(course)
     course_fields, intro = read_fields(next((f.text for f in files if f.key == COURSE_FILE), ""))
@@ -127,9 +129,10 @@ def draft_page(course: Course, lesson_slug: str | None, media_base: str) -> Draf
         if file.lesson_slug:
             fields, body = read_fields(file.text)
             lessons.append((file.lesson_slug, str(fields.get("title") or file.lesson_slug), fields, body))
+    transcripts = module_transcripts(course)
     page = DraftPage(
         title=str(course_fields.get("title") or course.title),
-        intro_html=with_media_urls(render_markdown(intro), media_base),
+        intro_html=with_media_urls(render_markdown(intro, transcripts=transcripts), media_base),
         lessons=[(slug, title, minutes if isinstance(minutes := f.get("minutes"), int) else 0)
                  for slug, title, f, _b in lessons],
     )
@@ -142,7 +145,7 @@ def draft_page(course: Course, lesson_slug: str | None, media_base: str) -> Draf
     page.lesson_title, page.number = title, index + 1
     page.minutes = fields.get("minutes") if isinstance(fields.get("minutes"), int) else None
     page.key_points = [str(p) for p in fields.get("key_points") or [] if isinstance(p, str)]
-    page.body_html = with_media_urls(render_markdown(body), media_base)
+    page.body_html = with_media_urls(render_markdown(body, transcripts=transcripts), media_base)
     page.previous = lessons[index - 1][0] if index > 0 else None
     page.following = lessons[index + 1][0] if index + 1 < len(lessons) else None
     return page

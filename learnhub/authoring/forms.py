@@ -66,6 +66,7 @@ class LessonForm(FlaskForm):
     key_points = TextAreaField(
         _l("Key points to remember (one per line, at most 7)"), validators=[Length(max=5000)]
     )
+    public = BooleanField(_l("Part of the short public version for citizens"))
     body = TextAreaField(_l("Lesson text"), validators=[Length(max=500_000)])
 
 
@@ -79,7 +80,7 @@ class QuizForm(FlaskForm):
 
 
 class MediaForm(FlaskForm):
-    file = FileField(_l("Image or PDF file"), validators=[FileRequired(message=_l("Choose a file"))])
+    file = FileField(_l("Image or PDF file, audio, video or transcript"), validators=[FileRequired(message=_l("Choose a file"))])
 
 
 class ImportZipForm(FlaskForm):

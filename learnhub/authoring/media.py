@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from learnhub.authoring.drafts import draft_files
 from learnhub.authoring.uploads import UploadRefused, check_media_upload, unique_name
+from learnhub.courses.media_files import PLAYER_TYPES, TRANSCRIPT_SUFFIX
 from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.db import utcnow
 from learnhub.extensions import db
@@ -28,13 +29,18 @@ class MediaItem:
     def is_image(self) -> bool:
         return self.media.content_type.startswith("image/")
 
+    @property
+    def is_player(self) -> bool:
+        """Audio or video: inserted as ``![title](media/x.mp3)`` and shown as a player."""
+        return self.media.content_type.startswith(("audio/", "video/"))
+
 
 def refusal_message(exc: UploadRefused) -> str:
     """The refusal in the author's language."""
     messages = {
         "empty": _("The file is empty."),
         "too_large": _("The file is too large."),
-        "unsupported_type": _("Only PNG, JPEG, GIF or WebP images and PDF files can be uploaded (checked by their content)."),
+        "unsupported_type": _("Only PNG, JPEG, GIF or WebP images, PDF files, audio (mp3, m4a, ogg), video (mp4, webm) and .txt transcripts can be uploaded (checked by their content)."),
         "type_mismatch": _("The file's name does not match its content: its extension says one type, its content another."),
         "not_zip": _("This is not a readable .zip file."),
         "no_top_folder": _("The .zip must hold one folder named after the module."),
@@ -79,7 +85,15 @@ def media_list(course: Course) -> list[MediaItem]:
     items = db.session.scalars(
         sa.select(CourseMedia).where(CourseMedia.course_id == course.id).order_by(CourseMedia.path)
     ).all()
-    return [MediaItem(m, f"media/{m.path}" in draft_text, f"media/{m.path}" in live_text) for m in items]
+    return [MediaItem(m, _used(m.path, draft_text), _used(m.path, live_text)) for m in items]
+
+
+def _used(path: str, text: str) -> bool:
+    """Whether ``text`` refers to the file; a transcript is used by the audio or video beside it."""
+    if path.endswith(TRANSCRIPT_SUFFIX):
+        stem = path.removesuffix(TRANSCRIPT_SUFFIX)
+        return any(f"media/{stem}{suffix}" in text for suffix in PLAYER_TYPES) or f"media/{path}" in text
+    return f"media/{path}" in text
 
 
 def delete_if_unused(course: Course, item: CourseMedia) -> bool:

@@ -10,6 +10,7 @@ from learnhub.authoring import bp, media
 from learnhub.authoring.access import AUTHORS, get_media_or_404, get_module_or_404
 from learnhub.authoring.forms import ActionForm, MediaForm
 from learnhub.authoring.uploads import UploadRefused
+from learnhub.courses.media_files import player_max_bytes
 from learnhub.extensions import db
 from learnhub.security import roles_required
 from learnhub.study.media import media_response
@@ -34,8 +35,9 @@ def media_page(slug: str):
             return redirect(url_for("authoring.media_page", slug=slug))
     elif request.method == "POST":
         status = 400
-    return render_template("authoring/media.html", course=course, form=form, items=media.media_list(course),
-                           action=ActionForm()), status
+    items = media.media_list(course)
+    return render_template("authoring/media.html", course=course, form=form, items=items, action=ActionForm(),
+                           names={i.media.path for i in items}, player_mb=player_max_bytes() // (1024 * 1024)), status
 
 
 @bp.get("/<slug>/media/<path:name>")

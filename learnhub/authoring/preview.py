@@ -11,6 +11,7 @@ from flask import render_template
 
 from learnhub.authoring.drafts import COURSE_FILE, LESSON_PREFIX, read_fields
 from learnhub.courses.format import Problem, check_file
+from learnhub.courses.media_files import TRANSCRIPT_SUFFIX, transcripts_of
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
 from learnhub.markdown import render_markdown
@@ -45,6 +46,13 @@ def problems_in(course: Course, key: str, text: str) -> list[Problem]:
         return check_file(path, media_paths(course))
 
 
+def module_transcripts(course: Course) -> dict[str, str]:
+    """The module's uploaded transcripts (``media/*.txt``) by name, for the players of its lessons."""
+    rows = db.session.execute(sa.select(CourseMedia.path, CourseMedia.data).where(
+        CourseMedia.course_id == course.id, CourseMedia.path.like(f"%{TRANSCRIPT_SUFFIX}"))).tuples()
+    return transcripts_of(rows)
+
+
 def with_media_urls(html: str, media_base: str) -> str:
     """Point ``media/…`` links at the authoring media route (the editor is not at the lesson's URL)."""
     return MEDIA_URL_RE.sub(lambda m: f'{m.group(1)}{media_base}', html)
@@ -62,6 +70,6 @@ def preview(course: Course, key: str, text: str, media_base: str) -> Preview:
         html = render_template(
             "authoring/_lesson_preview.html", is_course=key == COURSE_FILE, title=fields.get("title", ""),
             minutes=fields.get("minutes"), key_points=[p for p in fields.get("key_points") or [] if isinstance(p, str)],
-            body_html=render_markdown(body),
+            body_html=render_markdown(body, transcripts=module_transcripts(course)),
         )
     return Preview(with_media_urls(html, media_base), problems)

@@ -66,7 +66,8 @@ def ensure_draft(course: Course) -> None:
     for lesson in course.active_lessons:
         files[lesson_key(lesson.slug)] = (
             lesson.position,
-            compose_lesson(lesson.title, lesson.minutes, list(lesson.key_points), lesson.body_markdown),
+            compose_lesson(lesson.title, lesson.minutes, list(lesson.key_points), lesson.body_markdown,
+                           public=lesson.public),
         )
     if course.quiz_source and course.quiz_format in ("md", "gift"):
         files[f"quiz.{course.quiz_format}"] = (0, course.quiz_source)

@@ -20,7 +20,13 @@ from pathlib import Path
 
 from learnhub.archives import ArchiveRefused, ZipLimits, check_entries, is_bomb
 from learnhub.courses.format import SLUG_RE
-from learnhub.courses.media_files import MAX_MEDIA_BYTES, MEDIA_SIGNATURES, sniff_media_type
+from learnhub.courses.media_files import (
+    MEDIA_SIGNATURES,
+    PLAYER_TYPES,
+    TRANSCRIPT_SUFFIX,
+    max_bytes_for,
+    sniff_media_type,
+)
 from learnhub.text import fold
 
 MAX_NAME_CHARS = 80
@@ -78,20 +84,27 @@ def safe_stem(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
     return stem[:max_chars].rstrip("-")
 
 
-def check_media_upload(
-    filename: str, data: bytes, *, max_bytes: int = MAX_MEDIA_BYTES
-) -> CheckedMedia:
-    """Accept a PNG, JPEG, GIF, WebP or PDF whose content agrees with its extension.
+def check_media_upload(filename: str, data: bytes, *, max_bytes: int | None = None) -> CheckedMedia:
+    """Accept a PNG, JPEG, GIF, WebP or PDF, an audio or video file (mp3, m4a, ogg, mp4, webm) or a
+    UTF-8 .txt transcript whose content agrees with its extension.
 
     Raises ``UploadRefused`` with code "empty", "too_large", "unsupported_type" (unknown content,
     and every SVG, which can carry script) or "type_mismatch" (the extension names another type).
-    The returned name is ``<folded stem>.<canonical extension>``, at most 80 characters.
+    The returned name is ``<folded stem>.<canonical extension>``, at most 80 characters. Audio and
+    video may be up to the MEDIA_MAX_MB setting, other files 10 MB (``max_bytes`` overrides both).
     """
+    stem, suffix = _split_name(filename)
     if not data:
         raise UploadRefused("empty", "The file is empty.")
-    if len(data) > max_bytes:
-        raise UploadRefused("too_large", f"The file is larger than {_size_text(max_bytes)}.")
-    stem, suffix = _split_name(filename)
+    limit = max_bytes if max_bytes is not None else max_bytes_for(suffix)
+    if len(data) > limit:
+        raise UploadRefused("too_large", f"The file is larger than {_size_text(limit)}.")
+    if suffix in PLAYER_TYPES or suffix == TRANSCRIPT_SUFFIX:
+        content_type = sniff_media_type(data, suffix)
+        if content_type is None:
+            kind = "a UTF-8 text" if suffix == TRANSCRIPT_SUFFIX else f"{suffix[1:]} audio or video"
+            raise UploadRefused("type_mismatch", f"The content is not {kind}, as the extension {suffix!r} says.")
+        return CheckedMedia((safe_stem(stem, MAX_NAME_CHARS - len(suffix)) or "file") + suffix, content_type)
     accepted = "PNG, JPEG, GIF or WebP images and PDF files"
     if suffix in _SVG_SUFFIXES:
         raise UploadRefused("unsupported_type", f"SVG images are not accepted: upload {accepted}.")

@@ -6,10 +6,13 @@ import re
 import unicodedata
 from pathlib import Path
 
+from learnhub.courses.media_files import PLAYER_TYPES, is_player, transcript_name
 from learnhub.courses.problems import Collector
 from learnhub.markdown import MARKUP_RE, SWALLOWING_TAGS, text_would_vanish
 
 MEDIA_REF_RE = re.compile(r"""(?:\]\(\s*<?|src\s*=\s*["']?)(media/[^)\s"'>]+)""")
+IMAGE_REF_RE = re.compile(r"""!\[[^\]]*\]\(\s*<?(media/[^)\s"'>]+)""")
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
 UNSAFE_HTML_RE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\bon\w+\s*=|javascript:", re.I)
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)")
@@ -108,6 +111,13 @@ def check_media_refs(path: Path | str, body: str, first_line: int, media: set[st
             name = ref.removeprefix("media/").split("#")[0].split("?")[0]
             if ".." in name.split("/") or name not in media:
                 out.error(path, first_line + offset, "media_missing", ref=ref)
+        for ref in IMAGE_REF_RE.findall(line):
+            name = ref.removeprefix("media/").split("#")[0].split("?")[0]
+            suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            if suffix not in IMAGE_SUFFIXES and suffix not in PLAYER_TYPES:
+                out.error(path, first_line + offset, "media_extension", ref=ref)
+            elif is_player(name) and name in media and transcript_name(name) not in media:
+                out.error(path, first_line + offset, "transcript_missing", ref=ref, transcript=transcript_name(name))
 
 
 def _check_characters(path: Path | str, number: int, line: str, out: Collector) -> None:

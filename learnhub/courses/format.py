@@ -21,7 +21,7 @@ SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
 LESSON_FILE_RE = re.compile(r"^(\d{1,3})-(.+)\.md$")
 RESERVED_LESSON_SLUGS = {"media", "quiz", "faq"}  # module pages use these names
 COURSE_KEYS = {"title", "kind", "document", "summary", "language", "tags", "public"}
-LESSON_KEYS = {"title", "minutes", "key_points"}
+LESSON_KEYS = {"title", "minutes", "key_points", "public"}
 DOCUMENT_KEYS = {"number", "issued_by", "issued_on"}
 
 
@@ -34,6 +34,7 @@ class LessonSource:
     key_points: list[str]
     body_markdown: str
     file_name: str = ""  # as the author named it, e.g. 10-tong-ket.md; kept when exported
+    public: bool = False  # part of the module's short public version (docs/course-format.md)
 
 
 @dataclass
@@ -289,6 +290,9 @@ def _read_lesson(path: Path, slug: str, number: int, out: Collector) -> LessonSo
     ):
         out.error(path, fm.line_of("key_points"), "key_points")
         key_points = []
+    public = fm.data.get("public", False)
+    if not isinstance(public, bool):
+        out.error(path, fm.line_of("public"), "public")
     if not fm.body.strip():
         out.warning(path, fm.body_line, "empty_lesson")
     check_body(path, fm.body, fm.body_line, out)
@@ -303,6 +307,7 @@ def _read_lesson(path: Path, slug: str, number: int, out: Collector) -> LessonSo
         key_points=[p.strip() for p in key_points],
         body_markdown=fm.body.rstrip() + "\n",
         file_name=path.name,
+        public=public is True,
     )
 
 

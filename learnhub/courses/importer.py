@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from learnhub.courses.format import CourseReport, CourseSource, find_course_folders, read_course
+from learnhub.courses.media_files import transcripts_of
 from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.courses.problems import Problem
 from learnhub.db import utcnow
@@ -81,7 +82,8 @@ def import_course(source: CourseSource) -> ImportSummary:
     course.document_issued_by = source.document_issued_by
     course.document_issued_on = source.document_issued_on
     course.intro_markdown = source.intro_markdown
-    course.intro_html = render_markdown(source.intro_markdown)
+    transcripts = transcripts_of((m.path, m.data) for m in source.media)
+    course.intro_html = render_markdown(source.intro_markdown, transcripts=transcripts)
     course.quiz_format = source.quiz_format
     # What the quiz holds: items skipped on import (--skip-unsupported) kept only as comments, so a
     # draft made from the module later does not report them as errors (as the browser import does).
@@ -91,7 +93,7 @@ def import_course(source: CourseSource) -> ImportSummary:
     course.quiz_source = quiz_source
     course.archived_at = None
     course.published_at = utcnow()
-    _sync_lessons(course, source, summary)
+    _sync_lessons(course, source, summary, transcripts)
     _sync_media(course, source)
     db.session.flush()
     quiz = sync_quiz(course, source.quiz_bank)
@@ -115,7 +117,7 @@ def cleaned(value: Any) -> Any:
     return value
 
 
-def _sync_lessons(course: Course, source: CourseSource, summary: ImportSummary) -> None:
+def _sync_lessons(course: Course, source: CourseSource, summary: ImportSummary, transcripts: dict[str, str]) -> None:
     existing = {lesson.slug: lesson for lesson in course.lessons}
     incoming = {lesson.slug for lesson in source.lessons}
     for lesson_source in source.lessons:
@@ -131,7 +133,8 @@ def _sync_lessons(course: Course, source: CourseSource, summary: ImportSummary) 
         lesson.minutes = lesson_source.minutes
         lesson.key_points = list(lesson_source.key_points)
         lesson.body_markdown = lesson_source.body_markdown
-        lesson.body_html = render_markdown(lesson_source.body_markdown)
+        lesson.body_html = render_markdown(lesson_source.body_markdown, transcripts=transcripts)
+        lesson.public = lesson_source.public
         lesson.archived_at = None
     now = utcnow()
     for slug, lesson in existing.items():

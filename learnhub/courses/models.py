@@ -84,6 +84,8 @@ class Lesson(TimestampMixin, Model):
     key_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     body_markdown: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # In the module's short public version: when any lesson is, the public page shows those lessons.
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     archived_at: Mapped[dt.datetime | None]
 
     course: Mapped[Course] = relationship(back_populates="lessons")

@@ -49,8 +49,14 @@ MESSAGES: dict[str, str] = {
     "key_points": N_("'key_points' must be a list of 1-7 short sentences"),
     "empty_lesson": N_("the lesson has no text"),
     "media_too_large": N_("the file is larger than %(mb)s MB"),
-    "media_type": N_("only PNG, JPEG, GIF, WebP images and PDF files are accepted "
-                     "(checked by content, matching the extension)"),
+    "media_type": N_("only PNG, JPEG, GIF, WebP images and PDF files, audio (mp3, m4a, ogg), video (mp4, webm) "
+                     "and UTF-8 .txt transcripts are accepted (checked by content, matching the extension)"),
+    "media_player_content": N_("the file's content is not the audio or video its extension names "
+                               "(mp3, m4a, ogg, mp4 or webm)"),
+    "transcript_missing": N_("%(ref)s needs its transcript media/%(transcript)s (a text file with the same "
+                             "name), for members who cannot play sound"),
+    "media_extension": N_("%(ref)s cannot be shown: only images (png, jpg, gif, webp), audio (mp3, m4a, ogg) "
+                          "and video (mp4, webm) are shown; link any other file without the '!'"),
     "media_missing": N_("%(ref)s is not a file in media/"),
     "quiz_both": N_("quiz.md and quiz.gift are both present: keep only one"),
     "unknown_file": N_("not part of the course format; ignored"),

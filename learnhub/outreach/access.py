@@ -16,9 +16,9 @@ from flask import abort
 from sqlalchemy.orm import selectinload
 
 from learnhub.auth.models import User
-from learnhub.courses.models import Course, CourseMedia
+from learnhub.courses.models import Course, CourseMedia, Lesson
 from learnhub.extensions import db
-from learnhub.outreach.models import OutreachSession
+from learnhub.outreach.models import Broadcast, OutreachSession
 from learnhub.security import authoring_unit_ids, get_or_404, in_scope
 from learnhub.study.access import get_published_media_or_404
 
@@ -38,11 +38,18 @@ def get_public_course_or_404(slug: str) -> Course:
     return course
 
 
+def public_lessons(course: Course) -> list[Lesson]:
+    """The lessons of the module's short public version (marked ``public: true``), in order."""
+    return [lesson for lesson in course.active_lessons if lesson.public]
+
+
 def get_public_media_or_404(course: Course, name: str) -> CourseMedia:
-    """A published file that the public module's introduction shows; the images of its lessons
-    are for members who study it (study/access.py), so they are "not found" here."""
+    """A published file that the public module's introduction or one of its public lessons shows;
+    the images and recordings of its other lessons are for members who study it (study/access.py),
+    so they are "not found" here."""
     shown = {f'="media/{form}"' for form in (name, quote(name), html.escape(name, quote=True))}
-    if not any(reference in course.intro_html for reference in shown):
+    pages = [course.intro_html, *(lesson.body_html for lesson in public_lessons(course))]
+    if not any(reference in page for reference in shown for page in pages):
         abort(404)
     return get_published_media_or_404(course, name)
 
@@ -65,3 +72,8 @@ def may_see_session(viewer: User, held: OutreachSession) -> bool:
 def get_session_or_404(session_id: int, viewer: User) -> OutreachSession:
     """A recorded session the viewer may see (may_see_session), else 404."""
     return get_or_404(OutreachSession, session_id, lambda held: may_see_session(viewer, held))
+
+
+def get_broadcast_or_404(broadcast_id: int, viewer: User) -> Broadcast:
+    """A recorded loudspeaker broadcast of a unit in the viewer's scope, else 404."""
+    return get_or_404(Broadcast, broadcast_id, lambda held: in_scope(viewer, held.unit_id))

@@ -44,3 +44,35 @@ class OutreachSession(TimestampMixin, Model):
     course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class Bulletin(TimestampMixin, Model):
+    """A unit's loudspeaker bulletin ("bản tin phát thanh") for a module: key points and a script
+    to be read aloud, edited before printing, with an optional uploaded recording."""
+
+    __tablename__ = "bulletin"
+    __table_args__ = (sa.UniqueConstraint("course_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # whose loudspeakers read it
+    title: Mapped[str] = mapped_column(sa.String(300))
+    key_points: Mapped[str] = mapped_column(sa.Text, default="")  # one per line
+    script: Mapped[str] = mapped_column(sa.Text, default="")  # one short sentence per line
+    recording: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    recording_type: Mapped[str | None] = mapped_column(sa.String(100))  # checked by content (media_files)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class Broadcast(TimestampMixin, Model):
+    """A bulletin read over a ward's wireless loudspeakers: counted in the year's outreach figures."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)  # whose figures it counts in
+    course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    area: Mapped[str] = mapped_column(sa.String(200))  # the unit or khu phố the loudspeakers cover
+    minutes: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -26,6 +26,7 @@ from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.numbers import query_year
 from learnhub.orgs.services import units_in_scope
+from learnhub.outreach import bulletins
 from learnhub.outreach import sessions as outreach
 from learnhub.outreach import visits as counting
 from learnhub.outreach.access import (
@@ -34,6 +35,7 @@ from learnhub.outreach.access import (
     get_public_media_or_404,
     get_session_or_404,
     public_courses,
+    public_lessons,
 )
 from learnhub.outreach.forms import OutreachSessionForm
 from learnhub.outreach.models import OutreachSession, PublicVisit
@@ -65,9 +67,12 @@ def public_index():
 @bp.get("/public/<slug>")
 def public_module(slug: str):
     course = get_public_course_or_404(slug)
-    intro_html = with_media_urls(course.intro_html, url_for("outreach.public_media", slug=slug, name=""))
+    media_base = url_for("outreach.public_media", slug=slug, name="")
+    intro_html = with_media_urls(course.intro_html, media_base)
+    short = [(lesson, with_media_urls(lesson.body_html, media_base)) for lesson in public_lessons(course)]
     response = _public(make_response(render_template(
-        "outreach/public_module.html", course=course, intro_html=intro_html, owners=unit_labels([course.owner_unit_id]))))
+        "outreach/public_module.html", course=course, intro_html=intro_html, short=short,
+        recordings=bulletins.public_recordings(course), owners=unit_labels([course.owner_unit_id]))))
     if request.method != "GET":  # HEAD comes from link checkers and previewers, not readers
         return response
     token = counting.record_visit(course.id, cookie=request.cookies.get(counting.VISITOR_COOKIE),

@@ -36,6 +36,7 @@ def _text() -> dict[str, str]:
         "at_conferences": _("At study conferences"),
         "sessions": _("At sessions of the Fatherland Front and mass organisations"),
         "public_visits": _("Visits to the public study pages (one per visitor and day)"),
+        "broadcasts": _("Broadcasts on the loudspeaker system (times, minutes; not in the total)"),
         "plans": _("Results by study plan"),
         "plan": _("Plan"), "due": _("Due"), "roster": _("Must study"), "completed": _("Completed"),
         "rate": _("Rate"), "target": _("Target"), "lagging": _("Units below target"),
@@ -103,6 +104,9 @@ def _outreach(report: YearlyReport, t: dict[str, str]) -> Table:
             [t["sessions"], number(report.outreach_sessions)],
             [t["public_visits"], number(report.public_visits)],
             [t["total"], number(report.outreach)]]
+    if report.broadcasts:
+        rows.append([t["broadcasts"], _("%(n)s times, %(minutes)s min", n=number(report.broadcasts),
+                                        minutes=number(report.broadcast_minutes))])
     return Table(t["outreach"], [t["source"], t["visits"]], rows, frozenset({1}), totals={3})
 
 

@@ -20,6 +20,7 @@ from learnhub.extensions import db
 from learnhub.figures import Rate, pool
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_path
+from learnhub.outreach.bulletins import broadcast_figures
 from learnhub.outreach.sessions import outreach_session_heads
 from learnhub.outreach.visits import outreach_visits
 from learnhub.plans.completion import completion_report
@@ -78,6 +79,8 @@ class YearlyReport:
     conference_citizens: int = 0
     outreach_sessions: int = 0
     public_visits: int = 0
+    broadcasts: int = 0  # loudspeaker broadcasts: their own line, in times and minutes, never in ``outreach``
+    broadcast_minutes: int = 0
     total: Rate = field(default_factory=Rate)  # the plans' own target categories, pooled
     headline: Rate = field(default_factory=Rate)  # party members and civil servants only
     citizens: Rate = field(default_factory=Rate)  # reported separately, never in the headline
@@ -199,6 +202,7 @@ def _add_outreach(report: YearlyReport) -> None:
     start, end = year_bounds(report.year)
     report.outreach_sessions = outreach_session_heads(report.unit_id, start, end)
     report.public_visits = outreach_visits(report.unit_id, start, end)
+    report.broadcasts, report.broadcast_minutes = broadcast_figures(report.unit_id, start, end)
 
 
 def yearly_report(unit_id: int, year: int, as_of: dt.date | None = None) -> YearlyReport:
@@ -247,6 +251,7 @@ def as_json(report: YearlyReport) -> dict:
         "outreach": report.outreach,
         "outreach_parts": {"conference_citizens": report.conference_citizens, "sessions": report.outreach_sessions,
                            "public_visits": report.public_visits},
+        "broadcasts": {"count": report.broadcasts, "minutes": report.broadcast_minutes},
         "rate": report.rate,
         "roster": report.total.roster,
         "completed": report.total.completed,

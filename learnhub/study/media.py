@@ -1,19 +1,27 @@
 """How a module's stored file is sent to the browser, for every page that serves one."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 from learnhub.courses.models import CourseMedia
 from learnhub.exports import content_disposition
 
 
 def media_response(item: CourseMedia) -> Response:
-    """Images inline with their checked type; anything else as a download, never rendered."""
-    response = Response(item.data, mimetype=item.content_type)
-    if not item.content_type.startswith("image/"):
-        filename = item.path.rsplit("/", 1)[-1]
+    """Images, audio and video inline with their checked type; anything else as a download, never
+    rendered. Range requests are answered (206) so that players can seek; the digest is the ETag."""
+    return stored_file_response(item.data, item.content_type, item.path.rsplit("/", 1)[-1], etag=item.sha256)
+
+
+def stored_file_response(data: bytes, content_type: str, filename: str, *, etag: str | None = None) -> Response:
+    """A stored file as :func:`media_response` sends it (also used for bulletin recordings)."""
+    response = Response(data, mimetype=content_type)
+    if not content_type.startswith(("image/", "audio/", "video/")):
         response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, max-age=3600"
+    if etag:
+        response.set_etag(etag)
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))  # changes it in place
     return response
