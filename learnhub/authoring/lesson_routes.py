@@ -15,6 +15,7 @@ from learnhub.authoring.forms import (
     QuizForm,
 )
 from learnhub.authoring.preview import preview as make_preview
+from learnhub.authoring.reviews import comments_for
 from learnhub.extensions import db
 from learnhub.security import roles_required
 
@@ -47,7 +48,8 @@ def lesson(slug: str, lesson_slug: str):
         if form.validate():
             return editor.save(course, file.key, text, form, "authoring/lesson.html",
                                url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
-    return editor.editor_page("authoring/lesson.html", course, file, form)
+    return editor.editor_page("authoring/lesson.html", course, file, form,
+                              comments=comments_for(course, "lesson", file.lesson_slug))
 
 
 @bp.post("/<slug>/lessons/<lesson_slug>/move")
