@@ -15,9 +15,10 @@ would misread (a stem line that looks like an answer line or a heading, a '->' o
 side, a line break inside a choice, spaces that quiz.md trims...). Every written text is checked by
 reading the question back with ``parse_quiz_md``, so nothing silently changes.
 
-Two things are dropped on purpose: the GIFT ``$CATEGORY`` of a question (a tag that LearnHub does not
-use for grading or display) and its ``::title::`` (only its id, always written as ``{#id}``, matters;
-GIFT export writes the id as the title too). The question's source line is not kept either.
+A question's category (GIFT ``$CATEGORY``) is written as ``[chủ đề: ...]`` at the end of its heading,
+for draws by category, when quiz.md can keep it (one line, no brackets, 80 characters at most);
+otherwise it is dropped. Its ``::title::`` is dropped on purpose (only its id, always written as
+``{#id}``, matters; GIFT export writes the id as the title too). The source line is not kept either.
 """
 from __future__ import annotations
 
