@@ -104,7 +104,7 @@ def test_an_author_writes_edits_moves_copies_and_deletes_questions_by_form(app: 
 
 def test_a_form_with_a_problem_says_how_to_fix_it_in_vietnamese(app: Flask, module) -> None:
     author = module["author"]
-    author.set_cookie("lang", "vi")
+    author.set_cookie("lh_lang", "vi")
     response = add(author, "Câu hỏi?", **{"choice_right-0": "", "choice_right-1": ""})
     assert response.status_code == 422
     assert "Đánh dấu đúng một phương án đúng" in response.get_data(as_text=True)
@@ -131,7 +131,7 @@ def test_the_preview_shows_the_members_inputs_and_labels_the_right_answer(app: F
         "choice_text-0": "Hà Nội", "choice_right-0": "y", "choice_text-1": "Huế"}))
     html = response.get_data(as_text=True)
     assert 'type="radio"' in html and "Hà Nội" in html
-    assert html.index('type="radio"') < html.index("Author’s view")
+    assert html.index('type="radio"') < html.index("Phần dành cho người soạn")
 
 
 def test_a_draw_by_category_is_checked_and_used_for_each_attempt() -> None:
