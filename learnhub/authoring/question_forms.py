@@ -61,7 +61,7 @@ class QuestionForm(FlaskForm):
     def rights(self) -> list[bool]:
         """Which choice rows are ticked right: checkboxes ``choice_right-<row>``, read by their row
         (a FieldList would renumber them, as unticked boxes are not sent)."""
-        if getattr(self, "_rights", None) is not None:
+        if self._rights is not None:
             return self._rights
         data = request.form if request.method == "POST" else {}
         return [bool(data.get(f"choice_right-{i}")) for i in range(len(self.choice_text))]

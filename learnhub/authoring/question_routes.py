@@ -63,7 +63,7 @@ def question_form(slug: str, kind: str | None = None, qid: str | None = None):
             form.fill(found[1])
         return _form_page(course, form, kind, found)
     question, problems = _from_form(form, kind, draft, found)
-    if "preview" in request.form or problems:
+    if "preview" in request.form or problems or question is None:
         return _form_page(course, form, kind, found, question=question, problems=problems), 200 if not problems else 422
     if found is not None:
         draft.bank.questions[found[0]] = question
@@ -95,7 +95,7 @@ def _flat(messages: Any) -> list[str]:
 
 def _save(course: Course, draft: questions.DraftBank, base: str | None, done: str, again: Any) -> Any:
     """Write the bank back; a stale base revision is refused and the other person's text shown."""
-    base_revision = int(base) if (base or "").isdigit() else None
+    base_revision = int(base) if base is not None and base.isdigit() else None
     try:
         questions.save_bank(course, draft, author=current_user, base_revision=base_revision)
     except NotRepresentable as exc:

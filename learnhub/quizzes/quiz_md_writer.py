@@ -32,12 +32,12 @@ from learnhub.markdown import render_markdown
 from learnhub.quizzes.bank import Bank, Question, QuizSettings
 from learnhub.quizzes.kinds import REGISTRY, KindName
 from learnhub.quizzes.quiz_md import (
+    CATEGORY_RE,
     CHOICE_RE,
     EQUALS_RE,
     HEADING_RE,
-    NULLABLE,
-    CATEGORY_RE,
     MAX_CATEGORY,
+    NULLABLE,
     OWN_SYNTAX,
     PAIR_RE,
     POINTS_RE,

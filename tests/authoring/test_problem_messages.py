@@ -6,7 +6,7 @@ from flask_babel import force_locale, gettext
 
 from learnhub.authoring.problems import FIXES
 from learnhub.courses.problems import MESSAGES, Problem
-from tests.authoring.test_authoring_pages import M, module, send  # noqa: F401 (fixture)
+from tests.authoring.test_authoring_pages import M, send
 from tests.authoring.test_question_forms import add, revision
 
 

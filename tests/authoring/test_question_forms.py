@@ -8,12 +8,11 @@ from flask import Flask
 
 from learnhub.authoring.models import DraftFile
 from learnhub.extensions import db
-from learnhub.quizzes.bank import Question
+from learnhub.quizzes.bank import Bank, Question, QuizSettings
 from learnhub.quizzes.kinds import REGISTRY
 from learnhub.quizzes.quiz_md import parse_quiz_md
 from learnhub.quizzes.quiz_md_writer import export_quiz_md
-from learnhub.quizzes.bank import Bank, QuizSettings
-from tests.authoring.test_authoring_pages import M, module, send, signed_in  # noqa: F401 (fixture)
+from tests.authoring.test_authoring_pages import M, send, signed_in
 
 ROWS: dict[str, dict] = {
     "single": {"choices": [("Hà Nội", True), ("Huế", False), ("Sài Gòn", False)]},

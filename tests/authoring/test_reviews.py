@@ -9,7 +9,7 @@ from learnhub.authoring.models import ReviewAction, ReviewComment, ReviewEvent
 from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.notifications import Notification
-from tests.authoring.test_authoring_pages import M, module, send, signed_in  # noqa: F401 (fixture)
+from tests.authoring.test_authoring_pages import M, send, signed_in
 from tests.authoring.test_question_forms import add
 
 

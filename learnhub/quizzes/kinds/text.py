@@ -6,7 +6,13 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from learnhub.quizzes.bank import InvalidResponse, NumericAnswer, Question, TextAnswer, paper_question
+from learnhub.quizzes.bank import (
+    InvalidResponse,
+    NumericAnswer,
+    Question,
+    TextAnswer,
+    paper_question,
+)
 from learnhub.quizzes.gift_text import (
     answer,
     answer_block,
