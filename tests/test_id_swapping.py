@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-
-from learnhub.quizzes.bank import derive_question_id
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from learnhub.extensions import db
+from learnhub.quizzes.bank import derive_question_id
 from tests.conftest import csrf_token, login
 from tests.two_worlds import GIFT, GIFT_MORE, PNG, build_worlds, markers
 
