@@ -55,3 +55,54 @@ def test_a_lesson_problem_is_named_by_number_and_title(app: Flask, module) -> No
 
 def test_the_command_line_keeps_path_and_line() -> None:
     assert str(Problem("01-boi-canh.md", 3, "minutes")) == "01-boi-canh.md:3: 'minutes' must be a whole number from 1 to 240"
+
+
+BROKEN_QUIZZES = [
+    "---\npass_score: 80\n---\n\nlạc\n\n## Một?\n\n= a\n",
+    "---\npass_score: 80\n---\n",
+    "---\npass_score: 80\n---\n\n## Một? {#x}\n\n= a\n\n## Hai? {#x}\n\n= b\n",
+    "---\npass_score: 80\n---\n\n## Một? {#X_1}\n\n= a\n",
+    "---\npass_score: 80\n---\n\n## Một? [0 điểm]\n\n= a\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n= a\nlạc\n= b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n= a\n\n> giải thích\n\nlạc\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n= a\n\nlạc\n",
+    "---\npass_score: 80\n---\n\n##\n\n= a\n",
+    "---\npass_score: 80\n---\n\n## Một?\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [x] a\n= b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [x]\n- [ ] b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [ ] a\n- [ ] b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [x] Đúng\n- [x] Sai\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n=\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n= 5..3\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n= 5 ± -1\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- a ->\n- b -> c\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- a -> b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [1]\n- [2] b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [1] a\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [1] a\n- [3] b\n",
+    "---\npass_score: 80\n---\n\n## Một?\n\n- [1] a\n- [2] a\n",
+    "---\npass_score: 80\nmau: 1\n---\n\n## Một?\n\n= a\n",
+    "---\nshuffle: true\n---\n\n## Một?\n\n= a\n",
+    "---\npass_score: 80\ndraw: 3\n---\n\n## Một?\n\n= a\n",
+    "---\npass_score: 80\ndraw:\n  A: 2\n---\n\n## Một? [chủ đề: A]\n\n= a\n",
+    "---\npass_score: 800\n---\n\n## Một?\n\n= a\n",
+    "---\npass_score: [\n---\n\n## Một?\n\n= a\n",
+]
+
+
+def test_every_problem_of_a_quiz_file_is_said_in_vietnamese(app: Flask) -> None:
+    from learnhub.quizzes.quiz_md import parse_quiz_md
+    from learnhub.quizzes.quiz_md_messages import localise_md
+
+    seen = set()
+    with app.test_request_context(), force_locale("vi"):
+        for text in BROKEN_QUIZZES:
+            _bank, problems = parse_quiz_md(text)
+            assert problems, text
+            for problem in problems:
+                if problem.message.startswith(("the file must", "the front matter", "invalid value")):
+                    continue  # front-matter codes, translated through courses.problems.MESSAGES
+                shown = localise_md(problem.message)
+                assert shown != problem.message, f"no Vietnamese for {problem.message!r}"
+                seen.add(problem.message)
+    assert len(seen) >= 25
