@@ -220,6 +220,8 @@ CASES: dict[str, Case] = {
     "authoring.delete_media": Case("POST", lambda o: f"{M}/media/khong-dung.png/delete", author_scope(302)),
     "authoring.question_preview": Case("POST", lambda o: f"{M}/questions/preview/single", AUTHOR_SCOPE,
                                        lambda o: {"stem": "Câu hỏi?", "points": "1", "choice_text-0": "A"}),
+    "authoring.quiz_settings": Case("POST", lambda o: f"{M}/questions/settings", author_scope(302),
+                                    lambda o: {"pass_score": "80"}),
     "authoring.question_action": Case("POST", lambda o: f"{M}/questions/cau-mot/up", author_scope(302)),
     "authoring.resolve_comment": Case("POST", lambda o: f"{M}/review/comments/{o['comment']}/resolve", author_scope(302)),
     # no review is waiting yet: nobody may return the module (those outside its unit are told it does not exist)

@@ -204,6 +204,8 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     ),
     "authoring.question_action": write(lambda o: f"{draft_path(o)}/questions/{derive_question_id('Câu hỏi thêm?')}/duplicate",
                                        **AUTHOR),
+    "authoring.quiz_settings": write(lambda o: f"{draft_path(o)}/questions/settings", lambda o: {"pass_score": "75"},
+                                     **AUTHOR),
     "authoring.question_preview": write(lambda o: f"{draft_path(o)}/questions/preview/single",
                                         lambda o: {"stem": "Câu hỏi?", "points": "1"}, own=200, idle=True, **AUTHOR),
     "authoring.review": read(lambda o: f"{draft_path(o)}/review", **AUTHOR),

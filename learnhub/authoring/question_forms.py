@@ -88,3 +88,16 @@ def _set(field: FieldList, values: list[Any], rows: int = ROWS) -> None:
         field.pop_entry()
     for value in [*values, *[None] * max(rows - len(values), 1)]:
         field.append_entry(value)
+
+
+class QuizSettingsForm(FlaskForm):
+    """The quiz's pass score and how many questions each attempt draws (in all, or per category)."""
+
+    base_revision = HiddenField()
+    pass_score = IntegerField(_l("Pass score (percent)"), validators=[
+        DataRequired(message=_l("Enter the pass score, from 1 to 100.")),
+        NumberRange(min=1, max=100, message=_l("Enter the pass score, from 1 to 100."))])
+    draw = IntegerField(_l("Questions drawn per attempt (empty: all)"), validators=[
+        Optional(), NumberRange(min=1, max=1000, message=_l("Enter a number of questions of at least 1, or leave it empty."))])
+    category_draw = FieldList(IntegerField(validators=[
+        Optional(), NumberRange(min=0, max=1000, message=_l("Enter a number of questions, 0 or more."))]), max_entries=100)

@@ -12,12 +12,13 @@ from flask_login import current_user
 from learnhub.authoring import bp, drafts, editor, questions
 from learnhub.authoring.access import AUTHORS, get_module_or_404
 from learnhub.authoring.forms import ActionForm
-from learnhub.authoring.question_forms import QuestionForm
+from learnhub.authoring.question_forms import QuestionForm, QuizSettingsForm
 from learnhub.authoring.reviews import comments_for
 from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.quizzes.bank import Question
 from learnhub.quizzes.kinds import REGISTRY, kind_named
+from learnhub.quizzes.quiz_md_messages import localise_md
 from learnhub.quizzes.quiz_md_writer import NotRepresentable
 from learnhub.quizzes.sync import render_question
 from learnhub.security import roles_required
@@ -39,8 +40,50 @@ def questions_list(slug: str):
     draft = _bank_or_redirect(course)
     if draft is None:
         return redirect(url_for("authoring.quiz", slug=slug))
-    return render_template("authoring/questions.html", course=course, draft=draft, kinds=_kinds(), kind_names=dict(_kinds()),
-                           action=ActionForm(), comments=comments_for(course, "question"))
+    return _list_page(course, draft, _settings_form(draft))
+
+
+def _categories(draft: questions.DraftBank) -> list[tuple[str, int]]:
+    """The bank's categories in the order they first appear, with their number of questions."""
+    counts: dict[str, int] = {}
+    for question in draft.bank.questions:
+        if question.category:
+            counts[question.category] = counts.get(question.category, 0) + 1
+    return list(counts.items())
+
+
+def _settings_form(draft: questions.DraftBank) -> QuizSettingsForm:
+    settings, draw = draft.bank.settings, draft.bank.settings.draw
+    form = QuizSettingsForm(formdata=None, base_revision=str(draft.revision), pass_score=settings.pass_score,
+                            draw=draw if isinstance(draw, int) else None)
+    for name, _count in _categories(draft):
+        form.category_draw.append_entry(draw.get(name) if isinstance(draw, dict) else None)
+    return form
+
+
+def _list_page(course: Course, draft: questions.DraftBank, settings_form: QuizSettingsForm) -> str:
+    return render_template("authoring/questions.html", course=course, draft=draft, kinds=_kinds(),
+                           kind_names=dict(_kinds()), action=ActionForm(), comments=comments_for(course, "question"),
+                           settings_form=settings_form, categories=_categories(draft))
+
+
+@bp.post("/<slug>/questions/settings")
+@roles_required(*AUTHORS)
+def quiz_settings(slug: str):
+    course = get_module_or_404(slug, current_user)
+    draft = _bank_or_redirect(course)
+    if draft is None:
+        return redirect(url_for("authoring.quiz", slug=slug))
+    form = QuizSettingsForm()
+    if not form.validate():
+        return _list_page(course, draft, form), 422
+    per_category = {name: entry.data for (name, _count), entry in zip(_categories(draft), form.category_draw, strict=False)
+                    if entry.data}
+    settings = draft.bank.settings
+    settings.pass_score = form.pass_score.data or settings.pass_score
+    settings.draw = per_category or form.draw.data or None
+    return _save(course, draft, form.base_revision.data, _("The quiz settings were saved."),
+                 lambda: _list_page(course, draft, form))
 
 
 @bp.route("/<slug>/questions/new/<kind>", methods=["GET", "POST"])
@@ -100,7 +143,8 @@ def _save(course: Course, draft: questions.DraftBank, base: str | None, done: st
         questions.save_bank(course, draft, author=current_user, base_revision=base_revision)
     except NotRepresentable as exc:
         db.session.rollback()
-        flash(_("The question could not be written: %(reasons)s", reasons="; ".join(m for _, m in exc.reasons)), "error")
+        reasons = "; ".join(localise_md(m.removeprefix("settings: ")) for _, m in exc.reasons)
+        flash(_("The question could not be written: %(reasons)s", reasons=reasons), "error")
         return again(), 422
     except drafts.EditConflict as conflict:
         db.session.commit()  # the refused text is kept as a revision

@@ -157,3 +157,22 @@ def test_a_draw_by_category_is_checked_and_used_for_each_attempt() -> None:
 def test_old_quiz_files_without_categories_stay_valid() -> None:
     bank, problems = parse_quiz_md("---\npass_score: 80\ndraw: 1\n---\n\n## Một [2 điểm]\n\n= a\n")
     assert bank is not None and not problems and bank.questions[0].category == "" and bank.settings.draw == 1
+
+
+def test_the_quiz_settings_form_sets_a_draw_by_category(app: Flask, module) -> None:
+    author = module["author"]
+    add(author, "Lịch sử một?", category="Lịch sử")
+    add(author, "Lịch sử hai?", category="Lịch sử")
+    add(author, "Khác một?", category="Khác")
+    page = author.get(f"{M}/questions").get_data(as_text=True)
+    assert "Lịch sử" in page and 'name="category_draw-1"' in page
+    base = re.search(r'id="base_revision" name="base_revision" type="hidden" value="(\d+)"', page).group(1)
+    response = send(author, f"{M}/questions/settings", {"base_revision": base, "pass_score": "70",
+                                                        "category_draw-0": "5", "category_draw-1": "1"})
+    assert response.status_code == 422
+    assert "chủ đề “Lịch sử”, nhưng chủ đề này chỉ có 2 câu" in response.get_data(as_text=True)
+    response = send(author, f"{M}/questions/settings", {"base_revision": base, "pass_score": "70",
+                                                        "category_draw-0": "1", "category_draw-1": "1"})
+    assert response.status_code == 302
+    bank, _ = parse_quiz_md(quiz_text(app))
+    assert bank.settings.pass_score == 70 and bank.settings.draw == {"Lịch sử": 1, "Khác": 1}
