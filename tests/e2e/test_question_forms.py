@@ -72,6 +72,7 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     expect(preview.locator("table")).to_be_visible()
     expect(preview.locator("img")).to_be_visible()
     assert_accessible(author)
+    shoot(author, "lesson-toolbar")
     author.get_by_role("button", name="Lưu", exact=True).click()
     author.goto(module_url)
 
@@ -125,6 +126,7 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     expect(author.get_by_text("Nên nói rõ")).to_be_visible()
     author.get_by_role("link", name="Cơ quan nào ban hành Nghị quyết?", exact=False).click()
     expect(author.get_by_text("Nên nói rõ")).to_be_visible()
+    shoot(author, "question-with-comment")
     author.get_by_label("Câu hỏi", exact=True).fill("Cơ quan nào ban hành Nghị quyết 57?")
     author.get_by_role("button", name="Lưu câu hỏi").click()
     author.get_by_role("button", name="Đã xử lý").first.click()
