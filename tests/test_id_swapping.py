@@ -197,16 +197,16 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     # The questions by form, once the GIFT bank above is converted to quiz.md.
     "authoring.questions_list": read(lambda o: f"{draft_path(o)}/questions", **AUTHOR),
     "authoring.question_form": (
-        read(lambda o: f"{draft_path(o)}/questions/new/single", **AUTHOR),
-        write(lambda o: f"{draft_path(o)}/questions/new/single", lambda o: {
+        read(lambda o: f"{draft_path(o)}/new-question/single", **AUTHOR),
+        write(lambda o: f"{draft_path(o)}/new-question/single", lambda o: {
             "stem": "Câu hỏi thêm?", "points": "1", "choice_text-0": "Đúng là A", "choice_right-0": "y",
             "choice_text-1": "B"}, **AUTHOR),
     ),
     "authoring.question_action": write(lambda o: f"{draft_path(o)}/questions/{derive_question_id('Câu hỏi thêm?')}/duplicate",
                                        **AUTHOR),
-    "authoring.quiz_settings": write(lambda o: f"{draft_path(o)}/questions/settings", lambda o: {"pass_score": "75"},
+    "authoring.quiz_settings": write(lambda o: f"{draft_path(o)}/quiz-settings", lambda o: {"pass_score": "75"},
                                      **AUTHOR),
-    "authoring.question_preview": write(lambda o: f"{draft_path(o)}/questions/preview/single",
+    "authoring.question_preview": write(lambda o: f"{draft_path(o)}/question-preview/single",
                                         lambda o: {"stem": "Câu hỏi?", "points": "1"}, own=200, idle=True, **AUTHOR),
     "authoring.review": read(lambda o: f"{draft_path(o)}/review", **AUTHOR),
     "authoring.resolve_comment": write(lambda o: f"{draft_path(o)}/review/comments/{o['comment']}/resolve", **AUTHOR),

@@ -67,7 +67,7 @@ def _list_page(course: Course, draft: questions.DraftBank, settings_form: QuizSe
                            settings_form=settings_form, categories=_categories(draft))
 
 
-@bp.post("/<slug>/questions/settings")
+@bp.post("/<slug>/quiz-settings")
 @roles_required(*AUTHORS)
 def quiz_settings(slug: str):
     course = get_module_or_404(slug, current_user)
@@ -86,7 +86,7 @@ def quiz_settings(slug: str):
                  lambda: _list_page(course, draft, form))
 
 
-@bp.route("/<slug>/questions/new/<kind>", methods=["GET", "POST"])
+@bp.route("/<slug>/new-question/<kind>", methods=["GET", "POST"])
 @bp.route("/<slug>/questions/<qid>/edit", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def question_form(slug: str, kind: str | None = None, qid: str | None = None):
@@ -180,7 +180,7 @@ def question_action(slug: str, qid: str, action: str):
                  lambda: redirect(url_for("authoring.questions_list", slug=slug)))
 
 
-@bp.post("/<slug>/questions/preview/<kind>")
+@bp.post("/<slug>/question-preview/<kind>")
 @roles_required(*AUTHORS)
 def question_preview(slug: str, kind: str):
     """The question as members will see it, for the form's live preview (HTML)."""

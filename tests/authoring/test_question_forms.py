@@ -66,7 +66,7 @@ def quiz_text(app: Flask) -> str:
 
 
 def add(author, stem: str, kind: str = "single", **fields: str):
-    url = f"{M}/questions/new/{kind}"
+    url = f"{M}/new-question/{kind}"
     defaults = {"choice_text-0": "Đúng đáp án", "choice_right-0": "y", "choice_text-1": "Sai đáp án"} if kind == "single" else {}
     return send(author, url, form(stem, revision(author, url), **{**defaults, **fields}))
 
@@ -126,7 +126,7 @@ def test_a_stale_save_is_refused_and_the_other_text_shown(app: Flask, module) ->
 
 
 def test_the_preview_shows_the_members_inputs_and_labels_the_right_answer(app: Flask, module) -> None:
-    response = send(module["author"], f"{M}/questions/preview/single", form("Thủ đô?", "0", **{
+    response = send(module["author"], f"{M}/question-preview/single", form("Thủ đô?", "0", **{
         "choice_text-0": "Hà Nội", "choice_right-0": "y", "choice_text-1": "Huế"}))
     html = response.get_data(as_text=True)
     assert 'type="radio"' in html and "Hà Nội" in html
@@ -167,11 +167,11 @@ def test_the_quiz_settings_form_sets_a_draw_by_category(app: Flask, module) -> N
     page = author.get(f"{M}/questions").get_data(as_text=True)
     assert "Lịch sử" in page and 'name="category_draw-1"' in page
     base = re.search(r'id="base_revision" name="base_revision" type="hidden" value="(\d+)"', page).group(1)
-    response = send(author, f"{M}/questions/settings", {"base_revision": base, "pass_score": "70",
+    response = send(author, f"{M}/quiz-settings", {"base_revision": base, "pass_score": "70",
                                                         "category_draw-0": "5", "category_draw-1": "1"})
     assert response.status_code == 422
     assert "chủ đề “Lịch sử”, nhưng chủ đề này chỉ có 2 câu" in response.get_data(as_text=True)
-    response = send(author, f"{M}/questions/settings", {"base_revision": base, "pass_score": "70",
+    response = send(author, f"{M}/quiz-settings", {"base_revision": base, "pass_score": "70",
                                                         "category_draw-0": "1", "category_draw-1": "1"})
     assert response.status_code == 302
     bank, _ = parse_quiz_md(quiz_text(app))

@@ -71,6 +71,7 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     preview = author.locator(".lh-editor__preview")
     expect(preview.locator("table")).to_be_visible()
     expect(preview.locator("img")).to_be_visible()
+    expect(preview.locator("table img")).to_have_count(0)  # the image stands apart from the table
     assert_accessible(author)
     shoot(author, "lesson-toolbar")
     author.get_by_role("button", name="Lưu", exact=True).click()
