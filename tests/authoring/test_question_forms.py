@@ -176,3 +176,16 @@ def test_the_quiz_settings_form_sets_a_draw_by_category(app: Flask, module) -> N
     assert response.status_code == 302
     bank, _ = parse_quiz_md(quiz_text(app))
     assert bank.settings.pass_score == 70 and bank.settings.draw == {"Lịch sử": 1, "Khác": 1}
+
+
+def test_the_preview_and_the_list_never_run_what_an_author_typed(app: Flask, module) -> None:
+    def assert_no_executable_html(page: str) -> None:
+        assert "onerror=" not in page and "<script>alert" not in page
+
+    author = module["author"]
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    html = send(author, f"{M}/question-preview/single", form(f"Câu {evil}?", "0", **{
+        "choice_text-0": evil, "choice_right-0": "y", "choice_text-1": "Huế"})).get_data(as_text=True)
+    assert_no_executable_html(html)
+    add(author, f"Câu {evil}?", **{"category": evil})
+    assert_no_executable_html(author.get(f"{M}/questions").get_data(as_text=True))
