@@ -106,3 +106,11 @@ def test_every_problem_of_a_quiz_file_is_said_in_vietnamese(app: Flask) -> None:
                 assert shown != problem.message, f"no Vietnamese for {problem.message!r}"
                 seen.add(problem.message)
     assert len(seen) >= 25
+
+
+def test_the_editors_live_check_says_how_to_fix_each_problem(app: Flask, module) -> None:
+    from tests.authoring.test_authoring_pages import lesson_form
+
+    response = send(module["author"], f"{M}/preview/lesson:boi-canh-ban-hanh", lesson_form(minutes="0"))
+    fixes = [p["fix"] for p in response.json["problems"]]
+    assert "Trong ô “Thời gian học (phút)” của bài học, nhập một số nguyên từ 1 đến 240." in fixes
