@@ -116,6 +116,9 @@ CASES: dict[str, Case] = {
     "authoring.draft_media": Case("GET", lambda o: f"{M}/media/so-do.png", AUTHOR_SCOPE),
     "authoring.export": Case("GET", lambda o: f"{M}/export.zip", AUTHOR_SCOPE),
     "authoring.view": Case("GET", lambda o: f"{M}/view/bai-mot", AUTHOR_SCOPE),
+    "authoring.questions_list": Case("GET", lambda o: f"{M}/questions", AUTHOR_SCOPE),
+    "authoring.question_form": Case("GET", lambda o: f"{M}/questions/cau-mot/edit", AUTHOR_SCOPE),
+    "authoring.review": Case("GET", lambda o: f"{M}/review", AUTHOR_SCOPE),
     "conferences.index": Case("GET", lambda o: "/conferences/", committee(200)),
     "conferences.new": Case("GET", lambda o: "/conferences/new", committee(200)),
     "conferences.show": Case("GET", lambda o: f"/conferences/{o['conference']}", committee(200, 404)),
@@ -243,6 +246,15 @@ CASES: dict[str, Case] = {
     "authoring.import_gift": Case("POST", lambda o: f"{M}/quiz/import", author_scope(302)),
     "authoring.restore": Case("POST", lambda o: f"{M}/history/course.md/1/restore", author_scope(302)),
     "authoring.delete_media": Case("POST", lambda o: f"{M}/media/khong-dung.png/delete", author_scope(302)),
+    "authoring.question_preview": Case("POST", lambda o: f"{M}/question-preview/single", AUTHOR_SCOPE,
+                                       lambda o: {"stem": "Câu hỏi?", "points": "1", "choice_text-0": "A"}),
+    "authoring.quiz_settings": Case("POST", lambda o: f"{M}/quiz-settings", author_scope(302),
+                                    lambda o: {"pass_score": "80"}),
+    "authoring.question_action": Case("POST", lambda o: f"{M}/questions/cau-mot/up", author_scope(302)),
+    "authoring.resolve_comment": Case("POST", lambda o: f"{M}/review/comments/{o['comment']}/resolve", author_scope(302)),
+    # no review is waiting yet: nobody may return the module (those outside its unit are told it does not exist)
+    "authoring.return_review": Case("POST", lambda o: f"{M}/review/return", author_scope(403),
+                                    lambda o: {"lesson:bai-mot": "Góp ý"}),
     "authoring.request_review": Case("POST", lambda o: f"{M}/review", author_scope(302)),
     "authoring.publish": Case("POST", lambda o: f"{M}/publish", author_scope(302)),
     "conferences.confirm_check_in": Case("POST", lambda o: f"/conferences/check-in/{o['token']}", {
@@ -327,6 +339,13 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         drafts.add_lesson(module, "Bài một", author=author, body="Nội dung ![sơ đồ](media/so-do.png)")
         media.add_media(module, "so-do.png", PNG)
         media.add_media(module, "khong-dung.png", PNG)
+        drafts.save_file(module, "quiz.md", "---\npass_score: 80\n---\n\n## Câu một? {#cau-mot}\n\n- [x] A\n- [ ] B\n",
+                         author=author, base_revision=None)
+        from learnhub.authoring.models import ReviewComment
+
+        comment = ReviewComment(course_id=module.id, target_kind="lesson", target_id="bai-mot", text="Góp ý",
+                                author_id=town["bithu1"].id)
+        db.session.add(comment)
         reflection = Reflection(plan_id=plan.id, user_id=hai.id, status=ReflectionStatus.submitted,
                                 submitted_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
         db.session.add(reflection)
@@ -353,7 +372,7 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         from learnhub.notify.stop import stop_token
 
         extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id,
-                 "stop": stop_token(town["member_a"].id), "broadcast": broadcast.id}
+                 "stop": stop_token(town["member_a"].id), "broadcast": broadcast.id, "comment": comment.id}
     extra.update(_conference_and_posts(app, town, hai))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
             "plan": plan_id, "reflection": reflection_id, **extra}

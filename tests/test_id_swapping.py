@@ -26,6 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from learnhub.extensions import db
+from learnhub.quizzes.bank import derive_question_id
 from tests.conftest import csrf_token, login
 from tests.two_worlds import GIFT, GIFT_MORE, PNG, build_worlds, markers
 
@@ -193,8 +194,27 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
                                    lambda o: {"file": (io.BytesIO(GIFT.encode()), "cau-hoi.gift")}, **AUTHOR),
     "authoring.convert_quiz": write(lambda o: f"{draft_path(o)}/quiz/convert", **AUTHOR),
     "authoring.restore": write(lambda o: f"{draft_path(o)}/history/course.md/1/restore", **AUTHOR),
+    # The questions by form, once the GIFT bank above is converted to quiz.md.
+    "authoring.questions_list": read(lambda o: f"{draft_path(o)}/questions", **AUTHOR),
+    "authoring.question_form": (
+        read(lambda o: f"{draft_path(o)}/new-question/single", **AUTHOR),
+        write(lambda o: f"{draft_path(o)}/new-question/single", lambda o: {
+            "stem": "Câu hỏi thêm?", "points": "1", "choice_text-0": "Đúng là A", "choice_right-0": "y",
+            "choice_text-1": "B"}, **AUTHOR),
+    ),
+    "authoring.question_action": write(lambda o: f"{draft_path(o)}/questions/{derive_question_id('Câu hỏi thêm?')}/duplicate",
+                                       **AUTHOR),
+    "authoring.quiz_settings": write(lambda o: f"{draft_path(o)}/quiz-settings", lambda o: {"pass_score": "75"},
+                                     **AUTHOR),
+    "authoring.question_preview": write(lambda o: f"{draft_path(o)}/question-preview/single",
+                                        lambda o: {"stem": "Câu hỏi?", "points": "1"}, own=200, idle=True, **AUTHOR),
+    "authoring.review": read(lambda o: f"{draft_path(o)}/review", **AUTHOR),
+    "authoring.resolve_comment": write(lambda o: f"{draft_path(o)}/review/comments/{o['comment']}/resolve", **AUTHOR),
     "authoring.delete_media": write(lambda o: f"{draft_path(o)}/media/khong-dung.png/delete", **AUTHOR),
     "authoring.request_review": write(lambda o: f"{draft_path(o)}/review", **AUTHOR),
+    # the cell's secretary returns the module its propagandist just asked to be reviewed
+    "authoring.return_review": write(lambda o: f"{draft_path(o)}/review/return", lambda o: {"lesson:bai-mot": "Sửa"},
+                                     actor="secretary"),
     "authoring.publish": write(lambda o: f"{draft_path(o)}/publish", **AUTHOR),
     # Plans, their dashboards (a plan's own page with another cell as ?unit= too) and reflections. The
     # town's plan is seen by both secretaries: within it, each reaches only their own cell.

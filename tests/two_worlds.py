@@ -107,6 +107,10 @@ def _objects(app: Flask, world: dict) -> dict:
         media.add_media(module, "so-do.png", PNG)
         media.add_media(module, "khong-dung.png", PNG)
         drafts.switch_quiz_file(module, "quiz.gift", GIFT, author=author)
+        from learnhub.authoring.models import ReviewComment
+
+        comment = ReviewComment(course_id=module.id, target_kind="lesson", target_id="bai-mot", text=f"Góp ý {tag}",
+                                author_id=world["secretary"].id)
         session = OutreachSession(unit_id=cell.id, organisation="Hội Nông dân", title=f"Tuyên truyền {tag}",
                                   held_on=dt.date(2026, 3, 1), head_count=40)
         inspection = Inspection(unit_id=cell.id, held_on=dt.date(2026, 3, 10), inspectors=f"Đoàn kiểm tra {tag}",
@@ -119,13 +123,14 @@ def _objects(app: Flask, world: dict) -> dict:
         from learnhub.outreach.models import Broadcast
 
         broadcast = Broadcast(unit_id=cell.id, held_on=dt.date(2026, 3, 2), area=f"Khu phố {tag}", minutes=10)
-        db.session.add_all([reflection, town_reflection, session, inspection, feed, broadcast])
+        db.session.add_all([reflection, town_reflection, session, inspection, feed, broadcast, comment])
         db.session.commit()
         with drafts.draft_folder(module) as folder:
             module_zip = course_zip_bytes(folder)
         return {"course_id": course.id, "attempt": attempt.id, "plan": plan.id, "reflection": reflection.id,
                 "town_reflection": town_reflection.id, "session": session.id, "inspection": inspection.id,
-                "broadcast": broadcast.id, "upload": _upload(world), "module_zip": module_zip, "feed": feed.id}
+                "broadcast": broadcast.id, "upload": _upload(world), "module_zip": module_zip, "feed": feed.id,
+                "comment": comment.id}
 
 
 def _town_plan(app: Flask, town: dict) -> int:

@@ -16,7 +16,9 @@ def blueprint() -> Blueprint:
         media_routes,
         module_routes,
         publish_routes,
+        question_routes,
         quiz_routes,
+        review_routes,
     )
 
     return bp

@@ -7,7 +7,7 @@ from flask import abort
 
 from learnhub.auth.models import Role, User
 from learnhub.authoring import drafts, media
-from learnhub.authoring.models import DraftFile, Revision
+from learnhub.authoring.models import DraftFile, ReviewComment, Revision
 from learnhub.courses.access import editable_courses
 from learnhub.courses.models import Course, CourseMedia
 from learnhub.extensions import db
@@ -53,3 +53,18 @@ def owner_unit_choices(user: User) -> list[tuple[int, str]]:
     ids = list(db.session.scalars(statement))
     paths = unit_paths()
     return sorted(((i, paths[i]) for i in ids), key=lambda item: item[1])
+
+
+def may_review(user: User, course: Course) -> bool:
+    """Whether ``user`` may publish or return a module under review: one who may write it (so a
+    reviewer of its unit or above), other than the author who asked."""
+    from learnhub.courses.access import may_edit_course
+
+    return (course.review_requested_at is not None and course.review_requested_by_id != user.id
+            and may_edit_course(user, course))
+
+
+def get_comment_or_404(course: Course, comment_id: int) -> ReviewComment:
+    """A review comment on the module (which the loader of the module already checked)."""
+    comment = db.session.get(ReviewComment, comment_id)
+    return comment if comment is not None and comment.course_id == course.id else abort(404)

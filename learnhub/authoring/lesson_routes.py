@@ -15,6 +15,8 @@ from learnhub.authoring.forms import (
     QuizForm,
 )
 from learnhub.authoring.preview import preview as make_preview
+from learnhub.authoring.problems import FIXES
+from learnhub.authoring.reviews import comments_for
 from learnhub.extensions import db
 from learnhub.security import roles_required
 
@@ -47,7 +49,8 @@ def lesson(slug: str, lesson_slug: str):
         if form.validate():
             return editor.save(course, file.key, text, form, "authoring/lesson.html",
                                url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
-    return editor.editor_page("authoring/lesson.html", course, file, form)
+    return editor.editor_page("authoring/lesson.html", course, file, form,
+                              comments=comments_for(course, "lesson", file.lesson_slug))
 
 
 @bp.post("/<slug>/lessons/<lesson_slug>/move")
@@ -93,4 +96,5 @@ def preview(slug: str, key: str):
         abort(404)
     result = make_preview(course, key, drafts.normalise(text), url_for("authoring.draft_media", slug=slug, name=""))
     return jsonify(html=result.html, problems=[
-        {"line": p.line, "message": p.localized(), "severity": p.severity} for p in result.problems])
+        {"line": p.line, "message": p.localized(), "severity": p.severity, "fix": _(FIXES[p.code])}
+        for p in result.problems])

@@ -68,3 +68,43 @@ class Revision(Model):
     restored_from: Mapped[int | None]
 
     author = relationship("User", foreign_keys=[author_id])
+
+
+class ReviewAction(StrEnum):
+    request = "request"
+    returned = "returned"  # sent back to the author with comments
+    publish = "publish"
+
+
+class ReviewEvent(Model):
+    """One step of a module's review: asked for, returned with comments, or published."""
+
+    __tablename__ = "review_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    action: Mapped[ReviewAction] = mapped_column(enum_column(ReviewAction))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    comment_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    actor = relationship("User", foreign_keys=[actor_id])
+
+
+class ReviewComment(Model):
+    """A reviewer's comment on a lesson or a question of a module's draft."""
+
+    __tablename__ = "review_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review_event.id"))
+    target_kind: Mapped[str] = mapped_column(sa.String(20))  # "lesson" or "question"
+    target_id: Mapped[str] = mapped_column(sa.String(100))  # the lesson's slug or the question's id
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None]
+
+    author = relationship("User", foreign_keys=[author_id])

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub import audit
-from learnhub.authoring import bp, drafts, editing, editor, publishing
+from learnhub.authoring import bp, drafts, editing, editor, publishing, reviews
 from learnhub.authoring.access import AUTHORS, get_module_or_404
 from learnhub.authoring.forms import ActionForm
 from learnhub.authoring.problems import shown_problems
@@ -21,6 +21,7 @@ def publish(slug: str):
     course = get_module_or_404(slug, current_user)
     if not ActionForm().validate_on_submit():
         abort(400)
+    requested_by = course.review_requested_by_id
     try:
         summary = publishing.publish(course, publisher=current_user, review_required=editor.review_required())
     except publishing.ReviewRequired:
@@ -30,6 +31,7 @@ def publish(slug: str):
         db.session.rollback()
         flash(_("The module was not published: correct the %(n)d problem(s) listed below.", n=len(refused.problems)), "error")
         return redirect(url_for("authoring.module", slug=slug))
+    reviews.record_publish(course, current_user, requested_by)
     audit.record("module.publish", object_type="course", object_id=course.id, summary=summary.describe())
     db.session.commit()
     flash(_("Published: members now see this version. Members in the middle of the quiz keep the questions they started with."), "success")
@@ -43,13 +45,13 @@ def request_review(slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        publishing.request_review(course, current_user)
+        reviews.request_review(course, current_user)
     except publishing.DraftRefused:
         flash(_("Correct the problems listed below before asking for review."), "error")
         return redirect(url_for("authoring.module", slug=slug))
     audit.record("module.review_request", object_type="course", object_id=course.id, summary=audit.N_("%(slug)s: review asked"), params={"slug": slug})
     db.session.commit()
-    flash(_("Review was asked for. Another propagandist or committee member can now publish."), "success")
+    flash(_("Review was asked for: the reviewers were notified. Another propagandist or committee member can now publish or return it with comments."), "success")
     return redirect(url_for("authoring.module", slug=slug))
 
 

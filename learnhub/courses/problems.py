@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext
 
 from learnhub.quizzes.gift_messages import localise, where
+from learnhub.quizzes.quiz_md_messages import localise_md
 
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention: marked for extraction, not translated here)
@@ -106,7 +107,7 @@ class Problem:
         template = MESSAGES[self.code]
         if self.code == "quiz":  # a GIFT message names its question and translates itself
             message = self.params["message"]
-            text = localise(message) if hasattr(message, "template") else gettext(message)
+            text = localise(message) if hasattr(message, "template") else localise_md(message)
             place = where(self)
             return f"{place}: {text}" if place else text
         if self.code == "zip":

@@ -73,8 +73,7 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
     if not questions:
         raise AttemptRefused("no_questions")
     rng = rng or random.SystemRandom()
-    draw = settings.get("draw") or len(questions)
-    drawn = rng.sample(questions, min(draw, len(questions)))
+    drawn = draw_questions(questions, settings.get("draw"), rng)
     paper = [_paper_entry(q.data, settings.get("shuffle", True), rng) for q in drawn]
     limit = settings.get("time_limit")
     attempt = QuizAttempt(
@@ -92,6 +91,19 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
             raise
         return resumed
     return attempt
+
+
+def draw_questions(questions: list[Any], draw: Any, rng: random.Random) -> list[Any]:
+    """The questions of a new paper: all, ``draw`` of them at random, or with a draw by category
+    ({category: n}, Moodle's "random question from category") n of each named category, in the
+    categories' order."""
+    if isinstance(draw, dict):
+        drawn: list[Any] = []
+        for name, count in draw.items():
+            pool = [q for q in questions if (q.data.get("category") or "") == name]
+            drawn += rng.sample(pool, min(int(count), len(pool)))
+        return drawn
+    return rng.sample(questions, min(draw or len(questions), len(questions)))
 
 
 def _paper_entry(data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, Any]:

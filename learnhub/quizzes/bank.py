@@ -125,7 +125,8 @@ def paper_question(entry: dict[str, Any]) -> Question:
 @dataclass
 class QuizSettings:
     pass_score: int = 80  # percent of the maximum score
-    draw: int | None = None  # questions drawn per attempt; None = all
+    # questions drawn per attempt; None = all; {category: n} draws n of each category
+    draw: int | dict[str, int] | None = None
     time_limit: int | None = None  # minutes
     max_attempts: int | None = None
     shuffle: bool = True

@@ -7,6 +7,8 @@ question's kind writes its answer block (``gift_block``); a kind GIFT lacks is r
 """
 from __future__ import annotations
 
+import json
+
 from learnhub.quizzes.bank import Bank, Question, derive_question_id
 from learnhub.quizzes.gift_text import clean, escape, slug, text_format_of
 from learnhub.quizzes.kinds import kind_of
@@ -34,7 +36,12 @@ def _export_settings(bank: Bank) -> str:
     """The front matter: the six settings in a fixed order, then points other than 1."""
     s = bank.settings
     lines = ["---", f"pass_score: {s.pass_score}"]
-    lines += [f"{key}: {getattr(s, key)}" for key in OPTIONAL if getattr(s, key) is not None]
+    for key in OPTIONAL:
+        value = getattr(s, key)
+        if isinstance(value, dict):  # a draw by category, names quoted (JSON strings are YAML)
+            lines += [f"{key}:", *(f"  {json.dumps(name, ensure_ascii=False)}: {n}" for name, n in value.items())]
+        elif value is not None:
+            lines.append(f"{key}: {value}")
     lines += [f"shuffle: {'true' if s.shuffle else 'false'}", f"review: {s.review}"]
     points = [f'  "{_export_id(q)}": {q.points}' for q in bank.questions if q.points != 1]
     return "\n".join([*lines, *(["points:", *points] if points else []), "---"])

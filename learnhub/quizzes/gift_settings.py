@@ -32,7 +32,8 @@ def front_matter(lines: list[str], problems: list[QuizProblem]) -> tuple[FrontMa
 # setting: whether a value is valid, given the number of questions
 CHECKS: dict[str, Callable[[Any, int], bool]] = {
     "pass_score": lambda v, n: _whole(v, 1, 100),
-    "draw": lambda v, n: v is None or _whole(v, 1, n),
+    "draw": lambda v, n: v is None or _whole(v, 1, n) or (
+        isinstance(v, dict) and bool(v) and all(isinstance(k, str) and _whole(c, 1, n) for k, c in v.items())),
     "time_limit": lambda v, n: v is None or _whole(v, 1),
     "max_attempts": lambda v, n: v is None or _whole(v, 1),
     "shuffle": lambda v, n: isinstance(v, bool),

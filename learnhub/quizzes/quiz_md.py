@@ -33,6 +33,9 @@ QUOTE_RE = re.compile(r" {0,3}> ?(.*)")
 ID_RE = re.compile(r"\{#([^{}]*)\}$")
 POINTS_RE = re.compile(r"\[([0-9]+)[ \t]+(?:điểm|diem|points?)\]$", re.IGNORECASE)
 VALID_ID_RE = re.compile(r"[a-z0-9-]+")
+# An optional category: `[chủ đề: Lịch sử Đảng]` (or `[category: ...]`), for draws by category.
+CATEGORY_RE = re.compile(r"\[(?:chủ đề|chu de|category):[ \t]*([^\[\]\n]*?)[ \t]*\]$", re.IGNORECASE)
+MAX_CATEGORY = 80
 TOLERANCE_RE = re.compile(r"±|\+-")
 # Kinds with answer lines of their own (an ordering question's `- [n] item`), tried first.
 OWN_SYNTAX: dict[str, QuestionKind] = {name: kind for name, kind in REGISTRY.items() if kind.md_line is not None}
@@ -72,6 +75,9 @@ def parse_quiz_md(text: str) -> tuple[Bank | None, list[QuizProblem]]:
         if question is not None:
             questions.append(question)
     settings = QuizSettings() if data is None else _settings(data, key_lines, len(blocks), problems)
+    if data is not None and isinstance(settings.draw, dict):
+        problems.extend(QuizProblem(key_lines.get("draw", 1), message)
+                        for message in draw_problems(settings.draw, questions))
     problems.sort(key=lambda problem: problem.line)
     if any(problem.severity == "error" for problem in problems):
         return None, problems
@@ -123,7 +129,8 @@ def _split_blocks(body: str, first_line: int) -> tuple[list[_Block], int | None]
 
 def _parse_question(block: _Block) -> tuple[Question | None, str, list[str]]:
     """A question from its block (None when broken), its id and the problems found in it."""
-    head, qid, points, errors = _parse_heading(block.heading)
+    heading, category = _category(block.heading)
+    head, qid, points, errors = _parse_heading(heading)
     paragraphs, answers, explanation, structure_errors = _read_lines(block.lines)
     errors += structure_errors
     if not head:
@@ -133,9 +140,17 @@ def _parse_question(block: _Block) -> tuple[Question | None, str, list[str]]:
     if errors:
         return None, qid, errors
     question = Question(id=qid, kind="", stem=stem, points=points, line=block.line,
-                        explanation=explanation)
+                        explanation=explanation, category=category)
     errors = _fill_answers(question, answers)
     return (None if errors else question), qid, errors
+
+
+def _category(text: str) -> tuple[str, str]:
+    """The heading without its `[chủ đề: ...]` marker (written last), and the category."""
+    match = CATEGORY_RE.search(text)
+    if match is None or not match.group(1):
+        return text, ""
+    return text[: match.start()].rstrip(), match.group(1)[:MAX_CATEGORY]
 
 
 def _parse_heading(text: str) -> tuple[str, str | None, int, list[str]]:
@@ -306,7 +321,7 @@ def _settings(
             setattr(settings, key, data[key])
         else:
             problems.append(QuizProblem(key_lines.get(key, 1), f"'{key}' must be {wanted}"))
-    if settings.draw is not None and 0 < count < settings.draw:
+    if isinstance(settings.draw, int) and 0 < count < settings.draw:
         message = f"'draw' ({settings.draw}) is larger than the number of questions ({count})"
         problems.append(QuizProblem(key_lines.get("draw", 1), message))
     return settings
@@ -319,10 +334,26 @@ def _whole(low: int, high: int | None = None) -> Callable[[Any], bool]:
 
 SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "pass_score": (_whole(1, 100), "a whole number from 1 to 100"),
-    "draw": (_whole(1), "a whole number of at least 1"),
+    "draw": (lambda value: _whole(1)(value) or _draws(value),
+             "a whole number of at least 1, or 'category: number' lines"),
     "time_limit": (_whole(1), "a whole number of minutes, at least 1"),
     "max_attempts": (_whole(1), "a whole number of at least 1"),
     "shuffle": (lambda value: type(value) is bool, "true or false"),
     "review": (valid_review, WANTED),
 }
+def _draws(value: Any) -> bool:
+    """A draw by category: a mapping of category names to whole numbers of at least 1."""
+    return (isinstance(value, dict) and bool(value)
+            and all(isinstance(k, str) and k.strip() and _whole(1)(v) for k, v in value.items()))
+
+
+def draw_problems(draw: dict[str, int], questions: list[Question]) -> list[str]:
+    """A draw by category asking more questions of a category than it holds."""
+    counts: dict[str, int] = {}
+    for question in questions:
+        counts[question.category] = counts.get(question.category, 0) + 1
+    return [f"'draw' asks {n} questions of the category '{name}', which has {counts.get(name, 0)}"
+            for name, n in draw.items() if n > counts.get(name, 0)]
+
+
 NULLABLE = ("draw", "time_limit", "max_attempts")  # an empty value means "no limit"

@@ -15,13 +15,15 @@ would misread (a stem line that looks like an answer line or a heading, a '->' o
 side, a line break inside a choice, spaces that quiz.md trims...). Every written text is checked by
 reading the question back with ``parse_quiz_md``, so nothing silently changes.
 
-Two things are dropped on purpose: the GIFT ``$CATEGORY`` of a question (a tag that LearnHub does not
-use for grading or display) and its ``::title::`` (only its id, always written as ``{#id}``, matters;
-GIFT export writes the id as the title too). The question's source line is not kept either.
+A question's category (GIFT ``$CATEGORY``) is written as ``[chủ đề: ...]`` at the end of its heading,
+for draws by category, when quiz.md can keep it (one line, no brackets, 80 characters at most);
+otherwise it is dropped. Its ``::title::`` is dropped on purpose (only its id, always written as
+``{#id}``, matters; GIFT export writes the id as the title too). The source line is not kept either.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from typing import Any
@@ -30,15 +32,18 @@ from learnhub.markdown import render_markdown
 from learnhub.quizzes.bank import Bank, Question, QuizSettings
 from learnhub.quizzes.kinds import REGISTRY, KindName
 from learnhub.quizzes.quiz_md import (
+    CATEGORY_RE,
     CHOICE_RE,
     EQUALS_RE,
     HEADING_RE,
+    MAX_CATEGORY,
     NULLABLE,
     OWN_SYNTAX,
     PAIR_RE,
     POINTS_RE,
     SETTINGS,
     VALID_ID_RE,
+    draw_problems,
     parse_quiz_md,
 )
 from learnhub.quizzes.review import review_yaml
@@ -71,7 +76,7 @@ def export_quiz_md(bank: Bank) -> str:
     Raises NotRepresentable when any question (or setting) cannot be written so that
     ``parse_quiz_md`` reads it back the same; the exception lists all of them.
     """
-    reasons = [(0, message) for message in _settings_problems(bank.settings, len(bank.questions))]
+    reasons = [(0, message) for message in _settings_problems(bank.settings, len(bank.questions)) + _draw_problems(bank)]
     chunks = [_front_matter(bank.settings)]
     first_seen: dict[str, str] = {}  # id -> its first question, for a message
     for index, original in enumerate(bank.questions, start=1):
@@ -106,6 +111,22 @@ def _settings_problems(settings: QuizSettings, count: int) -> list[str]:
     if type(draw) is int and 0 < count < draw:
         problems.append(f"settings: 'draw' ({draw}) is larger than the number of questions ({count})")
     return problems
+
+
+def settings_only(settings: QuizSettings) -> str:
+    """The front matter of a bank that has no questions yet."""
+    return _front_matter(settings) + "\n"
+
+
+def _draw_problems(bank: Bank) -> list[str]:
+    draw = bank.settings.draw
+    return [f"settings: {p}" for p in draw_problems(draw, bank.questions)] if isinstance(draw, dict) else []
+
+
+def writable_category(category: str) -> bool:
+    """Whether quiz.md can keep a category (GIFT's `$CATEGORY` paths are dropped otherwise)."""
+    return bool(category) and len(category) <= MAX_CATEGORY and category == category.strip() \
+        and CATEGORY_RE.search(f"[chủ đề: {category}]") is not None
 
 
 def _problems(q: Question) -> list[str]:
@@ -189,7 +210,12 @@ def _explanation_problems(explanation: str) -> list[str]:
 def _front_matter(s: QuizSettings) -> str:
     """The settings in a fixed order; draw, time_limit and max_attempts only when set."""
     lines = ["---", f"pass_score: {s.pass_score}"]
-    lines += [f"{key}: {getattr(s, key)}" for key in NULLABLE if getattr(s, key) is not None]
+    for key in NULLABLE:
+        value = getattr(s, key)
+        if isinstance(value, dict):  # a draw by category; names quoted (JSON strings are YAML)
+            lines += [f"{key}:", *(f"  {json.dumps(name, ensure_ascii=False)}: {n}" for name, n in value.items())]
+        elif value is not None:
+            lines.append(f"{key}: {value}")
     lines += [f"shuffle: {'true' if s.shuffle else 'false'}", *review_yaml(s.review), "---"]
     return "\n".join(lines)
 
@@ -199,7 +225,8 @@ def _question_text(q: Question) -> str:
     head, _, rest = q.stem.partition("\n")
     # A first line that itself ends like a points marker gets an explicit one, even [1 điểm].
     points = f" [{q.points} điểm]" if q.points != 1 or POINTS_RE.search(head) else ""
-    lines = [f"## {head} {{#{q.id}}}{points}", ""]
+    category = f" [chủ đề: {q.category}]" if writable_category(q.category) else ""
+    lines = [f"## {head} {{#{q.id}}}{points}{category}", ""]
     if rest:
         lines += [rest.removeprefix("\n"), ""]
     lines += REGISTRY[q.kind].md_lines(q)

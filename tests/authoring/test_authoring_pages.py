@@ -188,7 +188,7 @@ def test_publishing_refuses_a_draft_with_errors_and_says_where(app: Flask, modul
     send(author, f"{M}/quiz", {"body": "---\npass_score: 80\n---\n\n## Không có đáp án\n\n- [ ] Một\n", "base_revision": "0"})
     response = send(author, f"{M}/publish", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "<strong>Câu hỏi bài kiểm tra</strong> (dòng 5)" in html and "quiz.md:5" not in html
+    assert "<strong>Bài kiểm tra, câu 1</strong>:" in html and "quiz.md:5" not in html and "(dòng 5)" not in html
     with app.app_context():
         assert db.session.scalar(sa.select(Course.published_at).where(Course.slug == "hoc-tap-chi-thi")) is None
 

@@ -301,7 +301,7 @@ def test_each_problem_at_its_line(body: str, line: int, message: str | None) -> 
     ("pass_score: 80.5\n", 2, "'pass_score' must be a whole number from 1 to 100"),
     ("pass_score:\n", 2, "'pass_score' must be a whole number from 1 to 100"),
     ("pass_score: 80\ndraw: 3\n", 3, "'draw' (3) is larger than the number of questions (2)"),
-    ("pass_score: 80\ndraw: 0\n", 3, "'draw' must be a whole number of at least 1"),
+    ("pass_score: 80\ndraw: 0\n", 3, "'draw' must be a whole number of at least 1, or 'category: number' lines"),
     ("pass_score: 80\ntime_limit: '15'\n", 3,
      "'time_limit' must be a whole number of minutes, at least 1"),
     ("pass_score: 80\nmax_attempts: true\n", 3,

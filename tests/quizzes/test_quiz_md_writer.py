@@ -261,16 +261,16 @@ def test_gift_settings_and_points_become_front_matter_and_heading_markers() -> N
     bank = read_gift(gift)
     text = round_trip(bank)
     assert text == ("---\npass_score: 60\ndraw: 2\nshuffle: true\nreview: never\n---\n\n"
-                    "## Q {#a} [3 điểm]\n\n- [x] Đúng\n- [ ] Sai\n\n"
-                    "## R {#b}\n\n- [ ] Đúng\n- [x] Sai\n")
+                    "## Q {#a} [3 điểm] [chủ đề: Chương 1]\n\n- [x] Đúng\n- [ ] Sai\n\n"
+                    "## R {#b} [chủ đề: Chương 1]\n\n- [ ] Đúng\n- [x] Sai\n")
 
 
-def test_categories_and_titles_are_dropped_without_a_refusal() -> None:
+def test_categories_are_kept_and_titles_dropped_without_a_refusal() -> None:
     bank = read_gift("$CATEGORY: $course$/Chương 1\n\n::Thủ đô!:: Thủ đô?{=Hà Nội}\n")
     assert (bank.questions[0].category, bank.questions[0].title) == ("$course$/Chương 1", "Thủ đô!")
     back = read_md(round_trip(bank))
     assert (back.questions[0].id, back.questions[0].category, back.questions[0].title) == (
-        "thu-do", "", "")
+        "thu-do", "$course$/Chương 1", "")
 
 
 def test_quiz_md_to_gift_and_back_keeps_every_kind_but_weighted_multiple() -> None:

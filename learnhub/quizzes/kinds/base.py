@@ -16,6 +16,14 @@ from learnhub.quizzes.bank import InvalidResponse, Question
 MAX_TEXT = 500
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's marker: extracted, translated where shown)
+    return message
+
+
+# The editor's answer rows (see QuestionKind.form_rows): what each part of a question form holds.
+FORM_PARTS = ("choices", "truth", "answers", "numbers", "pairs", "items")
+
+
 class KindName(StrEnum):
     """The kinds LearnHub can grade, as stored in a question's ``kind``."""
 
@@ -148,6 +156,23 @@ class QuestionKind:
 
     def md_read(self, question: Question, values: list[tuple[str, ...]]) -> list[str]:
         """Fill the question from its ``md_line`` matches; the problems found (for ``md_line`` kinds)."""
+        raise NotImplementedError
+
+    # --- the question form (authoring) ------------------------------------------------------
+
+    # The answer parts of the kind's form (of FORM_PARTS) and its name in the editor (a msgid).
+    form_parts: ClassVar[tuple[str, ...]] = ()
+    label: ClassVar[str] = ""
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        """The question's answers as the editor's rows: ``choices`` [(text, right)], ``truth``
+        ("true"/"false"), ``answers`` [text], ``numbers`` [(number, tolerance)], ``pairs``
+        [(left, right)], ``items`` [text in the right order]."""
+        raise NotImplementedError
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        """Fill the question's answers from the editor's rows (blank rows already left out); the
+        problems found, as msgids naming the field to fix."""
         raise NotImplementedError
 
     # --- GIFT ---------------------------------------------------------------------------------

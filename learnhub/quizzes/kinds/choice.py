@@ -21,6 +21,7 @@ from learnhub.quizzes.gift_text import (
     text_format_of,
 )
 from learnhub.quizzes.kinds.base import (
+    N_,
     KindName,
     QuestionKind,
     back,
@@ -43,6 +44,28 @@ def _choice_html(entry: dict[str, Any], cid: str) -> Markup:
 class SingleChoice(QuestionKind):
     name = KindName.single
     template = "quizzes/kinds/_single.html"
+    form_parts = ("choices",)
+    label = N_("One right answer")
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        return {"choices": [(c.text, c.weight > 0) for c in question.choices]}
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        choices = rows.get("choices", [])
+        question.kind, question.all_or_nothing = self.name, True
+        question.choices = [Choice(choice_id(i), text, 1.0 if right else 0.0)
+                            for i, (text, right) in enumerate(choices)]
+        right = sum(1 for _, r in choices if r)
+        problems = [] if len(choices) >= 2 else [N_("Write at least two answers to choose from.")]
+        if self.name == KindName.single and right != 1:
+            problems.append(N_("Tick exactly one right answer (for several, choose “Several right answers”)."))
+        if self.name == KindName.multiple and right < 2:
+            problems.append(N_("Tick at least two right answers (for one, choose “One right answer”)."))
+        if len({normalise_text(t) for t, _ in choices}) != len(choices):
+            problems.append(N_("Two answers have the same text: make each answer different."))
+        elif len(choices) == 2 and {normalise_text(t) for t, _ in choices} in TRUE_FALSE:
+            problems.append(N_("Answers “Đúng” and “Sai” make a true-or-false question: choose “True or false”."))
+        return problems
 
     def tokens(self, data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, dict[str, str]]:
         ids = [c["id"] for c in data.get("choices", [])]
@@ -139,6 +162,20 @@ class TrueFalse(SingleChoice):
 
     name = KindName.truefalse
     template = "quizzes/kinds/_single.html"
+    form_parts = ("truth",)
+    label = N_("True or false")
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        right = max(question.choices, key=lambda c: c.weight, default=None)
+        true = right is not None and normalise_text(right.text) in ("đúng", "true")
+        return {"truth": "true" if true else "false"}
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        truth = rows.get("truth")
+        question.kind = self.name
+        question.choices = [Choice("a", "Đúng", 1.0 if truth == "true" else 0.0),
+                            Choice("b", "Sai", 1.0 if truth == "false" else 0.0)]
+        return [] if truth in ("true", "false") else [N_("Choose whether the statement is true or false.")]
 
     def gift_block(self, question: Question) -> str:
         """``{TRUE}`` or ``{FALSE}`` with Moodle's ``#feedback if wrong#feedback if right``."""
@@ -158,6 +195,7 @@ class MultipleChoice(SingleChoice):
     name = KindName.multiple
     template = "quizzes/kinds/_multiple.html"
     shape = "many"
+    label = N_("Several right answers")
 
     def read_form(self, entry: dict[str, Any], form: MultiDict) -> Any:
         return form.getlist(field_name(entry))

@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from learnhub.quizzes.bank import InvalidResponse, Question
+from learnhub.quizzes.bank import InvalidResponse, Pair, Question
 from learnhub.quizzes.gift_text import (
     answer_block,
     clean,
@@ -19,6 +19,7 @@ from learnhub.quizzes.gift_text import (
     text_format_of,
 )
 from learnhub.quizzes.kinds.base import (
+    N_,
     KindName,
     QuestionKind,
     back,
@@ -40,6 +41,21 @@ class Matching(QuestionKind):
     name = KindName.matching
     template = "quizzes/kinds/_matching.html"
     shape = "map"
+    form_parts = ("pairs",)
+    label = N_("Matching")
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        return {"pairs": [(p.left, p.right) for p in question.pairs]}
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        pairs = rows.get("pairs", [])
+        question.kind, question.pairs = self.name, [Pair(left, right) for left, right in pairs]
+        problems = [] if len(pairs) >= 2 else [N_("Write at least two pairs to match.")]
+        if any(not left or not right for left, right in pairs):
+            problems.append(N_("Each pair needs text on both sides."))
+        if any("->" in left for left, _ in pairs):
+            problems.append(N_("The left side of a pair cannot hold “->”."))
+        return problems
 
     def tokens(self, data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, dict[str, str]]:
         rights = [str(i) for i in range(len(data.get("pairs", [])))]

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from learnhub.quizzes.bank import InvalidResponse, Question
 from learnhub.quizzes.kinds.base import (
+    N_,
     KindName,
     QuestionKind,
     back,
@@ -34,6 +35,19 @@ class Ordering(QuestionKind):
     shape = "list"
     gift = False  # GIFT has no ordering question
     md_line = re.compile(r" {0,3}[-*][ \t]+\[([0-9]{1,3})\](?:[ \t]+(.*))?")
+    form_parts = ("items",)
+    label = N_("Put in order")
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        return {"items": list(question.items)}
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        items = rows.get("items", [])
+        question.kind, question.items = self.name, list(items)
+        problems = [] if 2 <= len(items) <= MAX_ITEMS else [N_("Write from 2 to 50 items, in their right order.")]
+        if len({normalise_text(text) for text in items}) != len(items):
+            problems.append(N_("Two items have the same text: make each item different."))
+        return problems
 
     def tokens(self, data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, dict[str, str]]:
         order = [str(i) for i in range(len(data.get("items", [])))]

@@ -6,7 +6,13 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from learnhub.quizzes.bank import InvalidResponse, NumericAnswer, Question, paper_question
+from learnhub.quizzes.bank import (
+    InvalidResponse,
+    NumericAnswer,
+    Question,
+    TextAnswer,
+    paper_question,
+)
 from learnhub.quizzes.gift_text import (
     answer,
     answer_block,
@@ -17,6 +23,7 @@ from learnhub.quizzes.gift_text import (
 )
 from learnhub.quizzes.kinds.base import (
     MAX_TEXT,
+    N_,
     KindName,
     QuestionKind,
     normalise_text,
@@ -32,6 +39,20 @@ class ShortAnswer(QuestionKind):
     template = "quizzes/kinds/_text.html"
     shape = "text"
     inputmode = "text"  # the keyboard a phone shows
+    form_parts = ("answers",)
+    label = N_("Short answer (fill in the blank)")
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        return {"answers": [a.text for a in question.answers]}
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        texts = rows.get("answers", [])
+        question.kind, question.answers = self.name, [TextAnswer(text) for text in texts]
+        if not texts:
+            return [N_("Write at least one accepted answer.")]
+        if all(parse_number(text) is not None for text in texts):
+            return [N_("The accepted answers are all numbers: choose “Number” so that 98,5 and 98.5 count alike.")]
+        return []
 
     def to_ids(self, entry: dict[str, Any], raw: Any) -> Any:
         return self.check(paper_question(entry), raw)
@@ -79,6 +100,28 @@ class ShortAnswer(QuestionKind):
 @register
 class Numerical(ShortAnswer):
     name = KindName.numerical
+    form_parts = ("numbers",)
+    label = N_("Number")
+
+    def form_rows(self, question: Question) -> dict[str, Any]:
+        return {"numbers": [(_number_text(n.value) if n.value is not None else "",
+                             _number_text(n.tolerance) if n.tolerance else "") for n in question.numeric]}
+
+    def from_rows(self, question: Question, rows: dict[str, Any]) -> list[str]:
+        question.kind, question.numeric = self.name, []
+        problems: list[str] = []
+        for value_text, tolerance_text in rows.get("numbers", []):
+            value = parse_number(value_text)
+            tolerance = parse_number(tolerance_text) if tolerance_text.strip() else 0.0
+            if value is None or not math.isfinite(value):
+                problems.append(N_("Write the right number with digits only, e.g. 98 or 98,5."))
+            elif tolerance is None or not math.isfinite(tolerance) or tolerance < 0:
+                problems.append(N_("Write the allowed margin as a number of 0 or more, e.g. 1 or 0,5."))
+            else:
+                question.numeric.append(NumericAnswer(value=value, tolerance=tolerance))
+        if not rows.get("numbers"):
+            problems.append(N_("Write the right number."))
+        return problems
     inputmode = "decimal"
 
     def grade(self, question: Question, response: Any) -> float:

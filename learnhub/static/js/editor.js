@@ -471,6 +471,12 @@
         } else {
           item.textContent = message;
         }
+        if (problem && problem.fix) {
+          var fix = document.createElement("span");
+          fix.className = "lh-problem-fix";
+          fix.textContent = " " + String(problem.fix);
+          item.appendChild(fix);
+        }
         problems.appendChild(item);
       });
     }
