@@ -2,8 +2,10 @@
 
     npm pack @fontsource/be-vietnam-pro@5.3.0 && tar xzf fontsource-be-vietnam-pro-5.3.0.tgz
     python scripts/subset_fonts.py package/files learnhub/static/fonts/be-vietnam-pro \
-        --fallback Arial=/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf \
-        --fallback Roboto=/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf
+        --fallback 400:Arial=/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf \
+        --fallback 700:Arial=/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf \
+        --fallback 400:Roboto=/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf \
+        --fallback 700:Roboto=/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Bold.ttf
 
 Fontsource splits each weight into unicode-range subsets; a Vietnamese page needs two of them
 (latin and vietnamese), so each weight is merged back into one font and cut to the characters
@@ -49,6 +51,7 @@ def merged_subset(files: Path, weight: int, work: Path) -> TTFont:
     subsetter.populate(unicodes=subset.parse_unicodes(UNICODES))
     subsetter.subset(font)
     font.flavor = "woff2"
+    font.recalcTimestamp = False  # keep the sources' date (the merge itself may still order tables differently)
     return font
 
 
@@ -64,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", type=Path, help="the fontsource package's files/ folder")
     parser.add_argument("out", type=Path)
-    parser.add_argument("--fallback", action="append", default=[], metavar="LOCAL=PATH")
+    parser.add_argument("--fallback", action="append", default=[], metavar="WEIGHT:LOCAL=PATH")
     args = parser.parse_args(argv)
-    regular = None
+    written: dict[int, TTFont] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for weight in WEIGHTS:
             font = merged_subset(args.files, weight, Path(tmp))
@@ -76,13 +79,14 @@ def main(argv: list[str] | None = None) -> int:
             name = f"be-vietnam-pro-{weight}.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
             (args.out / name).write_bytes(data)
             print(f"{name}: {len(data)} bytes", file=sys.stderr)
-            regular = regular or TTFont(args.out / name)
-    assert regular is not None
-    upem, hhea = regular["head"].unitsPerEm, regular["hhea"]
+            written[weight] = TTFont(args.out / name)
     for spec in args.fallback:
-        local, _, path = spec.partition("=")
-        adjust = average_advance(regular) / average_advance(TTFont(path))
-        print(f'/* local("{local}") */ size-adjust: {adjust:.2%}; ascent-override: {hhea.ascent / upem / adjust:.2%}; '
+        target, _, path = spec.partition("=")
+        weight, _, local = target.partition(":")
+        font = written[int(weight)]
+        upem, hhea = font["head"].unitsPerEm, font["hhea"]
+        adjust = average_advance(font) / average_advance(TTFont(path))
+        print(f'/* {weight} local("{local}") */ size-adjust: {adjust:.2%}; ascent-override: {hhea.ascent / upem / adjust:.2%}; '
               f"descent-override: {-hhea.descent / upem / adjust:.2%}; line-gap-override: {hhea.lineGap / upem / adjust:.2%};")
     return 0
 
