@@ -20,7 +20,7 @@ from flask_compress import Compress
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 HASH_LENGTH = 10
-HASHED_NAME = re.compile(r"\.([0-9a-f]{%d})\.[A-Za-z0-9]+$" % HASH_LENGTH)
+HASHED_NAME = re.compile(rf"\.([0-9a-f]{{{HASH_LENGTH}}})\.[A-Za-z0-9]+$")
 # Text worth compressing; images, fonts and downloads are compressed already.
 COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
                     "application/json", "image/svg+xml", "text/plain", "text/csv"]
