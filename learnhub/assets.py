@@ -80,7 +80,8 @@ def favicon():
 
 
 def init_assets(app: Flask) -> None:
-    """Compression (br or gzip; deflate for streamed files) and the static URL hashes and caching."""
+    """Compression (br or gzip; deflate for streamed files) unless COMPRESS_RESPONSES is false, and the
+    static URL hashes and caching."""
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
@@ -88,5 +89,6 @@ def init_assets(app: Flask) -> None:
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.url_defaults(add_static_version)
     app.after_request(cache_static)  # runs after compression (after_request runs in reverse order)
-    compress.init_app(app)
+    if app.config.get("COMPRESS_RESPONSES", True):
+        compress.init_app(app)
     app.register_blueprint(bp)

@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "TWO_FACTOR_LIMIT": "3 per 15 minutes",
     "HTTPS": False,
     "PROXY_FIX": False,
+    # br/gzip for pages, CSS, JS and JSON (learnhub/assets.py); false when a proxy compresses instead.
+    "COMPRESS_RESPONSES": True,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "vi",
     # The calendar of due dates, "today", years and printed times (learnhub.settings.local_zone);

@@ -41,6 +41,16 @@ def test_pages_and_static_text_are_compressed_and_fonts_are_not(app: Flask, town
     assert "Content-Encoding" not in client.get("/healthz", headers=BROWSER).headers  # too small to gain
 
 
+def test_compression_can_be_left_to_a_proxy(tmp_path: Path, monkeypatch) -> None:
+    from learnhub import create_app
+
+    monkeypatch.setenv("LEARNHUB_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                      "COMPRESS_RESPONSES": False})
+    response = app.test_client().get("/static/css/app.css", headers=BROWSER)
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+
+
 def test_static_urls_carry_the_content_hash_and_are_cached_for_a_year(app: Flask, town) -> None:
     client = app.test_client()
     html = client.get("/login").get_data(as_text=True)
