@@ -48,6 +48,7 @@ BIN = Path(sys.executable).parent
 
 
 def log(message: str) -> None:
+    """Progress, to standard error."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -66,6 +67,7 @@ class Weight:
 
 
 def free_port() -> int:
+    """A loopback port nobody listens on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -144,6 +146,7 @@ class Traffic:
 
 
 def open_page(page: Any, url: str) -> None:
+    """Opens ``url`` and waits for the load event and for the network to go quiet (at most 5 s)."""
     page.goto(url, wait_until="load")
     with contextlib.suppress(Exception):
         page.wait_for_load_state("networkidle", timeout=5000)
@@ -185,6 +188,7 @@ def measure(browser: Any, base: str, name: str, username: str, find_path: Any) -
 
 
 def first_link(context: Any, base: str, path: str, pattern: str) -> str:
+    """The first address on the page at ``path`` that ``pattern`` (one group) matches."""
     html = context.request.get(base + path).text()
     match = re.search(pattern, html)
     assert match, f"no link matching {pattern} on {path}"
