@@ -69,6 +69,9 @@ def _register_extensions(app: Flask) -> None:
     from learnhub.headers import init_headers
 
     init_headers(app)
+    from learnhub.assets import init_assets
+
+    init_assets(app)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 

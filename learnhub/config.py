@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "TWO_FACTOR_LIMIT": "3 per 15 minutes",
     "HTTPS": False,
     "PROXY_FIX": False,
+    # br/gzip for pages, CSS, JS and JSON (learnhub/assets.py); false when a proxy compresses instead.
+    "COMPRESS_RESPONSES": True,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     # The largest audio or video file of a lesson or bulletin recording, in MB (docs/course-format.md);
     # keep it below MAX_CONTENT_LENGTH so the upload itself is accepted.

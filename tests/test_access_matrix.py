@@ -70,6 +70,7 @@ CASES: dict[str, Case] = {
     "study.home": Case("GET", lambda o: "/", {**everyone(200), "committee_in_scope": 302, "committee_out_of_scope": 302}),
     "study.my_study": Case("GET", lambda o: "/my-study", everyone(200)),
     "health.healthz": Case("GET", lambda o: "/healthz", everyone(200, anonymous=200)),
+    "assets.favicon": Case("GET", lambda o: "/favicon.ico", everyone(200, anonymous=200)),
     "study.course": Case("GET", lambda o: "/courses/nghi-quyet-thu/", everyone(200)),
     "study.lesson": Case("GET", lambda o: "/courses/nghi-quyet-thu/bai-1", everyone(200)),
     "study.media": Case("GET", lambda o: "/courses/nghi-quyet-thu/media/so-do.png", everyone(200)),

@@ -81,14 +81,59 @@ class RosterRow:
     recorded_at: dt.datetime | None
 
 
-def roster(conference: Conference, query: str = "") -> list[RosterRow]:
-    """The roster in Vietnamese name order, with each member's mark; ``query`` narrows it by name."""
+def _roster_rows(conference: Conference, query: str) -> sa.Select:
     statement = _roster_statement(
         conference.id, User.id, User.full_name, User.username, User.unit_id, User.category, User.search_name,
         Attendance.status, Attendance.method, Attendance.recorded_at,
     )
-    statement = _name_filter(statement, query).order_by(User.sort_key, User.id)
-    return [RosterRow(*row) for row in db.session.execute(statement)]
+    return _name_filter(statement, query).order_by(User.sort_key, User.id)
+
+
+def roster(conference: Conference, query: str = "") -> list[RosterRow]:
+    """The roster in Vietnamese name order, with each member's mark; ``query`` narrows it by name."""
+    return [RosterRow(*row) for row in db.session.execute(_roster_rows(conference, query))]
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of the roster, with what templates/_macros/pagination.html reads."""
+
+    rows: list[RosterRow]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+ROSTER_PAGE_SIZE = 100
+
+
+def roster_page(conference: Conference, query: str = "", *, page: int = 1,
+                per_page: int = ROSTER_PAGE_SIZE) -> RosterPage:
+    """A page of the roster: a conference of a whole commune would be a page of 600 KB on a phone."""
+    statement = _roster_rows(conference, query)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
+    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page))
+    return RosterPage([RosterRow(*row) for row in rows], page, per_page, total)
 
 
 @dataclass(frozen=True)

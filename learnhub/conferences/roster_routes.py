@@ -23,6 +23,7 @@ from learnhub.conferences.models import (
     GuestKind,
 )
 from learnhub.extensions import db
+from learnhub.numbers import MAX_PAGE, query_page
 from learnhub.orgs.services import unit_paths
 from learnhub.security import roles_required
 
@@ -33,8 +34,11 @@ def _wants_json() -> bool:
 
 def _back_to_roster(conference_id: int, member_id: int | None = None):
     query = (request.form.get("q") or "").strip()[:100]
+    page = request.form.get("page", "")
     anchor = f"member-{member_id}" if member_id else None
-    return redirect(url_for("conferences.roster", conference_id=conference_id, q=query or None, _anchor=anchor))
+    return redirect(url_for("conferences.roster", conference_id=conference_id, q=query or None,
+                            page=int(page) if page.isdigit() and 1 < int(page) <= MAX_PAGE else None,
+                            _anchor=anchor))
 
 
 def _roster_page(conference: Conference, *, status: int = 200, guest_form: GuestForm | None = None,
@@ -47,7 +51,7 @@ def _roster_page(conference: Conference, *, status: int = 200, guest_form: Guest
                                            unnamed_citizens=conference.unnamed_citizens)
     return render_template(
         "conferences/roster.html", conference=conference, search=search, query=query,
-        rows=attendance.roster(conference, query), counts=attendance.counts(conference),
+        page=attendance.roster_page(conference, query, page=query_page()), counts=attendance.counts(conference),
         guests=attendance.guests(conference), paths=unit_paths(), statuses=list(AttendanceStatus),
         guest_form=guest_form or GuestForm(formdata=None), head_form=head_form,
         address=address, qr=check_in.qr_svg(address), window=check_in.window(conference),

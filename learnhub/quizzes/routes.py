@@ -81,8 +81,10 @@ def attempt(attempt_id: int):
     quiz = db.session.get_one(Quiz, attempt.quiz_id)
     course_slug = get_course_slug(quiz)
     questions = [(entry, attempts.kind_of_entry(entry)) for entry in attempt.paper]
+    # The countdown as app.js writes it, so the bar keeps its size when the script takes over.
+    seconds_left = max(0, int((attempt.deadline - utcnow()).total_seconds())) if attempt.deadline else None
     response = Response(render_template("quizzes/attempt.html", attempt=attempt, saved=saved, slug=course_slug,
-                                        questions=questions))
+                                        questions=questions, seconds_left=seconds_left))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -174,3 +174,23 @@ def test_the_roster_page_queries_do_not_grow_with_the_hall(app: Flask, client, t
         html = client.get(url).get_data(as_text=True)
     assert len(names_on(html)) == 43
     assert len(large) <= len(small)  # never grows with the roster
+
+
+def test_a_large_roster_comes_a_hundred_names_a_page_and_a_mark_returns_to_its_page(
+        app: Flask, client, town, cell_conference, make_user) -> None:
+    for n in range(110):
+        make_user(unit=town["a"], full_name=f"Người Dự {n:03d}", role=Role.member)
+    login(english(client), "bithu1")
+    url = f"/conferences/{cell_conference}/roster"
+    first = client.get(url).get_data(as_text=True)
+    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    assert len(names_on(first)) == 100 and len(names_on(second)) == 13  # 113 on the roster
+    assert set(names_on(first)).isdisjoint(names_on(second))
+    assert "Page 1 of 2 · 113 in all" in first and 'rel="next"' in first and "page=2" in first
+    assert '<input type="hidden" name="page" value="2">' in second
+    assert client.get(f"{url}?page=0").status_code == 400
+    with app.app_context():
+        member_id = db.session.scalar(sa.select(User.id).where(User.full_name == "Người Dự 109"))
+    response = post(client, f"/conferences/{cell_conference}/attendance",
+                    {"member": member_id, "status": "present", "page": "2"})
+    assert response.headers["Location"].endswith(f"/roster?page=2#member-{member_id}")

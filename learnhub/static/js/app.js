@@ -159,7 +159,42 @@
     }
   }
 
+  /* The header menu is open on wide screens, folded on phones (for browsers without ::details-content). */
+  function headerMenu(menu) {
+    if (!window.matchMedia) { return; }
+    var wide = window.matchMedia("(min-width: 40.0625em)");
+    var sync = function () { menu.open = wide.matches; };
+    sync();
+    if (wide.addEventListener) { wide.addEventListener("change", sync); }
+  }
+
+  /* The quiz's sticky bar: keyboard focus scrolls clear of its real height. */
+  function stickyPadding(bar) {
+    var set = function () {
+      document.documentElement.style.setProperty("--lh-sticky-top", (bar.offsetHeight + 16) + "px");
+    };
+    set();
+    window.addEventListener("resize", set);
+  }
+
+  /* A table wider than the screen scrolls in its box; the box takes keyboard focus and a name. */
+  function scrollableTable(box) {
+    if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) { return; }
+    var caption = box.querySelector("caption");
+    var heading = box.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+    var name = (caption && caption.textContent.trim()) || (heading && heading.textContent.trim()) || document.title;
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", name);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var menu = document.querySelector("[data-header-menu]");
+    if (menu) { headerMenu(menu); }
+    var bar = document.querySelector(".lh-quiz-status");
+    if (bar) { stickyPadding(bar); }
+    Array.prototype.forEach.call(document.querySelectorAll(".lh-table-wrap"), scrollableTable);
     var quiz = document.querySelector("form[data-autosave-url]");
     if (quiz) { enhanceQuiz(quiz); }
     var article = document.querySelector("[data-heartbeat-url]");
