@@ -26,10 +26,12 @@ from learnhub.plans.models import (
 )
 from learnhub.quizzes.models import AttemptAnswer, Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import Setting
+from learnhub.study.models import OfflineReading
 
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
     "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
+    "OfflineReading",
 ]
