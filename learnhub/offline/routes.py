@@ -6,7 +6,15 @@ keeps is decided by the server (headers.offline_copy), never by a list in the wo
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, jsonify, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from learnhub.courses.models import CourseMedia

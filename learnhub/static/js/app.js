@@ -34,6 +34,11 @@
       }).catch(function () { beatOffline(false); });
     }
     window.setInterval(beat, HEARTBEAT_MS);
+    /* Opened from the phone's copy, or the connection drops: the stretch starts when the server last heard. */
+    if (offline && !navigator.onLine) { stretch = offline.startReading(offlineUrl, lastHeard, title); }
+    window.addEventListener("offline", function () {
+      if (offline && !stretch) { stretch = offline.startReading(offlineUrl, lastHeard, title); }
+    });
     window.addEventListener("online", function () {
       if (!stretch) { return; }
       beatOffline(true);

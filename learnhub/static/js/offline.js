@@ -11,6 +11,7 @@
   var CACHE = "learnhub-member-" + user;
   var QUEUE = "learnhub-queue-" + user;
   var flushing = null;
+  var flushAgain = false;
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -78,7 +79,8 @@
   }
 
   function flush() {
-    if (flushing || !navigator.onLine) { return flushing || Promise.resolve(); }
+    if (flushing) { flushAgain = true; return flushing; }  /* what was queued meanwhile goes next */
+    if (!navigator.onLine) { return Promise.resolve(); }
     var queue = load();
     var jobs = [];
     Object.keys(queue.answers).forEach(function (key) {
@@ -118,7 +120,11 @@
     });
     flushing = jobs.reduce(function (chain, job) { return chain.then(job); }, Promise.resolve())
       .catch(function () { /* the connection dropped again: what is left waits for the next time */ })
-      .then(function () { flushing = null; show(load()); });
+      .then(function () {
+        flushing = null;
+        show(load());
+        if (flushAgain) { flushAgain = false; return flush(); }
+      });
     return flushing;
   }
 
@@ -256,7 +262,9 @@
     queueAnswer: queueAnswer, dropAnswer: dropAnswer, startReading: startReading, addBeat: addBeat, flush: flush
   };
 
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* not on plain HTTP */ });
+  if (navigator.onLine) {  /* offline, the worker in place serves; an update check would only fail */
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* not on plain HTTP */ });
+  }
   window.addEventListener("online", function () { flush(); });
   document.addEventListener("DOMContentLoaded", function () {
     /* Another member's kept pages never stay beside this one's. */
