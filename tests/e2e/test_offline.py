@@ -26,14 +26,17 @@ MODULE = "/courses/nghi-quyet-thu/"
 
 
 @contextmanager
-def requests_seen(app: Flask) -> Iterator[list[str]]:
-    """The paths the server is asked for while the block runs (to prove a page came from the phone)."""
+def server_out_of_reach(app: Flask) -> Iterator[list[str]]:
+    """While the block runs the server answers nothing (503) and notes what it was asked for: what the
+    page shows comes from the phone. Chromium's offline switch alone can let a request of a page that is
+    just opening through, which a phone without a connection never does."""
     seen: list[str] = []
     inner = app.wsgi_app
 
     def recording(environ, start_response):
         seen.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"out of reach"]
 
     app.wsgi_app = recording  # type: ignore[method-assign]
     try:
@@ -42,22 +45,14 @@ def requests_seen(app: Flask) -> Iterator[list[str]]:
         app.wsgi_app = inner  # type: ignore[method-assign]
 
 
-def controlled_by_the_worker(page: Page) -> None:
-    """Wait until the service worker controls the page (wait_for_function would need eval under the CSP)."""
-    for _ in range(100):
-        if page.evaluate("() => !!navigator.serviceWorker.controller"):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the service worker never took control of the page")
-
-
 def sign_in_and_keep_the_module(live_server: str, phone: Page) -> None:
     phone.goto(live_server + "/login")
     phone.get_by_label("Tên đăng nhập").fill("dangvien")
     phone.get_by_label("Mật khẩu").fill(PASSWORD)
     phone.get_by_role("button", name="Đăng nhập").click()
     phone.goto(live_server + MODULE)
-    controlled_by_the_worker(phone)
+    # The service worker is active: the pages opened from now on go through it.
+    assert phone.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     phone.get_by_role("button", name="Lưu để học khi không có mạng").click()
     expect(phone.get_by_text("Đã lưu 3/3 bài để học khi không có mạng")).to_be_visible()
     assert_accessible(phone)
@@ -82,19 +77,26 @@ def test_study_offline_then_come_back_and_sign_out(app: Flask, live_server: str,
         answer(phone, entry, RIGHT[entry["question"]["kind"]])
     expect(phone.get_by_text("2 câu trả lời đang chờ gửi")).to_be_visible()
 
-    with requests_seen(app) as seen:
+    with server_out_of_reach(app) as seen:
         phone.goto(live_server + MODULE + "bai-2")  # kept, never opened online
         expect(phone.get_by_role("heading", name="Bài 2", exact=True)).to_be_visible()
         expect(phone.get_by_text("2 câu trả lời đang chờ gửi")).to_be_visible()
         assert_accessible(phone)
         phone.wait_for_timeout(2500)
-    # The lesson, its styles and scripts came from the phone; only the browser's own check for a newer
-    # service worker reaches the server (Chromium's offline emulation does not cover it).
-    assert [path for path in seen if path != "/sw.js"] == []
+        # A page that is not kept: the offline page says what is (leaving the lesson ends the stretch).
+        phone.goto(live_server + "/my-study")
+        expect(phone.get_by_role("heading", name="Không có kết nối mạng")).to_be_visible()
+        expect(phone.get_by_role("link", name="Bài 2", exact=True)).to_be_visible()
+        expect(phone.get_by_role("link", name="Học phần: Học tập Nghị quyết thử nghiệm")).to_be_visible()
+        expect(phone.get_by_text("1 lượt đọc ngoại tuyến đang chờ ghi nhận")).to_be_visible()
+        assert_accessible(phone)
+    # The lesson, its styles and scripts came from the phone (the browser's own check for a newer
+    # service worker is not covered by Chromium's offline switch).
+    assert not [path for path in seen if path.startswith(("/courses/", "/static/"))], seen
 
     phone.context.set_offline(False)
     expect(phone.get_by_text("2 câu trả lời đang chờ gửi")).to_be_hidden()
-    expect(phone.locator("[data-offline-user]")).to_be_hidden()
+    expect(phone.locator("[data-offline-user]")).to_be_hidden()  # nothing waits any more
 
     with app.app_context():
         saved = db.session.scalars(sa.select(AttemptAnswer.qid).where(AttemptAnswer.attempt_id == attempt_id)
@@ -131,13 +133,17 @@ def test_answers_sent_after_the_time_limit_are_refused_and_named(app: Flask, liv
         attempt = db.session.get_one(QuizAttempt, attempt_id)
         attempt.deadline = utcnow() - dt.timedelta(minutes=1)  # past the grace for late answers too
         db.session.commit()
-    phone.goto(live_server + MODULE + "bai-1")
-    expect(phone.get_by_role("heading", name="Bài 1", exact=True)).to_be_visible()
-    phone.context.set_offline(False)
+    with server_out_of_reach(app):
+        phone.goto(live_server + MODULE + "bai-1")
+        expect(phone.get_by_role("heading", name="Bài 1", exact=True)).to_be_visible()
+        phone.wait_for_timeout(1500)
+    phone.context.set_offline(False)  # still on the lesson: the stretch ends now and is sent
 
     expect(phone.get_by_text("Câu trả lời cho câu 1 chưa được lưu: đã hết thời gian làm bài")).to_be_visible()
     expect(phone.get_by_text("1 câu trả lời đang chờ gửi")).to_be_hidden()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(AttemptAnswer.id))) == 0
+        reading = db.session.scalars(sa.select(OfflineReading)).one()
+        assert reading.seconds >= 1
     phone.get_by_role("button", name="Đóng thông báo").click()
     expect(phone.locator("[data-offline-user]")).to_be_hidden()

@@ -240,11 +240,13 @@
           var heading = doc.querySelector("h1");
           var isModule = !!doc.querySelector("[data-keep-url]");
           var title = heading ? heading.textContent.trim() : request.url;
-          return { url: request.url, title: isModule ? list.getAttribute("data-module-text").replace("{title}", title) : title };
+          return { module: isModule, title: isModule ? list.getAttribute("data-module-text").replace("{title}", title) : title,
+                   url: request.url };
         });
       }));
     }).then(function (items) {
-      items.sort(function (a, b) { return a.url < b.url ? -1 : 1; });
+      /* modules first, then lessons in the order they were kept (the module's order) */
+      items.sort(function (a, b) { return (b.module ? 1 : 0) - (a.module ? 1 : 0); });
       items.forEach(function (item) {
         var li = document.createElement("li");
         var a = document.createElement("a");
