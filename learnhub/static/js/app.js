@@ -153,7 +153,8 @@
         /* No connection: the answer waits in offline.js and goes to this same address when it returns. */
         if (window.LearnHubOffline) {
           var label = Array.prototype.indexOf.call(fieldsets, fieldset) + 1;
-          window.LearnHubOffline.queueAnswer(url, fieldset.getAttribute("data-qid"), questionResponse(fieldset), label);
+          state.textContent = window.LearnHubOffline.queueAnswer(
+            url, fieldset.getAttribute("data-qid"), questionResponse(fieldset), label);
         }
       }).then(function () {
         fieldset.saving = false;
@@ -170,6 +171,10 @@
         window.clearTimeout(timer);
         timer = window.setTimeout(function () { save(fieldset); }, 800);
       });
+    });
+    /* Answers that waited offline have been sent: say what is left (the box above names any refused). */
+    document.addEventListener("learnhub:sent", function (e) {
+      state.textContent = e.detail || form.getAttribute("data-saved-text");
     });
     form.addEventListener("submit", function (e) {
       if (submitting) { e.preventDefault(); return; }  /* a double tap sends once */

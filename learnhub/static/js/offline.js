@@ -36,13 +36,18 @@
     show(queue);
   }
 
-  /* "2 answers waiting to be sent", and what the server refused until the member dismisses it. */
-  function show(queue) {
+  function waiting(queue) {
     var answers = Object.keys(queue.answers).length;
     var readings = Object.keys(queue.readings).filter(function (id) { return queue.readings[id].beats.length; }).length;
     var lines = [];
     if (answers) { lines.push(answers === 1 ? text("answers-one") : text("answers-many", { n: answers })); }
     if (readings) { lines.push(readings === 1 ? text("readings-one") : text("readings-many", { n: readings })); }
+    return lines;
+  }
+
+  /* "2 answers waiting to be sent", and what the server refused until the member dismisses it. */
+  function show(queue) {
+    var lines = waiting(queue);
     status.querySelector("[data-offline-waiting]").textContent = lines.join(" · ");
     var list = status.querySelector("[data-offline-refused]");
     list.textContent = "";
@@ -123,16 +128,19 @@
       .then(function () {
         flushing = null;
         show(load());
+        if (jobs.length) { document.dispatchEvent(new CustomEvent("learnhub:sent", { detail: waiting(load()).join(" · ") })); }
         if (flushAgain) { flushAgain = false; return flush(); }
       });
     return flushing;
   }
 
-  /* Quiz answers that could not be saved: the last answer to each question waits to be sent. */
+  /* Quiz answers that could not be saved: the last answer to each question waits to be sent.
+     Returns what now waits, for the quiz's own status line. */
   function queueAnswer(url, qid, response, label) {
     var queue = load();
     queue.answers[url + "#" + qid] = { url: url, qid: qid, response: response, label: label };
     save(queue);
+    return waiting(queue).join(" · ");
   }
 
   /* The server answered this question itself: an older queued answer must not overwrite it. */
