@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.members.importing_routes import bp as members_import_bp
     from learnhub.members.routes import bp as members_bp
     from learnhub.notify import blueprint as notify_blueprint
+    from learnhub.offline.routes import bp as offline_bp
     from learnhub.orgs.routes import bp as orgs_bp
     from learnhub.outreach.bulletin_routes import bp as bulletins_bp
     from learnhub.outreach.routes import bp as outreach_bp
@@ -120,3 +121,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(inspections_blueprint())
     app.register_blueprint(study_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(offline_bp)

@@ -30,6 +30,7 @@ from learnhub.plans.models import (
 )
 from learnhub.quizzes.models import AttemptAnswer, Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import Setting
+from learnhub.study.models import OfflineReading
 
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
@@ -38,4 +39,5 @@ __all__ = [
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
     "DocumentSettings",
     "ReminderDelivery", "ReminderPreference", "CalendarFeed",
+    "OfflineReading",
 ]

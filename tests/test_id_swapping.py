@@ -102,6 +102,13 @@ def session_form(o: dict) -> dict:
             "held_on": "2026-03-01", "head_count": "40", "course": o["course_id"]}
 
 
+def offline_stretch(o: dict) -> dict:
+    """A minute read offline, ending now (each world's member sends one; they never overlap)."""
+    end = dt.datetime.now(dt.UTC)
+    return {"started_at": (end - dt.timedelta(seconds=60)).isoformat(),
+            "beats": [(end - dt.timedelta(seconds=30)).isoformat(), end.isoformat()]}
+
+
 def upload_kept(app: Flask, o: dict) -> bool:
     from learnhub.members import uploads
 
@@ -134,6 +141,9 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
     "quizzes.analysis_export": read(lambda o: f"{course_path(o)}/quiz/analysis.csv", **AUTHOR),
     "study.heartbeat": write(lambda o: f"{course_path(o)}/bai-1/heartbeat", own=204, **MEMBER),
     "study.mark_studied": write(lambda o: f"{course_path(o)}/bai-1/studied", **MEMBER),
+    "study.offline_reading": write(lambda o: f"{course_path(o)}/bai-1/offline-reading", offline_stretch, own=200,
+                                   json=True, **MEMBER),
+    "offline.keep_list": read(lambda o: f"{course_path(o)}/offline.json", **MEMBER),
     "dialogue.ask": write(lambda o: f"{course_path(o)}/bai-1/questions", lambda o: {"body": f"Hỏi thêm {o['tag']}"}, **MEMBER),
     # A quiz attempt is its member's alone.
     "quizzes.attempt": read(lambda o: f"/attempts/{o['attempt']}", **MEMBER),

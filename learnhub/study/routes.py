@@ -1,14 +1,28 @@
 """Member pages: home, module, lesson, and the lesson's study actions."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from learnhub.auth.models import Role
 from learnhub.extensions import db
+from learnhub.headers import offline_copy
 from learnhub.plans.member_plans import local_today, plans_for_member
-from learnhub.study import access, services
+from learnhub.study import access, offline, services
 from learnhub.study.media import media_response
 
 bp = Blueprint("study", __name__)
@@ -38,13 +52,13 @@ def my_study():
 def course(slug: str):
     course = access.get_course_or_404(slug)
     progress = services.progress_by_lesson(current_user, course)
-    return render_template(
+    return offline_copy(Response(render_template(
         "study/course.html",
         course=course,
         progress=progress,
         next_lesson=services.next_lesson(course, progress),
         has_quiz=services.has_quiz(course),
-    )
+    )), current_user.id)
 
 
 @bp.get("/courses/<slug>/<lesson_slug>")
@@ -52,17 +66,20 @@ def course(slug: str):
 def lesson(slug: str, lesson_slug: str):
     course = access.get_course_or_404(slug)
     lesson = access.get_lesson_or_404(course, lesson_slug)
-    progress = services.record_lesson_opened(current_user, lesson)
-    db.session.commit()
+    if request.headers.get(KEEP_HEADER):  # fetched to keep for offline study: not an opening
+        progress = services.progress_by_lesson(current_user, course).get(lesson.id)
+    else:
+        progress = services.record_lesson_opened(current_user, lesson)
+        db.session.commit()
     previous, following = services.neighbours(course, lesson)
-    return render_template(
+    return offline_copy(Response(render_template(
         "study/lesson.html",
         course=course,
         lesson=lesson,
         progress=progress,
         previous=previous,
         following=following,
-    )
+    )), current_user.id)
 
 
 @bp.post("/courses/<slug>/<lesson_slug>/studied")
@@ -93,5 +110,52 @@ def heartbeat(slug: str, lesson_slug: str):
 @login_required
 def media(slug: str, name: str):
     course = access.get_course_or_404(slug)
-    return media_response(access.get_published_media_or_404(course, name))
+    return offline_copy(media_response(access.get_published_media_or_404(course, name)), current_user.id)
+
+
+@bp.post("/courses/<slug>/<lesson_slug>/offline-reading")
+@login_required
+def offline_reading(slug: str, lesson_slug: str):
+    """Reading done offline, sent when the phone is back: {"started_at": ISO, "beats": [ISO, ...]}."""
+    course = access.get_course_or_404(slug)
+    lesson = access.get_lesson_or_404(course, lesson_slug)
+    started_at, beats = _reading_times(request.get_json(silent=True))
+    try:
+        seconds = offline.credit_offline_reading(current_user, lesson, started_at=started_at, beats=beats)
+        db.session.commit()
+    except offline.ReadingRefused as refused:
+        db.session.rollback()
+        return jsonify(credited=0, refused=refused.reason, message=READING_REFUSED[refused.reason]()), 409
+    except IntegrityError:  # the same stretch sent twice at once: the other request credited it
+        db.session.rollback()
+        seconds = 0
+    return jsonify(credited=seconds)
+
+
+KEEP_HEADER = "X-LearnHub-Keep"
+READING_REFUSED = {
+    "too_old": lambda: _("This reading is too old to be credited."),
+    "in_future": lambda: _("This reading is dated in the future: check the phone's clock."),
+    "overlap": lambda: _("This reading overlaps other reading already credited."),
+}
+
+
+def _reading_times(payload: object) -> tuple[dt.datetime, list[dt.datetime]]:
+    """The stretch's times as aware UTC datetimes; anything else is a 400."""
+    if not isinstance(payload, dict) or set(payload) != {"started_at", "beats"}:
+        abort(400)
+    beats = payload["beats"]
+    if not isinstance(beats, list) or not 0 < len(beats) <= offline.MAX_BEATS:
+        abort(400)
+    return _utc(payload["started_at"]), [_utc(beat) for beat in beats]
+
+
+def _utc(value: object) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        abort(400)
+    return moment.astimezone(dt.UTC)
 

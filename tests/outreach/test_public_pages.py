@@ -68,8 +68,9 @@ def test_no_shared_cache_may_keep_the_page(client, town, public_module) -> None:
 # What an anonymous visitor may read: the public pages, signing in, password reset, language, static files.
 def readable_signed_out(path: str) -> bool:
     # /healthz answers "ok" for a reverse proxy's liveness check: it reads nothing; /favicon.ico is LearnHub's icon.
+    # The installable app's worker, manifest and offline page hold nothing of anyone (docs/offline.md).
     return (path.startswith(("/public/", "/password/", "/static/"))
-            or path in {"/login", "/language", "/healthz", "/favicon.ico"})
+            or path in {"/login", "/language", "/healthz", "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline"})
 
 
 def url_values(objects: dict) -> dict[str, object]:

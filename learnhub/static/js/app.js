@@ -8,18 +8,47 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
-  /* Reading time: while a lesson is on screen, tell the server every 30 seconds. */
+  /* Reading time: while a lesson is on screen, tell the server every 30 seconds. Without a
+     connection the beats wait in offline.js and are sent as one stretch when it returns. */
   function startHeartbeat(article) {
     var url = article.getAttribute("data-heartbeat-url");
+    var offline = window.LearnHubOffline;
+    var offlineUrl = article.getAttribute("data-offline-reading-url");
+    var title = (document.querySelector("h1") || document).textContent.trim();
+    var lastHeard = new Date();  /* the last moment the server knew the lesson was on screen */
+    var stretch = null;
+    function beatOffline(close) {
+      if (!offline) { return; }
+      if (!stretch) { stretch = offline.startReading(offlineUrl, lastHeard, title); }
+      offline.addBeat(stretch, new Date(), close);
+    }
     function beat() {
       if (document.visibilityState !== "visible") { return; }
+      if (!navigator.onLine) { beatOffline(false); return; }
       fetch(url, {
         method: "POST",
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken() }
-      }).catch(function () { /* offline for a moment: the next beat will do */ });
+      }).then(function (r) {
+        if (r.ok && !stretch) { lastHeard = new Date(); }
+      }).catch(function () { beatOffline(false); });
     }
     window.setInterval(beat, HEARTBEAT_MS);
+    /* Opened from the phone's copy, or the connection drops: the stretch starts when the server last heard. */
+    if (offline && !navigator.onLine) { stretch = offline.startReading(offlineUrl, lastHeard, title); }
+    window.addEventListener("offline", function () {
+      if (offline && !stretch) { stretch = offline.startReading(offlineUrl, lastHeard, title); }
+    });
+    window.addEventListener("online", function () {
+      if (!stretch) { return; }
+      beatOffline(true);
+      stretch = null;
+      lastHeard = new Date();
+      offline.flush();
+    });
+    window.addEventListener("pagehide", function () {
+      if (stretch || !navigator.onLine) { beatOffline(true); }
+    });
   }
 
   /* Large uploads: show how far the file has gone, then that the server is checking it. */
@@ -118,8 +147,15 @@
         body: JSON.stringify({ qid: fieldset.getAttribute("data-qid"), response: questionResponse(fieldset) })
       }).then(function (r) {
         state.textContent = form.getAttribute(r.ok ? "data-saved-text" : "data-offline-text");
+        if (window.LearnHubOffline) { window.LearnHubOffline.dropAnswer(url, fieldset.getAttribute("data-qid")); }
       }).catch(function () {
         state.textContent = form.getAttribute("data-offline-text");
+        /* No connection: the answer waits in offline.js and goes to this same address when it returns. */
+        if (window.LearnHubOffline) {
+          var label = Array.prototype.indexOf.call(fieldsets, fieldset) + 1;
+          state.textContent = window.LearnHubOffline.queueAnswer(
+            url, fieldset.getAttribute("data-qid"), questionResponse(fieldset), label);
+        }
       }).then(function () {
         fieldset.saving = false;
         if (fieldset.pending) { fieldset.pending = false; save(fieldset); }
@@ -135,6 +171,10 @@
         window.clearTimeout(timer);
         timer = window.setTimeout(function () { save(fieldset); }, 800);
       });
+    });
+    /* Answers that waited offline have been sent: say what is left (the box above names any refused). */
+    document.addEventListener("learnhub:sent", function (e) {
+      state.textContent = e.detail || form.getAttribute("data-saved-text");
     });
     form.addEventListener("submit", function (e) {
       if (submitting) { e.preventDefault(); return; }  /* a double tap sends once */
