@@ -9,6 +9,7 @@ from learnhub.conferences.models import (
     ConferencePresenter,
     ConferenceUnit,
 )
+from learnhub.contests.models import Certificate, Contest, ContestEntry, ContestRound
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.dialogue.models import Post
 from learnhub.inspections.models import Inspection
@@ -32,4 +33,5 @@ __all__ = [
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
     "StudyPlan", "PlanUnit", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
+    "Contest", "ContestRound", "ContestEntry", "Certificate",
 ]

@@ -73,15 +73,13 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
     if not questions:
         raise AttemptRefused("no_questions")
     rng = rng or random.SystemRandom()
-    draw = settings.get("draw") or len(questions)
-    drawn = rng.sample(questions, min(draw, len(questions)))
-    paper = [_paper_entry(q.data, settings.get("shuffle", True), rng) for q in drawn]
+    paper = draw_paper([q.data for q in questions], settings.get("draw"), settings.get("shuffle", True), rng)
     limit = settings.get("time_limit")
     attempt = QuizAttempt(
         quiz_id=quiz.id, user_id=user.id, number=len(current.attempts) + 1, bank_version=quiz.version,
         started_at=now, deadline=now + dt.timedelta(minutes=limit) if limit else None, paper=paper,
         pass_score=settings.get("pass_score", 80), review=legacy_review(settings.get("review")),
-        max_score=float(sum(q.points for q in drawn)),
+        max_score=paper_points(paper),
     )
     try:
         with db.session.begin_nested():
@@ -92,6 +90,24 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
             raise
         return resumed
     return attempt
+
+
+def draw_paper(questions: list[dict[str, Any]], draw: int | None, shuffle: bool,
+               rng: random.Random) -> list[dict[str, Any]]:
+    """A fair draw of ``draw`` questions (all when None) with this paper's tokens: what a quiz
+    attempt and a contest entry both keep for their whole sitting."""
+    drawn = rng.sample(questions, min(draw or len(questions), len(questions)))
+    return [_paper_entry(data, shuffle, rng) for data in drawn]
+
+
+def paper_points(paper: list[dict[str, Any]]) -> float:
+    """The most a paper can earn."""
+    return float(sum(paper_question(entry).points for entry in paper))
+
+
+def grade_paper(paper: list[dict[str, Any]], responses: dict[str, Any]) -> dict[str, float]:
+    """The points each question of the paper earns for checked ``responses`` (missing: unanswered)."""
+    return {entry["qid"]: kinds.grade(paper_question(entry), responses.get(entry["qid"])) for entry in paper}
 
 
 def _paper_entry(data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, Any]:
@@ -124,7 +140,12 @@ def time_is_up(attempt: QuizAttempt, now: dt.datetime, grace: dt.timedelta = dt.
 
 def check_response(attempt: QuizAttempt, qid: str, raw: Any) -> tuple[dict[str, Any], Any]:
     """The paper entry and the canonical response; InvalidResponse for anything tampered with."""
-    entry = next((e for e in attempt.paper if e["qid"] == qid), None)
+    return check_paper_response(attempt.paper, qid, raw)
+
+
+def check_paper_response(paper: list[dict[str, Any]], qid: str, raw: Any) -> tuple[dict[str, Any], Any]:
+    """``check_response`` on any paper (a quiz attempt's or a contest entry's)."""
+    entry = next((e for e in paper if e["qid"] == qid), None)
     if entry is None:
         raise InvalidResponse("the question is not on this paper")
     question = paper_question(entry)
