@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from learnhub.auth.models import Category
 from learnhub.conferences.figures import conference_figures
+from learnhub.contests.results import entries_between as contest_entries_between
 from learnhub.extensions import db
 from learnhub.figures import Rate, pool
 from learnhub.orgs.models import Unit
@@ -26,6 +27,7 @@ from learnhub.plans.completion import completion_report
 from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
 from learnhub.plans.window import counts_on
 from learnhub.security import ancestor_ids, subtree_ids
+from learnhub.settings import local_midnight
 
 HEADLINE = (Category.party_member, Category.civil_servant)  # "cán bộ, đảng viên và CBCCVC"
 FORMS = ("in_person", "online", "hybrid")  # StudyForm values, in the order reports list them
@@ -78,6 +80,7 @@ class YearlyReport:
     conference_citizens: int = 0
     outreach_sessions: int = 0
     public_visits: int = 0
+    contest_entries: int = 0  # entries of the online contests held by the unit or below it
     total: Rate = field(default_factory=Rate)  # the plans' own target categories, pooled
     headline: Rate = field(default_factory=Rate)  # party members and civil servants only
     citizens: Rate = field(default_factory=Rate)  # reported separately, never in the headline
@@ -92,8 +95,9 @@ class YearlyReport:
 
     @property
     def outreach(self) -> int:
-        """Citizens at conferences + outreach session head counts + daily-unique public-page visits."""
-        return self.conference_citizens + self.outreach_sessions + self.public_visits
+        """Citizens at conferences + outreach session head counts + daily-unique public-page visits
+        + online contest entries."""
+        return self.conference_citizens + self.outreach_sessions + self.public_visits + self.contest_entries
 
     @property
     def rate(self) -> float | None:
@@ -199,6 +203,9 @@ def _add_outreach(report: YearlyReport) -> None:
     start, end = year_bounds(report.year)
     report.outreach_sessions = outreach_session_heads(report.unit_id, start, end)
     report.public_visits = outreach_visits(report.unit_id, start, end)
+    report.contest_entries = contest_entries_between(
+        subtree_ids(sa.select(sa.literal(report.unit_id))), local_midnight(start),
+        local_midnight(end + dt.timedelta(days=1)))
 
 
 def yearly_report(unit_id: int, year: int, as_of: dt.date | None = None) -> YearlyReport:
@@ -246,7 +253,7 @@ def as_json(report: YearlyReport) -> dict:
                         "total": report.attendances, "citizens": report.conference_citizens},
         "outreach": report.outreach,
         "outreach_parts": {"conference_citizens": report.conference_citizens, "sessions": report.outreach_sessions,
-                           "public_visits": report.public_visits},
+                           "public_visits": report.public_visits, "contest_entries": report.contest_entries},
         "rate": report.rate,
         "roster": report.total.roster,
         "completed": report.total.completed,

@@ -288,3 +288,20 @@ def test_the_cli_prints_contests_and_results_as_json(app, contest) -> None:
     bad = runner.invoke(args=["contest", "results", "999", "--format", "json"])
     assert bad.exit_code != 0 and bad.stdout == ""
     assert runner.invoke(args=["contest", "results", str(contest), "--round", "9"]).exit_code != 0
+
+
+def test_contest_entries_count_in_the_years_outreach_on_their_own_line(app, contest, town) -> None:
+    from learnhub.reports.yearly import as_json, yearly_report
+
+    with app.test_request_context():
+        made = get_contest(contest)
+        now = utcnow()
+        for n in range(3):
+            entry = services.start_entry(made, name="Lê Văn Tám", phone=f"+8491234567{n}", now=now)
+            services.submit_entry(entry, {}, 1, now=now)
+        services.start_entry(made, name="Chưa nộp", phone="+84912345699", now=now)  # not submitted: not counted
+        db.session.commit()
+        report = yearly_report(town["root"].id, now.astimezone(dt.UTC).year)
+        assert report.contest_entries == 3 and report.outreach == 3
+        assert as_json(report)["outreach_parts"]["contest_entries"] == 3
+        assert yearly_report(town["b"].id, now.year).contest_entries == 0  # held by cell A, not B
