@@ -28,7 +28,14 @@ PUBLIC_RESULTS = 100  # lines of a round's public results
 @bp.context_processor
 def contest_labels() -> dict:
     return {"ROUND_STATUSES": labels.ROUND_STATUSES, "ENTRANT_KINDS": labels.ENTRANT_KINDS,
-            "mask_name": services.mask_name}
+            "mask_name": services.mask_name, "minutes_seconds": minutes_seconds}
+
+
+def minutes_seconds(seconds: int | None) -> str:
+    """A time taken as m:ss ("10:44"), the way contest results print it."""
+    if seconds is None:
+        return "–"
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def _phone_key() -> str:
