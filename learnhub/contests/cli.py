@@ -1,6 +1,7 @@
 """`learnhub contest list` and `learnhub contest results CONTEST_ID [--round N]`."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 
 from learnhub.contests import results, services
 from learnhub.contests.models import Contest
+from learnhub.db import utcnow
 from learnhub.extensions import db
 
 contest_cli = AppGroup("contest", help="Online contests.")
@@ -61,3 +63,18 @@ def results_command(contest_id: int, number: int | None, output: str) -> None:
     for row in rows:
         click.echo(f"{row['rank']}\t{row['name']}\t{row['unit']}\t{row['score']:g}\t{row['prediction']}\t"
                    f"{row['seconds']}s")
+
+
+@contest_cli.command("anonymise")
+@click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
+              help="Clear citizens' personal data this long after their round closed.")
+@click.option("--yes", is_flag=True, help="Do it (without it, only count).")
+def anonymise_command(months: int, yes: bool) -> None:
+    """Clear the name, phone and year of birth of citizens' entries in rounds long closed (docs/privacy.md)."""
+    count = services.anonymise_entries(closed_before=utcnow() - dt.timedelta(days=30 * months))
+    if not yes:
+        db.session.rollback()
+        click.echo(f"{count} entries would be anonymised (run with --yes)", err=True)
+        return
+    db.session.commit()
+    click.echo(f"{count} entries anonymised", err=True)

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learnhub import audit
 from learnhub.auth.models import Role
 from learnhub.contests import access, bp, certificates, results, services
 from learnhub.contests.forms import ContestForm, RoundForm
@@ -108,7 +109,12 @@ def _round_or_404(contest: Contest, number: int) -> ContestRound:
 def export_results(contest_id: int, number: int) -> Response:
     contest = access.get_managed_contest_or_404(contest_id, current_user)
     contest_round = _round_or_404(contest, number)
-    return sheet_response("xlsx", results_sheet(contest, contest_round))
+    sheet = results_sheet(contest, contest_round)
+    audit.record("contests.export", object_type="contest", object_id=contest.id,  # phones: personal data
+                 summary=audit.N_("exported the results of round %(number)s of contest %(id)s (%(count)s entries)"),
+                 params={"number": number, "id": contest.id, "count": len(sheet.rows)})
+    db.session.commit()
+    return sheet_response("xlsx", sheet)
 
 
 @bp.post("/contests/<int:contest_id>/rounds/<int:number>/certificates")

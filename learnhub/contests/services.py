@@ -174,3 +174,17 @@ def submit_entry(entry: ContestEntry, answers: dict[str, Any], prediction: int |
     db.session.flush()
     db.session.refresh(entry)
     return True
+
+
+def anonymise_entries(*, closed_before: dt.datetime) -> int:
+    """Clear the personal data of citizens' entries in rounds closed before ``closed_before``: the
+    name keeps only its masked form (the public results are unchanged), the phone and the year of
+    birth go. Members' entries follow their account (members/privacy.py). The number cleared."""
+    rounds = sa.select(ContestRound.id).where(ContestRound.closes_at < closed_before)
+    entries = db.session.scalars(sa.select(ContestEntry).where(
+        ContestEntry.round_id.in_(rounds), ContestEntry.kind == EntrantKind.citizen,
+        sa.or_(ContestEntry.phone.is_not(None), ContestEntry.birth_year.is_not(None)))).all()
+    for entry in entries:
+        entry.name, entry.phone, entry.birth_year = mask_name(entry.name), None, None
+    db.session.flush()
+    return len(entries)

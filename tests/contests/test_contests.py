@@ -305,3 +305,21 @@ def test_contest_entries_count_in_the_years_outreach_on_their_own_line(app, cont
         assert report.contest_entries == 3 and report.outreach == 3
         assert as_json(report)["outreach_parts"]["contest_entries"] == 3
         assert yearly_report(town["b"].id, now.year).contest_entries == 0  # held by cell A, not B
+
+
+def test_citizens_personal_data_is_cleared_after_the_retention_period(app, contest) -> None:
+    with app.app_context():
+        first = get_contest(contest).rounds[0]
+        db.session.add(_entry(first.id, 1, score=4, prediction=1, seconds=30, at=10))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    # The round closed a day ago: within the retention period.
+    assert runner.invoke(args=["contest", "anonymise", "--months", "1", "--yes"]).stderr.startswith("0 entries")
+    with app.app_context():
+        entry = db.session.scalars(sa.select(ContestEntry)).one()
+        assert entry.phone == "+84910000001"
+        services.anonymise_entries(closed_before=utcnow())
+        db.session.commit()
+        entry = db.session.scalars(sa.select(ContestEntry)).one()
+        assert (entry.name, entry.phone, entry.birth_year) == ("Người D** T** 1**", None, None)
+        assert results.ranking(get_contest(contest), get_contest(contest).rounds[0])[0].name == "Người D** T** 1**"
