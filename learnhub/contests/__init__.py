@@ -9,6 +9,6 @@ bp = Blueprint("contests", __name__)
 
 def blueprint() -> Blueprint:
     """The contests blueprint with every page attached (the view modules never import one another)."""
-    from learnhub.contests import public, routes  # noqa: F401  (each module adds its views to bp)
+    from learnhub.contests import certificate_routes, public, routes  # noqa: F401  (each module adds its views to bp)
 
     return bp

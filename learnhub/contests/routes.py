@@ -150,5 +150,5 @@ def revoke_certificate(certificate_id: int):
     flash(_("The certificate was revoked: its verification page now says so."), "success")
     contest_id = certificates.contest_id_of(certificate)
     if contest_id is None:
-        return redirect(url_for("contests.index"))
+        return redirect(url_for("contests.certificates_index"))
     return redirect(url_for("contests.manage", contest_id=contest_id))

@@ -323,3 +323,40 @@ def test_citizens_personal_data_is_cleared_after_the_retention_period(app, conte
         entry = db.session.scalars(sa.select(ContestEntry)).one()
         assert (entry.name, entry.phone, entry.birth_year) == ("Người D** T** 1**", None, None)
         assert results.ranking(get_contest(contest), get_contest(contest).rounds[0])[0].name == "Người D** T** 1**"
+
+
+def test_members_who_completed_a_plan_get_a_certificate_once(app, contest, town, monkeypatch) -> None:
+    """Who completed is plans/completion.py's answer (stood in for here: it has its own tests); the form
+    offers only plans in the viewer's scope."""
+    from learnhub.plans.models import StudyPlan
+
+    with app.app_context():
+        from learnhub.courses.models import Course
+        from learnhub.orgs.models import Unit
+        from learnhub.plans.services import create_plan
+
+        cell = db.session.get_one(Unit, town["a"].id)
+        plan = create_plan(unit=cell, course=db.session.scalars(sa.select(Course)).one(), title="Kế hoạch học tập",
+                           opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[cell])
+        db.session.commit()
+        plan_id = plan.id
+    completed = [(town["member_a"].id, "Nguyễn Văn An")]
+
+    def fake_progress(plan: StudyPlan):
+        rows = [sa.select(sa.literal(uid).label("user_id"), sa.literal(name).label("full_name"),
+                          sa.literal(1).label("completed_at")) for uid, name in completed]
+        return sa.union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
+
+    monkeypatch.setattr(certificates, "member_progress", fake_progress)
+    outsider = app.test_client()
+    login(outsider, "bithu2")
+    assert f'value="{plan_id}"' not in outsider.get("/certificates/").get_data(as_text=True)
+    committee = app.test_client()
+    login(committee, "bithu1")
+    for _twice in range(2):
+        committee.post("/certificates/plan", data={"csrf_token": csrf_token(committee, "/"), "plan": plan_id})
+    with app.app_context():
+        issued = db.session.scalars(sa.select(Certificate)).all()
+        assert [(c.name, c.plan_id, c.kind.value) for c in issued] == [("Nguyễn Văn An", plan_id, "plan")]
+    assert "Nguyễn Văn An" in committee.get("/certificates/").get_data(as_text=True)
+    assert "Nguyễn Văn An" not in outsider.get("/certificates/").get_data(as_text=True)
