@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -17,10 +18,10 @@ from learnhub.extensions import db, limiter
 from learnhub.forms import FlaskForm, options
 from learnhub.numbers import query_id
 from learnhub.orgs.models import Unit
-from learnhub.orgs.services import unit_paths
 from learnhub.quizzes import attempts
 from learnhub.quizzes.bank import InvalidResponse
 from learnhub.quizzes.responses import form_answers
+from learnhub.security import subtree_ids
 
 PUBLIC_RESULTS = 100  # lines of a round's public results
 
@@ -62,10 +63,13 @@ def show(contest_id: int):
                            now=now, status=services.round_status, action=FlaskForm())
 
 
-def _unit_choices() -> list:
-    paths = unit_paths()
-    ids = db.session.scalars(db.select(Unit.id).where(Unit.archived_at.is_(None))).all()
-    return options([(0, _("— choose —"))] + sorted(((i, paths[i]) for i in ids), key=lambda pair: pair[1]))
+def _unit_choices(contest: Contest) -> list:
+    """The live units at and below the organiser, by name: where an entrant lives or works."""
+    rows = db.session.execute(
+        sa.select(Unit.id, Unit.name).where(Unit.id.in_(subtree_ids(sa.select(sa.literal(contest.unit_id)))),
+                                           Unit.archived_at.is_(None))
+        .order_by(Unit.name, Unit.id)).all()
+    return options([(0, _("— choose —")), *((unit_id, name) for unit_id, name in rows)])
 
 
 @bp.route("/contest/<int:contest_id>/enter", methods=["GET", "POST"])
@@ -75,7 +79,7 @@ def enter(contest_id: int):
     if current_user.is_authenticated:
         return _enter_as_member(contest)
     form = PublicEntryForm()
-    form.unit.choices = _unit_choices()
+    form.unit.choices = _unit_choices(contest)
     if request.method == "POST" and form.validate_on_submit():
         if form.looks_automated():
             flash(_("Your entry could not be accepted. Wait a moment, then fill in the form again."), "error")
