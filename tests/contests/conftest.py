@@ -17,6 +17,11 @@ from learnhub.quizzes.models import Quiz
 @pytest.fixture
 def contest(app, town, make_quiz) -> int:
     """The id of a published contest of cell A: 4 questions per entry, prizes for three ranks."""
+    return make_contest(app, town, make_quiz)
+
+
+def make_contest(app, town, make_quiz) -> int:
+    """A published contest of cell A with a closed round and an open one (see ``contest``)."""
     make_quiz(12)
     with app.app_context():
         made = services.create_contest(

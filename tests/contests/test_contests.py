@@ -360,3 +360,44 @@ def test_members_who_completed_a_plan_get_a_certificate_once(app, contest, town,
         assert [(c.name, c.plan_id, c.kind.value) for c in issued] == [("Nguyễn Văn An", plan_id, "plan")]
     assert "Nguyễn Văn An" in committee.get("/certificates/").get_data(as_text=True)
     assert "Nguyễn Văn An" not in outsider.get("/certificates/").get_data(as_text=True)
+
+
+def test_a_committee_creates_a_contest_adds_a_round_and_publishes(app, town, make_quiz) -> None:
+    make_quiz(6)
+    client = app.test_client()
+    login(client, "bithu1")
+    with app.app_context():
+        from learnhub.courses.models import Course
+
+        course_id = db.session.scalars(sa.select(Course.id)).one()
+    token = csrf_token(client, "/contests/new")
+    created = client.post("/contests/new", data={
+        "csrf_token": token, "title": "Tìm hiểu 95 năm Ngày thành lập Đảng", "organiser": "Chi bộ Khu phố 1",
+        "unit": town["a"].id, "course": course_id, "prizes": "Giải Nhất\n\nGiải Nhì\n", "questions_per_entry": "5",
+        "time_limit_minutes": "10", "entries_per_person": "1", "public_may_enter": "y"})
+    assert created.status_code == 302
+    manage = created.location
+    assert client.post(manage.replace("/manage", "/publish"), data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        from learnhub.contests.models import Contest
+
+        made = db.session.scalars(sa.select(Contest)).one()
+        assert made.published_at is None and made.prizes == ["Giải Nhất", "Giải Nhì"]  # no round: not published
+        assert not made.members_may_enter and made.public_may_enter
+    bad = client.post(manage.replace("/manage", "/rounds"), data={
+        "csrf_token": token, "opens_at": "2026-12-20T08:00", "closes_at": "2026-12-19T08:00"})
+    assert bad.status_code == 302
+    client.post(manage.replace("/manage", "/rounds"), data={
+        "csrf_token": token, "opens_at": "2026-12-20T08:00", "closes_at": "2026-12-27T08:00"})
+    client.post(manage.replace("/manage", "/publish"), data={"csrf_token": token})
+    with app.app_context():
+        made = db.session.scalars(sa.select(Contest)).one()
+        assert made.published_at is not None and [r.number for r in made.rounds] == [1]
+        assert made.rounds[0].opens_at == dt.datetime(2026, 12, 20, 1, 0, tzinfo=dt.UTC)  # 08:00 in Hà Nội
+    other = app.test_client()
+    login(other, "bithu2")
+    refused = other.post("/contests/new", data={
+        "csrf_token": csrf_token(other, "/contests/new"), "title": "x", "organiser": "x", "unit": town["a"].id,
+        "course": course_id, "questions_per_entry": "5", "time_limit_minutes": "10", "entries_per_person": "1",
+        "public_may_enter": "y"})
+    assert refused.status_code == 400  # cell A is not among bithu2's units
