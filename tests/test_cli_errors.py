@@ -42,6 +42,9 @@ def refusal_paths(tmp: Path) -> list[list[str]]:
         ["restore", str(tmp / "x.xlsx"), "--yes"],
         ["bench", "generate", "--members", "-5"],
         ["plans", "list", "--format", "pdf"],
+        ["contest", "results", HUGE, "--format", "json"],
+        ["contest", "results", "nope"],
+        ["contest", "anonymise", "--months", "0"],
         ["db", "downgrade", "no-such-revision"],
     ]
 
