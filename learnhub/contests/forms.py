@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from learnhub.contests.services import MAX_PREDICTION, normalise_phone
+from learnhub.contests.services import MAX_PREDICTION, normalise_phone, own_bank
 from learnhub.db import utcnow
 from learnhub.forms import FlaskForm, WithinYears, coerce_id
 from learnhub.settings import local_zone
@@ -42,6 +42,8 @@ class ContestForm(FlaskForm):
         InputRequired(message=_l("Enter the organiser")), Length(max=300)])
     unit = SelectField(_l("Organised by"), coerce=coerce_id)
     course = SelectField(_l("Questions from the module"), coerce=coerce_id)
+    own_questions = TextAreaField(_l("Or the contest's own questions (quiz.md)"), validators=[Length(max=200_000)])
+    own_bank: list | None = None  # the own questions, rendered, once validated
     rules = TextAreaField(_l("Rules"), validators=[Optional(), Length(max=20000)])
     prizes = TextAreaField(_l("Prizes of each round, one per line in rank order"),
                            validators=[Optional(), Length(max=2000)])
@@ -57,6 +59,17 @@ class ContestForm(FlaskForm):
     def validate_public_may_enter(self, field) -> None:
         if not field.data and not self.members_may_enter.data:
             raise ValidationError(_l("Let members, the public or both enter."))
+
+    def validate_own_questions(self, field) -> None:
+        if self.course.data:
+            if field.data:
+                raise ValidationError(_l("Choose a module or write the contest's own questions, not both."))
+            return
+        if not field.data:
+            raise ValidationError(_l("Choose a module, or write the contest's own questions."))
+        self.own_bank, problems = own_bank(field.data)
+        if problems:
+            raise ValidationError("; ".join(problems[:5]))
 
     def prize_list(self) -> list[str]:
         return [line.strip() for line in (self.prizes.data or "").splitlines() if line.strip()][:100]

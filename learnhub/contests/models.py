@@ -29,7 +29,9 @@ class Contest(TimestampMixin, Model):
     organiser: Mapped[str] = mapped_column(sa.String(300))  # as printed: "Ban Tuyên giáo Huyện ủy..."
     rules: Mapped[str] = mapped_column(sa.Text, default="")
     prizes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # each round's prizes, by rank
-    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    # The questions: a module's quiz, or the contest's own bank (quiz.md, rendered once when saved).
+    quiz_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    bank: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     questions_per_entry: Mapped[int] = mapped_column(default=10)
     time_limit_minutes: Mapped[int] = mapped_column(default=15)
     members_may_enter: Mapped[bool] = mapped_column(default=True)

@@ -34,7 +34,8 @@ def _prepare(form: ContestForm) -> None:
     form.unit.choices = options(units_in_scope(current_user))
     courses = db.session.execute(assignable_courses(current_user).join(Quiz, Quiz.course_id == Course.id)
                                  .with_only_columns(Course.id, Course.title).order_by(Course.title)).all()
-    form.course.choices = options((course_id, title) for course_id, title in courses)
+    form.course.choices = options([(0, _("— the contest's own questions —")),
+                                   *((course_id, title) for course_id, title in courses)])
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -44,10 +45,12 @@ def new():
     _prepare(form)
     if form.validate_on_submit():
         unit = get_unit_in_scope_or_404(form.unit.data)
-        course = first_or_404(assignable_courses(current_user).where(Course.id == form.course.data))
-        quiz = first_or_404(sa.select(Quiz).where(Quiz.course_id == course.id))
+        quiz = None
+        if form.course.data:
+            course = first_or_404(assignable_courses(current_user).where(Course.id == form.course.data))
+            quiz = first_or_404(sa.select(Quiz).where(Quiz.course_id == course.id))
         contest = services.create_contest(
-            unit=unit, quiz=quiz, title=form.title.data, organiser=form.organiser.data, rules=form.rules.data or "",
+            unit=unit, quiz=quiz, bank=None if quiz else form.own_bank, title=form.title.data, organiser=form.organiser.data, rules=form.rules.data or "",
             prizes=form.prize_list(), questions_per_entry=form.questions_per_entry.data,
             time_limit_minutes=form.time_limit_minutes.data, members_may_enter=form.members_may_enter.data,
             public_may_enter=form.public_may_enter.data, entries_per_person=form.entries_per_person.data,

@@ -18,7 +18,9 @@ from learnhub.db import rows_changed, utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.quizzes import attempts
-from learnhub.quizzes.models import Quiz
+from learnhub.quizzes.models import Quiz, QuizQuestion
+from learnhub.quizzes.quiz_md import parse_quiz_md
+from learnhub.quizzes.sync import render_question
 
 # A phone on a slow network may send its answers a little after the deadline (as for quizzes).
 SUBMIT_GRACE = attempts.SUBMIT_GRACE
@@ -68,12 +70,15 @@ def open_round(contest: Contest, now: dt.datetime | None = None) -> ContestRound
     return next((r for r in contest.rounds if round_status(r, now) == "open"), None)
 
 
-def create_contest(*, unit: Unit, quiz: Quiz, title: str, organiser: str, rules: str = "",
+def create_contest(*, unit: Unit, quiz: Quiz | None = None, bank: list[dict[str, Any]] | None = None, title: str, organiser: str, rules: str = "",
                    prizes: list[str] | None = None, questions_per_entry: int = 10, time_limit_minutes: int = 15,
                    members_may_enter: bool = True, public_may_enter: bool = True, entries_per_person: int = 1,
                    created_by: User | None = None) -> Contest:
-    """A contest of ``unit`` (not yet published)."""
-    contest = Contest(unit_id=unit.id, quiz_id=quiz.id, title=title, organiser=organiser, rules=rules,
+    """A contest of ``unit`` (not yet published) on a module's ``quiz`` or its own ``bank``
+    (questions as ``own_bank`` makes them)."""
+    if (quiz is None) == (bank is None):
+        raise ValueError("a contest draws from a module's quiz or from its own bank")
+    contest = Contest(unit_id=unit.id, quiz_id=quiz.id if quiz else None, bank=bank, title=title, organiser=organiser, rules=rules,
                       prizes=list(prizes or []), questions_per_entry=questions_per_entry,
                       time_limit_minutes=time_limit_minutes, members_may_enter=members_may_enter,
                       public_may_enter=public_may_enter, entries_per_person=entries_per_person,
@@ -81,6 +86,19 @@ def create_contest(*, unit: Unit, quiz: Quiz, title: str, organiser: str, rules:
     db.session.add(contest)
     db.session.flush()
     return contest
+
+
+def own_bank(text: str) -> tuple[list[dict[str, Any]] | None, list[str]]:
+    """A contest's own questions from quiz.md text (docs/course-format.md), rendered as a module's
+    are; None and the problems ("line N: ...") when the text has errors."""
+    # The contest's own settings apply (questions per entry, time limit): quiz.md's front matter,
+    # a module's quiz settings, is optional here (one with only the required pass mark stands in).
+    shift = 0 if text.lstrip("\ufeff").startswith("---") else 3
+    bank, problems = parse_quiz_md("---\npass_score: 100\n---\n" + text if shift else text)
+    messages = [f"line {max(1, p.line - shift)}: {p.message}" for p in problems if p.severity == "error"]
+    if bank is None or messages:
+        return None, messages or ["no questions"]
+    return [render_question(question) for question in bank.questions], []
 
 
 def add_round(contest: Contest, *, opens_at: dt.datetime, closes_at: dt.datetime) -> ContestRound:
@@ -125,8 +143,9 @@ def start_entry(contest: Contest, *, user: User | None = None, name: str = "", b
         return unfinished
     if len(earlier) >= contest.entries_per_person:
         raise EntryRefused("used")
-    quiz = db.session.get_one(Quiz, contest.quiz_id)
-    questions = [q.data for q in quiz.active_questions]
+    questions = contest.bank or list(db.session.scalars(
+        sa.select(QuizQuestion.data).where(QuizQuestion.quiz_id == contest.quiz_id,
+                                          QuizQuestion.archived_at.is_(None)).order_by(QuizQuestion.position)))
     if not questions:
         raise EntryRefused("no_questions")
     paper = attempts.draw_paper(questions, contest.questions_per_entry, True, rng or random.SystemRandom())

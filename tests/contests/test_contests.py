@@ -401,3 +401,42 @@ def test_a_committee_creates_a_contest_adds_a_round_and_publishes(app, town, mak
         "course": course_id, "questions_per_entry": "5", "time_limit_minutes": "10", "entries_per_person": "1",
         "public_may_enter": "y"})
     assert refused.status_code == 400  # cell A is not among bithu2's units
+
+
+OWN_QUESTIONS = """## Nghị quyết Đại hội được thông qua năm nào? {#nam}
+
+- [x] 2025
+- [ ] 2020
+
+## Đảng Cộng sản Việt Nam thành lập ngày nào? {#ngay}
+
+- [x] 3/2/1930
+- [ ] 19/5/1930
+"""
+
+
+def test_a_contest_with_its_own_questions(app, town, make_quiz) -> None:
+    make_quiz(6)
+    client = app.test_client()
+    login(client, "bithu1")
+    token = csrf_token(client, "/contests/new")
+    base = {"csrf_token": token, "title": "Tìm hiểu lịch sử Đảng", "organiser": "Chi bộ Khu phố 1",
+            "unit": town["a"].id, "course": "0", "questions_per_entry": "2", "time_limit_minutes": "10",
+            "entries_per_person": "1", "public_may_enter": "y"}
+    assert client.post("/contests/new", data=base).status_code == 400  # neither a module nor questions
+    broken = client.post("/contests/new", data={**base, "own_questions": "## Câu hỏi không có đáp án\n"})
+    assert broken.status_code == 400 and "line 1" in broken.get_data(as_text=True)
+    assert client.post("/contests/new", data={**base, "own_questions": OWN_QUESTIONS}).status_code == 302
+    with app.app_context():
+        from learnhub.contests.models import Contest
+
+        made = db.session.scalars(sa.select(Contest)).one()
+        assert made.quiz_id is None and [q["id"] for q in made.bank] == ["nam", "ngay"]
+        now = utcnow()
+        services.add_round(made, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+        services.publish(made)
+        entry = services.start_entry(made, name="Lê Văn Tám", phone="+84912345678")
+        assert sorted(item["qid"] for item in entry.paper) == ["nam", "ngay"]
+        right = {item["qid"]: next(t for t, cid in item["choices"].items() if cid == "a") for item in entry.paper}
+        services.submit_entry(entry, right, 1)
+        assert entry.all_correct
