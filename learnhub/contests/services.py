@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import re
 import secrets
 from typing import Any
 
@@ -17,6 +16,7 @@ from learnhub.contests.models import Contest, ContestEntry, ContestRound, Entran
 from learnhub.db import rows_changed, utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
+from learnhub.phones import mobile_or_none
 from learnhub.quizzes import attempts
 from learnhub.quizzes.models import Quiz, QuizQuestion
 from learnhub.quizzes.quiz_md import parse_quiz_md
@@ -36,16 +36,8 @@ class EntryRefused(Exception):
 
 
 def normalise_phone(text: str) -> str | None:
-    """A Vietnamese mobile number as +84 and nine digits ("0912 345 678" → "+84912345678"); None
-    for anything else."""
-    digits = re.sub(r"[\s.\-()]", "", text or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if not re.fullmatch(r"0[35789]\d{8}", digits):
-        return None
-    return "+84" + digits[1:]
+    """An entrant's mobile number as +84... (``learnhub.phones``, the one rule), None if it is not one."""
+    return mobile_or_none(text)
 
 
 def mask_name(name: str) -> str:
