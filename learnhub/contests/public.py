@@ -40,7 +40,13 @@ def minutes_seconds(seconds: int | None) -> str:
 
 
 def _phone_key() -> str:
-    phone = services.normalise_phone(request.form.get("phone", "")) or "-"
+    """A citizen's phone (hashed: typed text never reaches the store), a member's account; a form
+    without a valid phone counts against its address, so nobody's typo throttles anyone else."""
+    if current_user.is_authenticated:
+        return f"contest-member:{current_user.id}"
+    phone = services.normalise_phone(request.form.get("phone", ""))
+    if phone is None:
+        return f"contest-phone:none:{get_remote_address()}"
     return "contest-phone:" + hashlib.sha256(phone.encode()).hexdigest()[:32]
 
 

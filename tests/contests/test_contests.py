@@ -440,3 +440,29 @@ def test_a_contest_with_its_own_questions(app, town, make_quiz) -> None:
         right = {item["qid"]: next(t for t, cid in item["choices"].items() if cid == "a") for item in entry.paper}
         services.submit_entry(entry, right, 1)
         assert entry.all_correct
+
+
+@pytest.fixture
+def throttled(app, monkeypatch):
+    """Throttling on, counting from zero in memory."""
+    from learnhub.extensions import limiter
+
+    monkeypatch.setitem(app.config, "SIGN_IN_THROTTLING", True)
+    monkeypatch.setitem(app.config, "CONTEST_ENTRY_LIMIT_PHONE", "2 per hour")
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_entries_are_throttled_per_phone_not_across_phones_or_members(app, contest, throttled) -> None:
+    client = app.test_client()
+    for _n in range(2):
+        assert _public_entry(client, contest, phone="0912 000 001").status_code in (302, 400)
+    assert _public_entry(client, contest, phone="0912 000 001").status_code == 429
+    assert _public_entry(client, contest, phone="0912 000 002").status_code != 429  # another phone
+    for _n in range(2):  # typos count against their own address, not a bucket shared with members
+        assert _public_entry(client, contest, phone="123").status_code == 400
+    member = app.test_client()
+    login(member, "an")
+    token = csrf_token(member, f"/contest/{contest}")
+    assert member.post(f"/contest/{contest}/enter", data={"csrf_token": token}).status_code == 302
