@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnhub.auth import blueprint as auth_blueprint
     from learnhub.authoring import blueprint as authoring_blueprint
     from learnhub.conferences import blueprint as conferences_blueprint
+    from learnhub.contests import blueprint as contests_blueprint
     from learnhub.dialogue.routes import bp as dialogue_bp
     from learnhub.documents.routes import bp as documents_bp
     from learnhub.health import bp as health_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_blueprint())
     app.register_blueprint(conferences_blueprint())
+    app.register_blueprint(contests_blueprint())
     app.register_blueprint(outreach_bp)
     app.register_blueprint(bulletins_bp)
     app.register_blueprint(dialogue_bp)

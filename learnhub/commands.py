@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
     from learnhub.auth.cli import users_cli
     from learnhub.backup.cli import backup_command, restore_command, with_backup_before_upgrade
     from learnhub.bench.cli import bench_cli
+    from learnhub.contests.cli import contest_cli
     from learnhub.courses.cli import courses_cli
     from learnhub.demo.cli import demo_command
     from learnhub.members.cli import members_cli
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(members_cli)
     app.cli.add_command(quiz_cli)
+    app.cli.add_command(contest_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(reminders_cli)
     import learnhub.reports.cli  # noqa: F401  (adds `report year` to the report group)

@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_LIMIT_ACCOUNT": "10 per 15 minutes",
     "SIGN_IN_LIMIT_ADDRESS": "50 per 15 minutes",
     "TWO_FACTOR_LIMIT": "3 per 15 minutes",
+    # Public contest entries started (docs/contests.md): per address (a commune office may share
+    # one) and per phone number.
+    "CONTEST_ENTRY_LIMIT_ADDRESS": "60 per 10 minutes",
+    "CONTEST_ENTRY_LIMIT_PHONE": "5 per hour",
     "HTTPS": False,
     "PROXY_FIX": False,
     # br/gzip for pages, CSS, JS and JSON (learnhub/assets.py); false when a proxy compresses instead.

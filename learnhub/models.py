@@ -9,6 +9,7 @@ from learnhub.conferences.models import (
     ConferencePresenter,
     ConferenceUnit,
 )
+from learnhub.contests.models import Certificate, Contest, ContestEntry, ContestRound
 from learnhub.courses.models import Course, CourseMedia, Lesson, LessonProgress
 from learnhub.dialogue.models import Post
 from learnhub.documents.models import DocumentSettings
@@ -40,4 +41,5 @@ __all__ = [
     "DocumentSettings",
     "ReminderDelivery", "ReminderPreference", "CalendarFeed",
     "OfflineReading",
+    "Contest", "ContestRound", "ContestEntry", "Certificate",
 ]

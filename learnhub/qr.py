@@ -16,3 +16,12 @@ def qr_svg(text: str, *, css_class: str | None = None, title: str | None = None,
     if title:
         options["title"] = title
     return segno.make_qr(text, error="m").svg_inline(**options)
+
+
+def qr_png(text: str, *, scale: int = 10) -> bytes:
+    """``text`` as a PNG QR code (error correction M), for documents that cannot hold SVG (PDF certificates)."""
+    import io
+
+    buffer = io.BytesIO()
+    segno.make_qr(text, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()

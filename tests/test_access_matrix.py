@@ -124,6 +124,18 @@ CASES: dict[str, Case] = {
     "authoring.questions_list": Case("GET", lambda o: f"{M}/questions", AUTHOR_SCOPE),
     "authoring.question_form": Case("GET", lambda o: f"{M}/questions/cau-mot/edit", AUTHOR_SCOPE),
     "authoring.review": Case("GET", lambda o: f"{M}/review", AUTHOR_SCOPE),
+    "contests.index": Case("GET", lambda o: "/contests/", committee(200)),
+    "contests.new": Case("GET", lambda o: "/contests/new", committee(200)),
+    "contests.manage": Case("GET", lambda o: f"/contests/{o['contest']}/manage", committee(200, 404)),
+    "contests.export_results": Case("GET", lambda o: f"/contests/{o['contest']}/rounds/1/results.xlsx",
+                                    committee(200, 404)),
+    "contests.certificate_pdf": Case("GET", lambda o: f"/certificates/{o['certificate']}.pdf", committee(200, 404)),
+    "contests.certificates_index": Case("GET", lambda o: "/certificates/", committee(200)),
+    "contests.show": Case("GET", lambda o: f"/contest/{o['contest']}", everyone(200, anonymous=200)),
+    "contests.enter": Case("GET", lambda o: f"/contest/{o['contest']}/enter", everyone(200, anonymous=200)),
+    "contests.entry": Case("GET", lambda o: f"/contest/entries/{o['entry_token']}", everyone(200, anonymous=200)),
+    "contests.public_results": Case("GET", lambda o: f"/contest/{o['contest']}/results", everyone(200, anonymous=200)),
+    "contests.verify": Case("GET", lambda o: f"/verify/{o['certificate_code']}", everyone(200, anonymous=200)),
     "conferences.index": Case("GET", lambda o: "/conferences/", committee(200)),
     "conferences.new": Case("GET", lambda o: "/conferences/new", committee(200)),
     "conferences.show": Case("GET", lambda o: f"/conferences/{o['conference']}", committee(200, 404)),
@@ -297,6 +309,16 @@ CASES: dict[str, Case] = {
     "bulletins.delete_broadcast": Case("POST", lambda o: f"/outreach/broadcasts/{o['broadcast']}/delete",
                                        committee(302, 404)),
     "outreach.delete_session": Case("POST", lambda o: f"/outreach/sessions/{o['session']}/delete", committee(302, 404)),
+    "contests.add_round": Case("POST", lambda o: f"/contests/{o['contest']}/rounds", committee(302, 404),
+                               lambda o: {"opens_at": "2026-12-20T08:00", "closes_at": "2026-12-27T08:00"}),
+    "contests.publish": Case("POST", lambda o: f"/contests/{o['contest']}/publish", committee(302, 404)),
+    "contests.issue_certificates": Case("POST", lambda o: f"/contests/{o['contest']}/rounds/1/certificates",
+                                        committee(302, 404)),
+    "contests.submit": Case("POST", lambda o: f"/contest/entries/{o['entry_token']}", everyone(302, anonymous=302)),
+    "contests.plan_certificates": Case("POST", lambda o: "/certificates/plan", committee(302, 302),
+                                       lambda o: {"plan": o["plan"]}),
+    "contests.revoke_certificate": Case("POST", lambda o: f"/certificates/{o['certificate']}/revoke",
+                                        committee(302, 404)),
     "auth.two_factor_recovery_codes": Case("POST", lambda o: "/account/two-factor/recovery-codes", everyone(302)),
     "auth.two_factor_disable": Case("POST", lambda o: "/account/two-factor/disable", everyone(302)),
     "auth.two_factor_reset": Case("POST", lambda o: f"/users/{o['hai'].id}/two-factor/reset", {**ADMIN_ONLY, "admin": 302}),
@@ -381,6 +403,7 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id,
                  "stop": stop_token(town["member_a"].id), "broadcast": broadcast.id, "comment": comment.id}
     extra.update(_conference_and_posts(app, town, hai))
+    extra.update(_contest(app, town))
     return {**town, "group": group, "empty": empty, "group_assignment": assignment, "hai": hai, "attempt": attempt_id,
             "plan": plan_id, "reflection": reflection_id, **extra}
 
@@ -408,6 +431,36 @@ def _conference_and_posts(app: Flask, town: dict, hai: User) -> dict:
         db.session.commit()
         return {"conference": conference.id, "token": conference.check_in_token, "guest": guest.id,
                 "question": question.id, "answer": answer.id, "own_post": own_post.id}
+
+
+def _contest(app: Flask, town: dict) -> dict:
+    """Cell A's published contest on the module's quiz: a closed round with a prize winner's
+    certificate, an open round with a citizen's entry under way."""
+    from learnhub.contests import certificates, services
+    from learnhub.db import utcnow
+    from learnhub.orgs.models import Unit
+    from learnhub.quizzes.models import Quiz
+
+    with app.test_request_context():
+        now = utcnow()
+        contest = services.create_contest(unit=db.session.get_one(Unit, town["a"].id),
+                                          quiz=db.session.scalars(sa.select(Quiz)).one(), title="Cuộc thi",
+                                          organiser="Ban Tuyên giáo", prizes=["Giải Nhất"], questions_per_entry=3)
+        services.add_round(contest, opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=1))
+        services.publish(contest, now=now - dt.timedelta(days=2))
+        winner = services.start_entry(contest, name="Lê Văn Tám", phone="+84912345678",
+                                      now=now - dt.timedelta(days=1))
+        services.submit_entry(winner, {}, 1, now=now - dt.timedelta(days=1) + dt.timedelta(minutes=2))
+        contest.rounds[0].closes_at = now - dt.timedelta(hours=1)
+        services.add_round(contest, opens_at=now - dt.timedelta(minutes=30), closes_at=now + dt.timedelta(days=6))
+        certificates.issue_prize_certificates(contest, contest.rounds[0])
+        entry = services.start_entry(contest, name="Trần Thị Mai", phone="+84987654321", now=now)
+        db.session.commit()
+        from learnhub.contests.models import Certificate
+
+        certificate = db.session.scalars(sa.select(Certificate)).one()
+        return {"contest": contest.id, "entry_token": entry.token, "certificate": certificate.id,
+                "certificate_code": certificate.code}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -43,6 +43,9 @@ def refusal_paths(tmp: Path) -> list[list[str]]:
         ["bench", "generate", "--members", "-5"],
         ["plans", "list", "--format", "pdf"],
         ["reminders", "send", "--format", "pdf"],
+        ["contest", "results", HUGE, "--format", "json"],
+        ["contest", "results", "nope"],
+        ["contest", "anonymise", "--months", "0"],
         ["db", "downgrade", "no-such-revision"],
     ]
 

@@ -440,6 +440,16 @@ SWAPS: dict[str, Swap | tuple[Swap, ...]] = {
         write(lambda o: f"/members/{o['member'].id}/appoint", lambda o: {"unit": o["group"].id},
               mix=("group",), own=None),
     ),
+    # A contest is managed by its organiser's committees only; its certificates likewise.
+    "contests.manage": read(lambda o: f"/contests/{o['contest']}/manage", shows="tag"),
+    "contests.export_results": read(lambda o: f"/contests/{o['contest']}/rounds/1/results.xlsx"),
+    "contests.certificate_pdf": read(lambda o: f"/certificates/{o['certificate']}.pdf"),
+    "contests.add_round": write(lambda o: f"/contests/{o['contest']}/rounds",
+                                lambda o: {"opens_at": local(60 * 24 * 10), "closes_at": local(60 * 24 * 17)}),
+    "contests.publish": write(lambda o: f"/contests/{o['contest']}/publish", idle=True),  # already published
+    "contests.issue_certificates": write(lambda o: f"/contests/{o['contest']}/rounds/1/certificates",
+                                         idle=True),  # the winner already holds one
+    "contests.revoke_certificate": write(lambda o: f"/certificates/{o['certificate']}/revoke"),
     "members.change_account": write(lambda o: f"/members/{o['member'].id}/account",  # last: it signs them out
                                     lambda o: {"role": "propagandist", "active": "y"}, **ADMIN),
 }
@@ -457,6 +467,13 @@ NO_OBJECT = {
     "notify.stop": "a reminder's stop link, signed for its one account; it is the capability "
                    "(tests/notify/test_reminders_send.py)",
     "notify.confirm_stop": "the same signed link; it only turns that account's reminders off",
+    "contests.show": "a published contest is public: its page is for citizens without an account",
+    "contests.enter": "a published contest's entry form is public (a member enters as themselves)",
+    "contests.public_results": "a published contest's results are public, names masked, no phones",
+    "contests.entry": "the entry's random token is the capability; a member's entry answers only that member "
+                      "(tests/contests/test_contests.py)",
+    "contests.submit": "the entry's random token is the capability (tests/contests/test_contests.py)",
+    "contests.verify": "the certificate's random code is the capability; the page shows a masked name",
 }
 
 

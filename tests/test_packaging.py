@@ -38,6 +38,9 @@ def test_the_wheel_carries_every_resource(wheel: Path) -> None:
         "learnhub/static/css/app.css",
         "learnhub/static/js/app.js",
         "learnhub/static/fonts/be-vietnam-pro/LICENSE",
+        "learnhub/contests/fonts/BeVietnamPro-Regular.ttf",  # certificates (fpdf2 embeds TTF)
+        "learnhub/contests/fonts/BeVietnamPro-Bold.ttf",
+        "learnhub/contests/fonts/OFL.txt",
     ]
     assert [name for name in expected if name not in names] == []
     assert any(n.startswith("learnhub/_bundled/migrations/versions/") for n in names)

@@ -60,6 +60,7 @@ def build_worlds(app: Flask, town: dict, make_user, make_unit, make_course) -> d
                  "town_plan": town_plan}
         world.update(_objects(app, world))
         world.update(_conference_and_posts(app, world))
+        world.update(_contest(app, world))
         world["names"] = {role: world[role].full_name for role in ("member", "secretary", "propagandist", "helper")}
         worlds[name] = world
     return worlds
@@ -194,3 +195,33 @@ def _conference_and_posts(app: Flask, world: dict) -> dict:
         db.session.commit()
         return {"conference": conference.id, "token": conference.check_in_token, "guest": guest.id,
                 **{key: post.id for key, post in posts.items()}}
+
+
+def _contest(app: Flask, world: dict) -> dict:
+    """The cell's published contest on its module's quiz: a closed round whose winner (a citizen of
+    the world) holds a certificate, and an open round."""
+    from learnhub.contests import certificates, services
+    from learnhub.courses.models import Course
+    from learnhub.db import utcnow
+    from learnhub.quizzes.models import Quiz
+
+    tag = world["tag"]
+    with app.test_request_context():
+        quiz = db.session.scalars(sa.select(Quiz).join(Course).where(Course.slug == world["course"])).one()
+        now = utcnow()
+        contest = services.create_contest(unit=db.session.get_one(Unit, world["unit"].id), quiz=quiz,
+                                          title=f"Cuộc thi {tag}", organiser=f"Chi bộ {tag}", prizes=["Giải Nhất"],
+                                          questions_per_entry=2)
+        services.add_round(contest, opens_at=now - dt.timedelta(days=3), closes_at=now + dt.timedelta(days=1))
+        services.publish(contest, now=now - dt.timedelta(days=3))
+        winner = services.start_entry(contest, name=f"Người thắng {tag}", phone="+84912345678",
+                                      now=now - dt.timedelta(days=2))
+        services.submit_entry(winner, {}, 1, now=now - dt.timedelta(days=2) + dt.timedelta(minutes=1))
+        contest.rounds[0].closes_at = now - dt.timedelta(days=1)
+        services.add_round(contest, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=6))
+        certificates.issue_prize_certificates(contest, contest.rounds[0])
+        db.session.commit()
+        from learnhub.contests.models import Certificate
+
+        certificate = db.session.scalars(sa.select(Certificate).where(Certificate.entry_id == winner.id)).one()
+        return {"contest": contest.id, "certificate": certificate.id}

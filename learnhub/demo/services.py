@@ -14,6 +14,7 @@ from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
 from learnhub.courses.importer import check_paths
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
+from learnhub.demo.contest_activity import add_contest
 from learnhub.demo.names import random_full_name
 from learnhub.demo.quiz_activity import add_quiz_attempts
 from learnhub.demo.year_activity import add_year_activity
@@ -85,6 +86,7 @@ def build_demo(password: str, seed: int = 2021) -> DemoSummary:
         _or_skip("quiz attempts", add_quiz_attempts, rng, created)
     _or_skip("the open plan", _add_open_plan, root)
     _or_skip("the year's activity", add_year_activity, rng, root)
+    _or_skip("the online contest", add_contest, rng, root)
     return DemoSummary(units=len(cells) + 1, members_created=len(created), courses=slugs)
 
 

@@ -73,14 +73,13 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
     if not questions:
         raise AttemptRefused("no_questions")
     rng = rng or random.SystemRandom()
-    drawn = draw_questions(questions, settings.get("draw"), rng)
-    paper = [_paper_entry(q.data, settings.get("shuffle", True), rng) for q in drawn]
+    paper = draw_paper([q.data for q in questions], settings.get("draw"), settings.get("shuffle", True), rng)
     limit = settings.get("time_limit")
     attempt = QuizAttempt(
         quiz_id=quiz.id, user_id=user.id, number=len(current.attempts) + 1, bank_version=quiz.version,
         started_at=now, deadline=now + dt.timedelta(minutes=limit) if limit else None, paper=paper,
         pass_score=settings.get("pass_score", 80), review=legacy_review(settings.get("review")),
-        max_score=float(sum(q.points for q in drawn)),
+        max_score=paper_points(paper),
     )
     try:
         with db.session.begin_nested():
@@ -93,17 +92,34 @@ def start_attempt(user: User, quiz: Quiz, *, now: dt.datetime | None = None, rng
     return attempt
 
 
-def draw_questions(questions: list[Any], draw: Any, rng: random.Random) -> list[Any]:
+def draw_questions(questions: list[dict[str, Any]], draw: Any, rng: random.Random) -> list[dict[str, Any]]:
     """The questions of a new paper: all, ``draw`` of them at random, or with a draw by category
     ({category: n}, Moodle's "random question from category") n of each named category, in the
     categories' order."""
     if isinstance(draw, dict):
-        drawn: list[Any] = []
+        drawn: list[dict[str, Any]] = []
         for name, count in draw.items():
-            pool = [q for q in questions if (q.data.get("category") or "") == name]
+            pool = [q for q in questions if (q.get("category") or "") == name]
             drawn += rng.sample(pool, min(int(count), len(pool)))
         return drawn
     return rng.sample(questions, min(draw or len(questions), len(questions)))
+
+
+def draw_paper(questions: list[dict[str, Any]], draw: Any, shuffle: bool,
+               rng: random.Random) -> list[dict[str, Any]]:
+    """A fair draw (``draw_questions``) with this paper's tokens: what a quiz attempt and a contest
+    entry both keep for their whole sitting."""
+    return [_paper_entry(data, shuffle, rng) for data in draw_questions(questions, draw, rng)]
+
+
+def paper_points(paper: list[dict[str, Any]]) -> float:
+    """The most a paper can earn."""
+    return float(sum(paper_question(entry).points for entry in paper))
+
+
+def grade_paper(paper: list[dict[str, Any]], responses: dict[str, Any]) -> dict[str, float]:
+    """The points each question of the paper earns for checked ``responses`` (missing: unanswered)."""
+    return {entry["qid"]: kinds.grade(paper_question(entry), responses.get(entry["qid"])) for entry in paper}
 
 
 def _paper_entry(data: dict[str, Any], shuffle: bool, rng: random.Random) -> dict[str, Any]:
@@ -136,7 +152,12 @@ def time_is_up(attempt: QuizAttempt, now: dt.datetime, grace: dt.timedelta = dt.
 
 def check_response(attempt: QuizAttempt, qid: str, raw: Any) -> tuple[dict[str, Any], Any]:
     """The paper entry and the canonical response; InvalidResponse for anything tampered with."""
-    entry = next((e for e in attempt.paper if e["qid"] == qid), None)
+    return check_paper_response(attempt.paper, qid, raw)
+
+
+def check_paper_response(paper: list[dict[str, Any]], qid: str, raw: Any) -> tuple[dict[str, Any], Any]:
+    """``check_response`` on any paper (a quiz attempt's or a contest entry's)."""
+    entry = next((e for e in paper if e["qid"] == qid), None)
     if entry is None:
         raise InvalidResponse("the question is not on this paper")
     question = paper_question(entry)

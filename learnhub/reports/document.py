@@ -37,6 +37,7 @@ def _text() -> dict[str, str]:
         "sessions": _("At sessions of the Fatherland Front and mass organisations"),
         "public_visits": _("Visits to the public study pages (one per visitor and day)"),
         "broadcasts": _("Broadcasts on the loudspeaker system (times, minutes; not in the total)"),
+        "contest_entries": _("Entries in online contests"),
         "plans": _("Results by study plan"),
         "plan": _("Plan"), "due": _("Due"), "roster": _("Must study"), "completed": _("Completed"),
         "rate": _("Rate"), "target": _("Target"), "lagging": _("Units below target"),
@@ -103,11 +104,12 @@ def _outreach(report: YearlyReport, t: dict[str, str]) -> Table:
     rows = [[t["at_conferences"], number(report.conference_citizens)],
             [t["sessions"], number(report.outreach_sessions)],
             [t["public_visits"], number(report.public_visits)],
+            [t["contest_entries"], number(report.contest_entries)],
             [t["total"], number(report.outreach)]]
     if report.broadcasts:
         rows.append([t["broadcasts"], _("%(n)s times, %(minutes)s min", n=number(report.broadcasts),
                                         minutes=number(report.broadcast_minutes))])
-    return Table(t["outreach"], [t["source"], t["visits"]], rows, frozenset({1}), totals={3})
+    return Table(t["outreach"], [t["source"], t["visits"]], rows, frozenset({1}), totals={4})
 
 
 def _lagging(units) -> str:

@@ -53,9 +53,9 @@ def _conferences(report: YearlyReport) -> str:
 def _outreach(report: YearlyReport) -> str:
     if not report.outreach:
         return _("recorded no outreach to citizens")
-    values = (report.conference_citizens, report.outreach_sessions, report.public_visits)
+    values = (report.conference_citizens, report.outreach_sessions, report.public_visits, report.contest_entries)
     labels = (_("%(n)s at conferences"), _("%(n)s at outreach sessions of the Fatherland Front and mass organisations"),
-              _("%(n)s visits to the public study pages"))
+              _("%(n)s visits to the public study pages"), _("%(n)s entries in online contests"))
     parts = [label % {"n": number(n)} for n, label in zip(values, labels, strict=True) if n]
     if len(parts) < 2:
         return _("reached %(n)s citizen attendances and visits in its area", n=count(report.outreach))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from learnhub.auth.models import Category
 from learnhub.conferences.figures import conference_figures
+from learnhub.contests.results import entries_between as contest_entries_between
 from learnhub.extensions import db
 from learnhub.figures import Rate, pool
 from learnhub.orgs.models import Unit
@@ -27,6 +28,7 @@ from learnhub.plans.completion import completion_report
 from learnhub.plans.models import PlanStatus, PlanUnit, StudyPlan
 from learnhub.plans.window import counts_on
 from learnhub.security import ancestor_ids, subtree_ids
+from learnhub.settings import local_midnight
 
 HEADLINE = (Category.party_member, Category.civil_servant)  # "cán bộ, đảng viên và CBCCVC"
 FORMS = ("in_person", "online", "hybrid")  # StudyForm values, in the order reports list them
@@ -81,6 +83,7 @@ class YearlyReport:
     public_visits: int = 0
     broadcasts: int = 0  # loudspeaker broadcasts: their own line, in times and minutes, never in ``outreach``
     broadcast_minutes: int = 0
+    contest_entries: int = 0  # entries of the online contests held by the unit or below it
     total: Rate = field(default_factory=Rate)  # the plans' own target categories, pooled
     headline: Rate = field(default_factory=Rate)  # party members and civil servants only
     citizens: Rate = field(default_factory=Rate)  # reported separately, never in the headline
@@ -95,8 +98,9 @@ class YearlyReport:
 
     @property
     def outreach(self) -> int:
-        """Citizens at conferences + outreach session head counts + daily-unique public-page visits."""
-        return self.conference_citizens + self.outreach_sessions + self.public_visits
+        """Citizens at conferences + outreach session head counts + daily-unique public-page visits
+        + online contest entries."""
+        return self.conference_citizens + self.outreach_sessions + self.public_visits + self.contest_entries
 
     @property
     def rate(self) -> float | None:
@@ -203,6 +207,9 @@ def _add_outreach(report: YearlyReport) -> None:
     report.outreach_sessions = outreach_session_heads(report.unit_id, start, end)
     report.public_visits = outreach_visits(report.unit_id, start, end)
     report.broadcasts, report.broadcast_minutes = broadcast_figures(report.unit_id, start, end)
+    report.contest_entries = contest_entries_between(
+        subtree_ids(sa.select(sa.literal(report.unit_id))), local_midnight(start),
+        local_midnight(end + dt.timedelta(days=1)))
 
 
 def yearly_report(unit_id: int, year: int, as_of: dt.date | None = None) -> YearlyReport:
@@ -250,7 +257,7 @@ def as_json(report: YearlyReport) -> dict:
                         "total": report.attendances, "citizens": report.conference_citizens},
         "outreach": report.outreach,
         "outreach_parts": {"conference_citizens": report.conference_citizens, "sessions": report.outreach_sessions,
-                           "public_visits": report.public_visits},
+                           "public_visits": report.public_visits, "contest_entries": report.contest_entries},
         "broadcasts": {"count": report.broadcasts, "minutes": report.broadcast_minutes},
         "rate": report.rate,
         "roster": report.total.roster,

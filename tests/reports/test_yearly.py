@@ -127,7 +127,8 @@ def test_json_keys_and_types(app: Flask, year: dict) -> None:
     assert type(data["conferences"]) is int and type(data["participants"]) is int and type(data["outreach"]) is int
     assert data["rate"] == pytest.approx(18 / 21)
     assert data["target"] == pytest.approx((0.98 * 9 + 0.9 * 9 + 0.98 * 3) / 21) and data["meets_target"] is False
-    assert data["outreach_parts"] == {"conference_citizens": 18, "sessions": 1280, "public_visits": 42}
+    assert data["outreach_parts"] == {"conference_citizens": 18, "sessions": 1280, "public_visits": 42,
+                                      "contest_entries": 0}
     assert sum(data["outreach_parts"].values()) == data["outreach"]
     assert data["conferences_by_form"] == EXPECTED["by_form"] and sum(data["conferences_by_form"].values()) == 3
     assert data["attendances"] == {"members": 7, "civil_servant_guests": 6, "total": 13, "citizens": 18}
