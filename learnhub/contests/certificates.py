@@ -129,7 +129,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.multi_cell(257, 6, certificate.issued_by.upper(), align="C")
     pdf.set_font("BeVietnamPro", "", 11)
     pdf.set_x(20)
-    pdf.cell(257, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc", align="C")
+    # Issued by a Party organ: the Party's own heading (HD 36), not the State's motto.
+    pdf.cell(257, 6, "ĐẢNG CỘNG SẢN VIỆT NAM", align="C")
     pdf.set_text_color(*red)
     pdf.set_font("BeVietnamPro", "B", 34)
     pdf.set_xy(20, 52)
