@@ -131,6 +131,7 @@ CASES: dict[str, Case] = {
                                     committee(200, 404)),
     "contests.certificate_pdf": Case("GET", lambda o: f"/certificates/{o['certificate']}.pdf", committee(200, 404)),
     "contests.certificates_index": Case("GET", lambda o: "/certificates/", committee(200)),
+    "contests.public_index": Case("GET", lambda o: "/contest/", everyone(200, anonymous=200)),
     "contests.show": Case("GET", lambda o: f"/contest/{o['contest']}", everyone(200, anonymous=200)),
     "contests.enter": Case("GET", lambda o: f"/contest/{o['contest']}/enter", everyone(200, anonymous=200)),
     "contests.entry": Case("GET", lambda o: f"/contest/entries/{o['entry_token']}", everyone(200, anonymous=200)),

@@ -35,6 +35,11 @@ def get_managed_contest_or_404(contest_id: int, viewer: User) -> Contest:
     return get_or_404(Contest, contest_id, lambda contest: may_manage(viewer, contest))
 
 
+def published_contests() -> sa.Select[tuple[Contest]]:
+    """The contests anyone may see listed (their public pages), newest first."""
+    return sa.select(Contest).where(Contest.published_at.is_not(None)).order_by(Contest.published_at.desc(), Contest.id.desc())
+
+
 def get_published_contest_or_404(contest_id: int) -> Contest:
     """A published contest (its public pages), else 404."""
     return get_or_404(Contest, contest_id, lambda contest: contest.published_at is not None)

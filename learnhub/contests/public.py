@@ -61,6 +61,15 @@ def _entry_limits(view):
                          scope="contest-phone", methods=["POST"])(view)
 
 
+@bp.get("/contest/")
+def public_index():
+    """Every published contest with the state of its rounds: where members and citizens find them."""
+    contests = db.session.scalars(access.published_contests().limit(100)).all()
+    now = utcnow()
+    return render_template("contests/public_index.html", contests=contests, now=now,
+                           current={contest.id: services.open_round(contest, now) for contest in contests})
+
+
 @bp.get("/contest/<int:contest_id>")
 def show(contest_id: int):
     contest = access.get_published_contest_or_404(contest_id)

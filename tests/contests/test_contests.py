@@ -13,6 +13,8 @@ from learnhub.contests import certificates, results, services
 from learnhub.contests.models import Certificate, ContestEntry, EntrantKind
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.orgs.models import Unit
+from learnhub.quizzes.models import Quiz
 from tests.conftest import csrf_token, login
 from tests.contests.conftest import get_contest
 
@@ -466,3 +468,22 @@ def test_entries_are_throttled_per_phone_not_across_phones_or_members(app, conte
     login(member, "an")
     token = csrf_token(member, f"/contest/{contest}")
     assert member.post(f"/contest/{contest}/enter", data={"csrf_token": token}).status_code == 302
+
+
+def test_citizens_and_members_find_published_contests_from_every_page(app, contest, town, make_quiz) -> None:
+    with app.app_context():
+        draft = services.create_contest(
+            unit=db.session.get_one(Unit, town["a"].id), quiz=db.session.scalars(sa.select(Quiz)).one(),
+            title="Cuộc thi chưa công bố", organiser="Ban Tuyên giáo", questions_per_entry=2)
+        db.session.commit()
+        draft_id = draft.id
+    client = app.test_client()
+    home = client.get("/login").get_data(as_text=True)
+    assert 'href="/contest/"' in home  # the footer of every page links the list
+    listed = client.get("/contest/").get_data(as_text=True)
+    assert "Cuộc thi tìm hiểu Nghị quyết" in listed and f'href="/contest/{contest}"' in listed
+    assert "Tuần 2 đang mở" in listed  # the open round, as the contest page says it
+    assert "Cuộc thi chưa công bố" not in listed and f"/contest/{draft_id}" not in listed  # a draft is not listed
+    committee = app.test_client()
+    login(committee, "bithu1")
+    assert 'href="/contests/"' in committee.get("/overview").get_data(as_text=True)  # the committee's menu

@@ -69,14 +69,15 @@ def test_no_shared_cache_may_keep_the_page(client, town, public_module) -> None:
 def readable_signed_out(path: str) -> bool:
     # /healthz answers "ok" for a reverse proxy's liveness check: it reads nothing; /favicon.ico is LearnHub's icon.
     # The installable app's worker, manifest and offline page hold nothing of anyone (docs/offline.md).
-    return (path.startswith(("/public/", "/password/", "/static/"))
+    # Published contests, their entry forms and results, and certificate checks are for citizens (docs/contests.md).
+    return (path.startswith(("/public/", "/password/", "/static/", "/contest/", "/verify/"))
             or path in {"/login", "/language", "/healthz", "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline"})
 
 
 def url_values(objects: dict) -> dict[str, object]:
     return {"slug": "nghi-quyet-cong-khai", "lesson_slug": "bai-1", "member_id": objects["member_a"].id,
             "unit_id": objects["a"].id, "session_id": objects["session"], "filename": "css/app.css",
-            "fmt": "csv", "key": "course.md", "name": "so-do.png", "token": "abc", "number": 1}
+            "fmt": "csv", "key": "course.md", "name": "so-do.png", "token": "abc", "number": 1, "action": "up"}
 
 
 def test_nothing_else_is_readable_signed_out(app: Flask, town, public_module) -> None:
