@@ -51,9 +51,10 @@ ALLOWED: dict[str, Allowed] = {
         new_row=lambda row: True,
     ),
     "audit_entry": Allowed(
-        frozenset({"members.export"}),
-        "an export of personal data is audited (members/exports.py, audit.py); audit rows are only added",
-        new_row=lambda row: row["action"] == "members.export",
+        frozenset({"members.export", "contests.export_results"}),
+        "an export of personal data (the member list, a contest round's entrants) is audited "
+        "(members/exports.py, contests/routes.py, audit.py); audit rows are only added",
+        new_row=lambda row: row["action"] in {"members.export", "contests.export"},
     ),
 }
 # Sign-in bookkeeping is not among them: the last-seen time lives in the session cookie
@@ -67,6 +68,9 @@ EXPECTED_WRITES: dict[str, set[tuple[str, str]]] = {
     "propagandist": {("study.lesson", "lesson_progress")},
     **{role: {("study.lesson", "lesson_progress"), ("members.export", "audit_entry")}
        for role in ("committee_in_scope", "committee_out_of_scope", "admin")},
+    # Only the organising unit's committee (and the admin) may download a round's entrants.
+    **{role: {("study.lesson", "lesson_progress"), ("members.export", "audit_entry"),
+              ("contests.export_results", "audit_entry")} for role in ("committee_in_scope", "admin")},
 }
 GETS = {endpoint: case for endpoint, case in CASES.items() if case.method == "GET"}
 POSTS = {endpoint: case for endpoint, case in CASES.items() if case.method == "POST"}
