@@ -62,3 +62,11 @@ def assert_accessible(page: Page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], f"{page.url}:\n" + "\n".join(bad)
+
+
+def sign_out(page: Page) -> None:
+    """Press "Đăng xuất", opening the header's menu first where it is folded (phones)."""
+    toggle = page.locator("summary", has_text="Trình đơn")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_role("button", name="Đăng xuất").click()

@@ -18,7 +18,7 @@ from learnhub.extensions import db
 from learnhub.quizzes.models import AttemptAnswer, QuizAttempt
 from learnhub.study.models import OfflineReading
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_out
 from tests.e2e.test_quiz import answer, current_paper
 from tests.quiz_factory import RIGHT
 
@@ -118,7 +118,7 @@ def test_study_offline_then_come_back_and_sign_out(app: Flask, live_server: str,
         assert 2 <= progress.seconds_spent <= 60
         assert db.session.scalar(sa.select(sa.func.count(OfflineReading.id))) == 1
 
-    phone.get_by_role("button", name="Đăng xuất").click()
+    sign_out(phone)
     expect(phone.get_by_role("heading", name="Đăng nhập LearnHub")).to_be_visible()
     assert phone.evaluate("caches.keys()") == []
     assert phone.evaluate("Object.keys(localStorage)") == []
