@@ -1,8 +1,10 @@
-"""A propagandist writes a module with a table, an image and a quiz of five kinds using only buttons and
-forms (no Markdown typed), asks for review, is returned a comment, fixes it and is published."""
+"""A propagandist writes a module with a table, an image, an audio lesson and a quiz of five kinds using
+only buttons and forms (no Markdown typed), asks for review, is returned a comment, fixes it and is
+published; the exported zip passes `learnhub courses check`."""
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 from flask import Flask
@@ -10,9 +12,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from learnhub.courses.cli import courses_cli
 from learnhub.extensions import db
+from learnhub.resources import resource_dir
 from learnhub.settings import set_setting
 from tests.e2e.conftest import PHONE, assert_accessible
-from tests.e2e.test_authoring import tiny_png
+from tests.e2e.test_authoring import add_lesson, tiny_png
 from tests.e2e.test_plan import sign_in
 
 SHOTS = os.environ.get("LEARNHUB_SCREENSHOTS")  # a folder to keep screenshots in, when set
@@ -57,9 +60,12 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     module_url = f"{live_server}/authoring/{slug}/"
 
     author.get_by_role("link", name="Hình ảnh và tệp").click()
-    author.get_by_label("Tệp hình ảnh hoặc PDF").set_input_files(
-        {"name": "bieu-do.png", "mimeType": "image/png", "buffer": tiny_png()})
-    author.get_by_role("button", name="Tải lên").click()
+    recording = (resource_dir("courses") / "chi-thi-05-ct-tw/media/loi-day-neu-guong.mp3").read_bytes()
+    for name, mime, data in [("bieu-do.png", "image/png", tiny_png()), ("Bài nói.mp3", "audio/mpeg", recording),
+                             ("Bài nói.txt", "text/plain", "Thưa bà con, đây là lời bài nói.".encode())]:
+        author.get_by_label("Tệp hình ảnh hoặc PDF").set_input_files({"name": name, "mimeType": mime, "buffer": data})
+        author.get_by_role("button", name="Tải lên").click()
+    expect(author.get_by_text("media/bai-noi.txt")).to_be_visible()
     author.goto(module_url)
 
     # a lesson with a table and an image, from the toolbar's buttons only
@@ -74,6 +80,13 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     expect(preview.locator("table img")).to_have_count(0)  # the image stands apart from the table
     assert_accessible(author)
     shoot(author, "lesson-toolbar")
+    author.get_by_role("button", name="Lưu", exact=True).click()
+    author.goto(module_url)
+
+    # an audio lesson: the recording chosen from the toolbar's list of the module's files
+    add_lesson(author, "Lời dạy", "Nghe đoạn sau. ")
+    author.get_by_label("Chèn hình ảnh hoặc tệp").select_option("media/bai-noi.mp3")
+    expect(author.locator(".lh-editor__preview audio source")).to_have_attribute("type", "audio/mpeg")
     author.get_by_role("button", name="Lưu", exact=True).click()
     author.goto(module_url)
 
@@ -149,6 +162,10 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     download.value.save_as(archive)
     result = app.test_cli_runner().invoke(courses_cli, ["check", str(archive)])
     assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(archive) as exported:
+        names = exported.namelist()
+    assert any(name.endswith("media/bai-noi.mp3") for name in names)
+    assert any(name.endswith("media/bai-noi.txt") for name in names)  # the transcript travels with it
 
     phone = browser.new_page(viewport=PHONE)
     sign_in(phone, live_server, "tuyentruyen")
