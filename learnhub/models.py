@@ -1,4 +1,5 @@
 """Imports every feature's models so metadata, migrations and relationships see all tables."""
+from learnhub.api.models import ApiToken
 from learnhub.audit import AuditEntry
 from learnhub.auth.models import User
 from learnhub.authoring.models import DraftFile, Revision
@@ -37,5 +38,5 @@ __all__ = [
     "StudyPlan", "PlanUnit", "PlanCourse", "PlanTask", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
     "DocumentSettings",
-    "ReminderDelivery", "ReminderPreference", "CalendarFeed",
+    "ReminderDelivery", "ReminderPreference", "CalendarFeed", "ApiToken",
 ]
