@@ -1,13 +1,15 @@
 """Errors of the API as RFC 9457 problem details, titled in the caller's language (Accept-Language)."""
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from flask import Response, current_app, json
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from learnhub.extensions import db
+from learnhub.extensions import db, limiter
 
 PROBLEM_TYPE = "application/problem+json"
 TITLES = {
@@ -71,14 +73,11 @@ def from_http_exception(error: HTTPException) -> Response:
 
 
 def _retry_after() -> str:
-    from learnhub.extensions import limiter
-
-    import time
-
+    """Seconds until the token's window lets a call through again."""
     limit = limiter.current_limit
     if limit is None:
         return "60"
-    return str(max(1, int(limit.reset_at - time.time()) + 1))
+    return str(max(1, math.ceil(limit.reset_at - time.time())))
 
 
 def from_problem(error: Problem) -> Response:

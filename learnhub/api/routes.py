@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import request
+from flask_babel import gettext as _
 
 from learnhub.api.core import operation, owner, page, query_int
 from learnhub.api.problems import Problem
@@ -89,7 +90,7 @@ def member_list():
     status, category = request.args.get("status"), request.args.get("category")
     if status and status not in MemberStatus.__members__ or category and category not in Category.__members__:
         raise Problem(422, errors={"status" if status and status not in MemberStatus.__members__ else "category":
-                                   ["Not one of the allowed values."]})
+                                   [_("Not one of the allowed values.")]})
     filters = members.MemberFilter(unit_id=unit_id, status=MemberStatus(status) if status else None,
                                    category=Category(category) if category else None)
     return page(members.members_query(owner(), filters), User.id, show_member)
@@ -156,7 +157,7 @@ def member_steps(plan_id: int, member_id: int):
     progress = completion.member_progress(found, member=person.id)
     row = db.session.execute(sa.select(*step_columns(progress))).first()
     if row is None:
-        raise Problem(404, "This member is not on the plan's roster.")
+        raise Problem(404, _("This member is not on the plan's roster."))
     steps = remaining_steps(found, row)
     return {"plan_id": found.id, "member_id": person.id, "completed": row.completed_at is not None,
             "steps": [{"kind": s.kind.value, "count": s.count, "module": s.module, "text": s.text} for s in steps]}
