@@ -393,10 +393,9 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         db.session.add_all([session, inspection, feed, broadcast])
         db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
-        from learnhub.notify.stop import stop_token
-
         from learnhub.api.models import TokenScope
         from learnhub.api.tokens import create_token
+        from learnhub.notify.stop import stop_token
 
         api_token, _secret = create_token(db.session.get(User, town["bithu1"].id), name="Tích hợp",
                                           scope=TokenScope.read)

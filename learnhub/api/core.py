@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 from werkzeug.exceptions import HTTPException
 
@@ -134,13 +135,13 @@ def init_api(app: Flask) -> None:
 # --- reading requests ----------------------------------------------------------------------------
 
 FIELD_MESSAGES = {
-    "required": lambda: _("This field is required."),
-    "type": lambda: _("This value has the wrong type."),
-    "enum": lambda: _("Not one of the allowed values."),
-    "format": lambda: _("Not a valid value."),
-    "maxLength": lambda: _("Too long."),
-    "minLength": lambda: _("Too short."),
-    "additionalProperties": lambda: _("Unknown field."),
+    "required": _l("This field is required."),
+    "type": _l("This value has the wrong type."),
+    "enum": _l("Not one of the allowed values."),
+    "format": _l("Not a valid value."),
+    "maxLength": _l("Too long."),
+    "minLength": _l("Too short."),
+    "additionalProperties": _l("Unknown field."),
 }
 
 
@@ -155,7 +156,8 @@ def json_body(schema: dict[str, Any]) -> dict[str, Any]:
         where = "/".join(str(p) for p in error.absolute_path)
         if error.validator == "required":
             where = "/".join(filter(None, [where, str(error.message).split("'")[1]]))
-        message = FIELD_MESSAGES.get(str(error.validator), lambda: error.message)()
+        known = FIELD_MESSAGES.get(str(error.validator))
+        message = str(known) if known is not None else error.message
         errors.setdefault(where or "/", []).append(message)
     if errors:
         raise Problem(422, errors=errors)
@@ -208,5 +210,5 @@ def page(statement: sa.Select[Any], id_column: Any, show: Callable[[Any], dict[s
     following = None
     if more:
         args = {**request.args.to_dict(), "cursor": _cursor(rows[-1].id)}
-        following = url_for(request.endpoint or "", **(request.view_args or {}), **args)
+        following = url_for(request.endpoint or "", **{**(request.view_args or {}), **args})
     return {"items": [show(row) for row in rows], "next": following}
