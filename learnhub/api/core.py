@@ -73,6 +73,8 @@ def _authenticate() -> Response | None:
     """Before anything else on /api/: refuse cookies, find the token, check its scope."""
     if not request.path.startswith(bp.url_prefix or "") or request.endpoint in PUBLIC:
         return None
+    if isinstance(request.routing_exception, HTTPException):  # no such route or method: 404/405 as a problem
+        return from_http_exception(request.routing_exception)
     cookies = {current_app.config.get("SESSION_COOKIE_NAME", "session"),
                current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")}
     if cookies & set(request.cookies):
