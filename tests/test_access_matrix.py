@@ -79,6 +79,8 @@ API_ROUTES = [
     ("api.yearly_report", "GET", lambda o: "/api/v1/reports/yearly"),
     ("api.member_status", "POST", lambda o: f"/api/v1/members/{o['member_a'].id}/status"),
     ("api.member_move", "POST", lambda o: f"/api/v1/members/{o['member_a'].id}/move"),
+    ("api.member_sync", "POST", lambda o: "/api/v1/members/sync"),
+    ("api.member_put", "PUT", lambda o: "/api/v1/members/by-username/tuyentruyen"),
 ]
 # GETs first, then state changes ordered so that none spoils a later one; sign-out last.
 CASES: dict[str, Case] = {
@@ -444,7 +446,7 @@ def test_each_role_gets_what_the_table_says(app: Flask, objects: dict, role: str
             response = client.get(url)
         else:
             token = csrf_token(client, "/login")
-            response = client.post(url, data={"csrf_token": token, **case.data(objects)})
+            response = client.open(url, method=case.method, data={"csrf_token": token, **case.data(objects)})
         if response.status_code != case.expect[role]:
             failures.append(f"{case.method} {url} ({endpoint}): {response.status_code}, expected {case.expect[role]}")
     assert failures == []

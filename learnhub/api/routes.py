@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 
-from learnhub.api.core import operation, owner, page, query_int
+from learnhub.api.core import json_body, operation, owner, page, query_int
 from learnhub.api.problems import Problem
 from learnhub.api.schemas import page_of, ref
 from learnhub.auth.models import Category, MemberStatus, User
@@ -18,7 +19,9 @@ from learnhub.conferences.access import get_conference_or_404, visible_conferenc
 from learnhub.conferences.models import Conference
 from learnhub.extensions import db
 from learnhub.members import services as members
-from learnhub.members.access import get_editable_member_or_404, get_member_or_404
+from learnhub.members.access import get_editable_member_or_404, get_member_or_404, may_edit_member
+from learnhub.members.sync import SyncResult, sync_members
+from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.plans import completion
 from learnhub.plans.access import get_dashboard_unit_or_404, get_plan_or_404, visible_plans
@@ -105,8 +108,6 @@ def member(member_id: int):
 @operation("/members/<int:member_id>/status", method="POST", summary="Record a member's new status (read-write token)",
            response=ref("Member"), body=ref("StatusChange"), parameters=(_path("member_id"),), tag="members")
 def member_status(member_id: int):
-    from learnhub.api.core import json_body
-
     person = get_editable_member_or_404(member_id, owner())
     data = json_body(ref("StatusChange"))
     members.set_member_status(person, MemberStatus(data["status"]), effective_on=dt.date.fromisoformat(data["effective_on"]),
@@ -118,8 +119,6 @@ def member_status(member_id: int):
 @operation("/members/<int:member_id>/move", method="POST", summary="Move a member to another unit in scope (read-write token)",
            response=ref("Member"), body=ref("Move"), parameters=(_path("member_id"),), tag="members")
 def member_move(member_id: int):
-    from learnhub.api.core import json_body
-
     person = get_editable_member_or_404(member_id, owner())
     data = json_body(ref("Move"))
     to_unit = get_unit_in_scope_or_404(data["unit_id"], owner())
@@ -127,6 +126,51 @@ def member_move(member_id: int):
                             reason=clean_text(data.get("reason", ""), multiline=True), actor=owner())
     db.session.commit()
     return show_member(person)
+
+
+@operation("/members/sync", method="POST", summary="Create and update many members at once, all or nothing, by "
+           "the spreadsheet import's rules; sending the same list again changes nothing (read-write token)",
+           response=ref("SyncResult"), body=ref("MemberSync"), tag="members")
+def member_sync():
+    data = json_body(ref("MemberSync"))
+    base = get_chosen_unit_or_404(data.get("unit_id"), owner())
+    result = sync_members(data["members"], base_unit=base, viewer=owner(), source=_source())
+    if not result.ok:
+        raise Problem(422, _("Nothing was written: correct these rows and send the list again."),
+                      errors=_row_errors(result))
+    db.session.commit()
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@operation("/members/by-username/<username>", method="PUT", summary="Create or update one member by their "
+           "username, the stable external id (read-write token)", response=ref("Member"),
+           body={**ref("MemberIn")}, tag="members",
+           parameters=({"name": "username", "in": "path", "required": True,
+                        "schema": {"type": "string", "minLength": 3, "maxLength": 80}}, UNIT_FILTER))
+def member_put(username: str):
+    data = json_body(ref("MemberIn"))
+    existing = db.session.scalar(sa.select(User).where(User.username == username.lower()))
+    if existing is not None and not may_edit_member(owner(), existing):
+        raise NotFound()  # as on the member pages: another unit's member is not told to exist
+    base = get_chosen_unit_or_404(query_int("unit_id"), owner())
+    result = sync_members([{**data, "username": username}], base_unit=base, viewer=owner(), source=_source())
+    if not result.ok:
+        raise Problem(422, errors={key.removeprefix("members/0/") or "/": messages
+                                   for key, messages in _row_errors(result).items()})
+    db.session.commit()
+    return show_member(db.session.scalars(sa.select(User).where(User.username == username.lower())).one())
+
+
+def _source() -> str:
+    """What the import's audit row names as its file: the API and the token."""
+    return f"API {g.api_token.name}"
+
+
+def _row_errors(result: SyncResult) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for index, name, message in result.problems:
+        errors.setdefault("/".join(str(p) for p in ("members", index, name) if p is not None), []).append(message)
+    return errors
 
 
 @operation("/plans", summary="Study plans the token's owner sees", response=page_of("Plan"), paged=True, tag="plans")

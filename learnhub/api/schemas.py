@@ -101,6 +101,33 @@ COMPONENTS: dict[str, dict[str, Any]] = {
                        "as_of": DATE, "conferences": {"type": "integer"}, "rate": RATE,
                        "roster": {"type": "integer"}, "completed": {"type": "integer"}},
     },
+    "MemberIn": {
+        "type": "object", "required": ["full_name", "category"], "additionalProperties": False,
+        "description": "A row of the member import: the same conversions and matching (username, then party "
+                       "card number, then full name with date of birth)",
+        "properties": {"full_name": {"type": "string", "minLength": 1, "maxLength": 200},
+                       "unit": {"type": "string", "maxLength": 300,
+                                "description": "a unit's name or Parent/Child path under the base unit"},
+                       "category": {"enum": [c.value for c in Category]},
+                       "birth_date": {"type": "string", "format": "date"},
+                       "gender": {"enum": ["male", "female"]},
+                       "phone": {"type": "string", "maxLength": 30},
+                       "email": {"type": "string", "maxLength": 254},
+                       "username": {"type": "string", "minLength": 3, "maxLength": 80,
+                                    "description": "the stable external id: created with it, updated by it"},
+                       "party_card": {"type": "string", "maxLength": 30}},
+    },
+    "MemberSync": {
+        "type": "object", "required": ["members"], "additionalProperties": False,
+        "properties": {"unit_id": {"type": "integer", "minimum": 1,
+                                   "description": "the base unit (default: the token owner's first unit)"},
+                       "members": {"type": "array", "maxItems": 5000, "items": ref("MemberIn")}},
+    },
+    "SyncResult": {
+        "type": "object", "required": ["created", "updated", "unchanged"], "additionalProperties": False,
+        "properties": {"created": {"type": "integer"}, "updated": {"type": "integer"},
+                       "unchanged": {"type": "integer"}},
+    },
     "StatusChange": {
         "type": "object", "required": ["status", "effective_on", "reason"], "additionalProperties": False,
         "properties": {"status": {"enum": [s.value for s in MemberStatus]}, "effective_on": DATE,

@@ -47,6 +47,14 @@ CASES: dict[str, Case] = {
     "api.member_status": Case("POST", lambda o: f"{A}/members/{o['member_a'].id}/status", seen_by(),
                               lambda o: {"status": "exempted", "effective_on": "2026-06-01",
                                          "reason": "Miễn sinh hoạt"}),
+    "api.member_sync": Case("POST", lambda o: f"{A}/members/sync", seen_by(),
+                            lambda o: {"unit_id": o["a"].id, "members": [
+                                {"full_name": "Vũ Minh Tâm", "category": "party_member", "username": "tuyentruyen",
+                                 "phone": "0912 345 678"},
+                                {"full_name": "Trần Thị Mới", "category": "citizen", "username": "tranthimoi"}]}),
+    "api.member_put": Case("PUT", lambda o: f"{A}/members/by-username/tuyentruyen", seen_by(),
+                           lambda o: {"full_name": "Vũ Minh Tâm", "category": "party_member",
+                                      "email": "an@example.vn"}),
     "api.member_move": Case("POST", lambda o: f"{A}/members/{o['member_a'].id}/move", seen_by(),
                             lambda o: {"unit_id": o["group"].id, "effective_on": "2026-06-01"}),
 }
@@ -74,7 +82,7 @@ def test_each_token_gets_what_the_table_says(api, make_token, objects: dict, hol
             response = api.get(url, token)
             expected = case.expect[holder]
         else:
-            response = api.post(url, token, json=case.body(objects))
+            response = api.call(case.method, url, token, json=case.body(objects))
             expected = case.expect[holder] if scope == TokenScope.read_write else 403
         if response.status_code != expected:
             failures.append(f"{case.method} {url} ({endpoint}): {response.status_code}, expected {expected}")
@@ -84,7 +92,7 @@ def test_each_token_gets_what_the_table_says(api, make_token, objects: dict, hol
 @pytest.mark.parametrize("endpoint", list(CASES))
 def test_no_token_no_answer(api, objects: dict, endpoint: str) -> None:
     case = CASES[endpoint]
-    response = api.call(case.method, case.url(objects), json=case.body(objects) if case.method == "POST" else None)
+    response = api.call(case.method, case.url(objects), json=case.body(objects) if case.method != "GET" else None)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 

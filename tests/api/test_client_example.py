@@ -1,5 +1,5 @@
 """The example client of docs/api.md, run as written against LearnHub (its HTTP calls routed to the
-test client): it syncs statuses from a CSV file, twice without a second change, and pulls figures."""
+test client): it syncs a member list from a CSV file, twice without a second change, and pulls figures."""
 from __future__ import annotations
 
 import io
@@ -8,10 +8,11 @@ import re
 import urllib.error
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 
 from learnhub.api.models import TokenScope
-from learnhub.auth.models import MemberStatus, User
+from learnhub.auth.models import User
 from learnhub.extensions import db
 
 DOC = Path(__file__).parents[2] / "docs" / "api.md"
@@ -49,15 +50,16 @@ def test_the_documented_client_syncs_and_pulls_figures(app: Flask, api, town: di
                                                         plan_and_conference, tmp_path: Path) -> None:
     client = load_client(app, api)
     token = make_token(town["bithu1"], TokenScope.read_write)
-    rows = tmp_path / "statuses.csv"
-    rows.write_text("member_id,status,effective_on,reason\n"
-                    f"{town['member_a'].id},exempted,2026-06-01,Ốm dài ngày\n"
-                    f"{town['propagandist'].id},active,2026-06-01,\n", encoding="utf-8")
+    rows = tmp_path / "members.csv"
+    rows.write_text("\ufeffusername,full_name,category,phone,birth_date\n"
+                    "dovanmanh,Đỗ Văn Mạnh,party_member,0912345678,1980-05-01\n"
+                    "lythihoa,Lý Thị Hoa,citizen,,\n", encoding="utf-8")
     base = "http://learnhub.test"
-    assert client["sync_statuses"](base, token, rows) == 1
-    assert client["sync_statuses"](base, token, rows) == 0  # the same file again changes nothing
+    assert client["sync_members"](base, token, rows) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert client["sync_members"](base, token, rows) == {"created": 0, "updated": 0, "unchanged": 2}
     with app.app_context():
-        assert db.session.get(User, town["member_a"].id).status == MemberStatus.exempted
+        made = db.session.scalars(sa.select(User).where(User.username == "dovanmanh")).one()
+        assert (made.unit_id, made.phone) == (town["bithu1"].unit_id, "+84912345678")
     figures = client["plan_figures"](base, token, plan_and_conference["plan"], town["a"].id)
     assert figures["plan_id"] == plan_and_conference["plan"] and figures["required"] >= 1
     outsider = make_token(town["bithu2"], TokenScope.read_write)
