@@ -98,6 +98,9 @@ def _finish(response: Response) -> Response:
     token: ApiToken | None = g.get("api_token")
     if token is None:
         return response
+    # The answer depends on the token and the language; a shared cache must not keep it.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Authorization", "Accept-Language"))
     if request.method == "GET" and response.status_code == 200 and response.is_json:
         response.add_etag()
         response.make_conditional(request)

@@ -9,7 +9,7 @@ from learnhub.api.models import TokenScope
 from learnhub.forms import FlaskForm, options
 
 SCOPE_LABELS = {TokenScope.read: _l("Read only"),
-                TokenScope.read_write: _l("Read and write (member status, moves)")}
+                TokenScope.read_write: _l("Read and write")}
 
 
 class TokenForm(FlaskForm):

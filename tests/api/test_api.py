@@ -66,6 +66,8 @@ def test_reads_carry_an_etag_and_answer_304(api, town: dict, make_token) -> None
     secret = make_token(town["bithu1"])
     first = api.get("/api/v1/units", secret)
     assert first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert "Authorization" in first.headers["Vary"]
     again = api.get("/api/v1/units", secret, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
 
