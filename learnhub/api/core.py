@@ -88,6 +88,7 @@ def _authenticate() -> Response | None:
     token, person = found
     g.api_token, g.api_owner = token, person
     g._login_user = person  # Flask-Login's current_user for the services that read it; no session is read
+    person.scope_root = token.unit_id  # security.narrowed_to reads it: this request, this token only
     if request.method not in READS and token.scope != TokenScope.read_write:
         return problem_response(403, _("This token may only read."))
     return None

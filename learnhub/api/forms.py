@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from learnhub.api.models import TokenScope
-from learnhub.forms import FlaskForm, options
+from learnhub.forms import FlaskForm, coerce_id, options
 
 SCOPE_LABELS = {TokenScope.read: _l("Read only"),
                 TokenScope.read_write: _l("Read and write")}
@@ -15,5 +15,6 @@ SCOPE_LABELS = {TokenScope.read: _l("Read only"),
 class TokenForm(FlaskForm):
     name = StringField(_l("Integration name"), validators=[DataRequired(message=_l("Name the integration")),
                                                            Length(max=100)])
+    unit = SelectField(_l("Units it may reach"), coerce=lambda v: None if v in ("", None) else coerce_id(v))
     scope = SelectField(_l("What it may do"), choices=options((s.value, label) for s, label in SCOPE_LABELS.items()),
                        default=TokenScope.read.value)

@@ -26,6 +26,9 @@ class ApiToken(Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope))
+    # None: every unit its owner oversees; else only this unit and those below it (and still only
+    # what the owner oversees on each call)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
     prefix: Mapped[str] = mapped_column(sa.String(12))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

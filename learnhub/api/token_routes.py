@@ -11,7 +11,9 @@ from learnhub.api.forms import SCOPE_LABELS, TokenForm
 from learnhub.api.models import TokenScope
 from learnhub.auth.models import Role
 from learnhub.extensions import db
-from learnhub.security import roles_required
+from learnhub.forms import options
+from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.security import get_unit_in_scope_or_404, roles_required
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
 NEW_TOKEN = "_lh_new_api_token"  # the secret, shown once on the next page and then forgotten
@@ -21,15 +23,18 @@ NEW_TOKEN = "_lh_new_api_token"  # the secret, shown once on the next page and t
 @roles_required(Role.committee)
 def index():
     form = TokenForm()
+    form.unit.choices = options([("", _("All my units"))] + units_in_scope(current_user))
     if form.validate_on_submit():
-        _token, secret = tokens.create_token(current_user, name=form.name.data, scope=TokenScope(form.scope.data))
+        unit = get_unit_in_scope_or_404(form.unit.data, current_user) if form.unit.data else None
+        _token, secret = tokens.create_token(current_user, name=form.name.data, scope=TokenScope(form.scope.data),
+                                             unit=unit)
         db.session.commit()
         session[NEW_TOKEN] = secret
         flash(_("The token was made. Copy it now: it is shown only once."), "success")
         return redirect(url_for("api_tokens.index"))
     mine = db.session.scalars(tokens.own_tokens(current_user)).all()
     return render_template("api/tokens.html", form=form, tokens=mine, new_token=session.pop(NEW_TOKEN, None),
-                           scope_labels=SCOPE_LABELS), 400 if form.errors else 200
+                           scope_labels=SCOPE_LABELS, paths=unit_paths()), 400 if form.errors else 200
 
 
 @bp.post("/<int:token_id>/revoke")

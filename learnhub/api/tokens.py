@@ -11,6 +11,7 @@ from learnhub.api.models import ApiToken, TokenScope
 from learnhub.auth.models import Role, User
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.orgs.models import Unit
 
 PREFIX = "lh_"  # recognisable in logs and by secret scanners
 PREFIX_SHOWN = 10  # "lh_" and seven characters of the secret, to tell tokens apart in the list
@@ -26,16 +27,17 @@ def may_hold_tokens(user: User) -> bool:
     return user.is_active and user.has_role(Role.committee)
 
 
-def create_token(owner: User, *, name: str, scope: TokenScope) -> tuple[ApiToken, str]:
-    """A new token for ``owner``'s integration ``name``: the row and the secret, which is never kept."""
+def create_token(owner: User, *, name: str, scope: TokenScope, unit: Unit | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``owner``'s integration ``name``, limited to ``unit`` and below if given (a unit
+    the caller checked is in the owner's scope): the row and the secret, which is never kept."""
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=owner.id, name=name, scope=scope, prefix=secret[:PREFIX_SHOWN],
-                     token_hash=token_hash(secret))
+                     token_hash=token_hash(secret), unit_id=unit.id if unit is not None else None)
     db.session.add(token)
     db.session.flush()
     audit.record("api_token.create", object_type="api_token", object_id=token.id, actor=owner,
                  summary=audit.N_("created the API token %(name)s"), params={"name": name},
-                 after={"scope": scope.value})
+                 after={"scope": scope.value, "unit_id": token.unit_id})
     return token, secret
 
 

@@ -18,16 +18,18 @@ from learnhub.api.openapi import document, openapi_path
 from learnhub.api.tokens import create_token
 from learnhub.auth.models import User
 from learnhub.extensions import db
-from learnhub.orgs.models import UnitKind
+from learnhub.orgs.models import Unit, UnitKind
 
 
 @pytest.fixture
 def make_token(app: Flask):
     """A token's secret for ``user`` (read only unless ``scope`` says otherwise)."""
 
-    def make(user: User, scope: TokenScope = TokenScope.read, name: str = "Hệ thống quản lý đảng viên") -> str:
+    def make(user: User, scope: TokenScope = TokenScope.read, name: str = "Hệ thống quản lý đảng viên",
+             unit=None) -> str:
         with app.app_context():
-            _token, secret = create_token(db.session.get(User, user.id), name=name, scope=scope)
+            _token, secret = create_token(db.session.get(User, user.id), name=name, scope=scope,
+                                          unit=db.session.get(Unit, unit.id) if unit is not None else None)
             db.session.commit()
             return secret
 
@@ -100,7 +102,6 @@ def plan_and_conference(app: Flask, town: dict, make_course) -> dict[str, int]:
     from learnhub.conferences import services as conferences
     from learnhub.courses.models import Course
     from learnhub.db import utcnow
-    from learnhub.orgs.models import Unit
     from learnhub.plans.models import PlanStatus
     from learnhub.plans.services import create_plan
 

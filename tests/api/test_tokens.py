@@ -92,3 +92,35 @@ def test_writes_need_no_csrf_token_but_a_read_write_token(app: Flask, town: dict
     assert moved.get_json()["unit_id"] == group.id
     with app.app_context():
         assert db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action == "member.transfer")) is not None
+
+
+def test_a_token_limited_to_a_unit_reaches_only_it_and_below(app: Flask, town: dict, api, make_token, group,
+                                                              plan_and_conference) -> None:
+    from learnhub.api.models import TokenScope
+
+    for holder in ("capuy", "admin"):
+        secret = make_token(town[holder], TokenScope.read_write, unit=town["a"])
+        units = {u["id"] for u in api.get("/api/v1/units", secret).get_json()["items"]}
+        assert units == {town["a"].id, group.id}
+        members = {m["unit_id"] for m in api.get("/api/v1/members", secret).get_json()["items"]}
+        assert members == {town["a"].id}
+        assert api.get(f"/api/v1/members/{town['member_b'].id}", secret).status_code == 404
+        assert api.get(f"/api/v1/units/{town['root'].id}", secret).status_code == 404
+        assert api.get(f"/api/v1/reports/yearly?unit_id={town['b'].id}", secret).status_code == 404
+        moved = api.post(f"/api/v1/members/{town['member_a'].id}/move", secret,
+                         json={"unit_id": town["b"].id, "effective_on": "2026-06-01"})
+        assert moved.status_code == 404
+        assert api.get(f"/api/v1/plans/{plan_and_conference['plan']}/completion?unit_id={town['a'].id}",
+                       secret).status_code == 200
+
+
+def test_the_page_offers_only_ones_own_units(app: Flask, town: dict) -> None:
+    client = app.test_client()
+    login(client, "bithu1")
+    page = client.get("/account/api-tokens").get_data(as_text=True)
+    assert f'value="{town["a"].id}"' in page and f'value="{town["b"].id}"' not in page
+    refused = client.post("/account/api-tokens", data={"csrf_token": csrf_token(client, "/account/api-tokens"),
+                                                       "name": "X", "scope": "read", "unit": str(town["b"].id)})
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session.scalars(sa.select(ApiToken)).all() == []
