@@ -76,6 +76,7 @@ API_ROUTES = [
     ("api.member_steps", "GET", lambda o: f"/api/v1/plans/{o['plan']}/members/{o['member_a'].id}/steps"),
     ("api.conference_list", "GET", lambda o: "/api/v1/conferences"),
     ("api.conference", "GET", lambda o: f"/api/v1/conferences/{o['conference']}"),
+    ("api.conference_attendance", "GET", lambda o: f"/api/v1/conferences/{o['conference']}/attendance"),
     ("api.yearly_report", "GET", lambda o: "/api/v1/reports/yearly"),
     ("api.member_status", "POST", lambda o: f"/api/v1/members/{o['member_a'].id}/status"),
     ("api.member_move", "POST", lambda o: f"/api/v1/members/{o['member_a'].id}/move"),

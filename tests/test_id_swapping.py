@@ -450,7 +450,7 @@ NO_OBJECT = {
     **{endpoint: "the API takes tokens, not sessions: tests/api/test_api_walk.py calls every API route with "
                  "the tokens of both cells' committees, another cell's ids answering 404"
        for endpoint in ("api.unit", "api.member", "api.member_status", "api.member_move", "api.member_put", "api.plan",
-                        "api.plan_completion", "api.member_steps", "api.conference")},
+                        "api.plan_completion", "api.member_steps", "api.conference", "api.conference_attendance")},
     "api_tokens.revoke": "one's own tokens only; another's is 404 (tests/api/test_tokens.py)",
 }
 

@@ -15,7 +15,7 @@ from learnhub.api.problems import Problem
 from learnhub.api.schemas import page_of, ref
 from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.conferences import attendance
-from learnhub.conferences.access import get_conference_or_404, visible_conferences
+from learnhub.conferences.access import get_conference_or_404, get_organised_or_404, visible_conferences
 from learnhub.conferences.models import Conference
 from learnhub.extensions import db
 from learnhub.members import services as members
@@ -217,6 +217,18 @@ def conference_list():
            parameters=(_path("conference_id"),), tag="conferences")
 def conference(conference_id: int):
     return show_conference(get_conference_or_404(conference_id, owner()))
+
+
+@operation("/conferences/<int:conference_id>/attendance", summary="The conference's roster, each member with "
+           "their mark (the organising committee's, as the roster page)", response=ref("Attendance"),
+           parameters=(_path("conference_id"),), tag="conferences")
+def conference_attendance(conference_id: int):
+    found = get_organised_or_404(conference_id, owner())
+    return {"conference_id": found.id, "members": [
+        {"member_id": row.user_id, "full_name": row.full_name, "username": row.username, "unit_id": row.unit_id,
+         "status": row.status.value if row.status else None, "method": row.method.value if row.method else None,
+         "recorded_at": row.recorded_at.isoformat() if row.recorded_at else None}
+        for row in attendance.roster(found)]}
 
 
 @operation("/reports/yearly", summary="The yearly report's figures for a unit (`learnhub report year --format json`)",

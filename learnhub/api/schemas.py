@@ -95,6 +95,17 @@ COMPONENTS: dict[str, dict[str, Any]] = {
                                       "required": ["invited", "present", "excused", "absent", "unmarked"],
                                       "additionalProperties": {"type": "integer"}}},
     },
+    "Attendance": {
+        "type": "object", "required": ["conference_id", "members"], "additionalProperties": False,
+        "properties": {"conference_id": {"type": "integer"}, "members": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["member_id", "full_name", "username", "unit_id", "status", "method", "recorded_at"],
+            "properties": {"member_id": {"type": "integer"}, "full_name": {"type": "string"},
+                           "username": {"type": "string"}, "unit_id": {"type": "integer"},
+                           "status": {"enum": ["present", "excused", "absent", None]},
+                           "method": {"enum": ["roster", "self_check_in", None]},
+                           "recorded_at": nullable("string", format="date-time")}}}},
+    },
     "YearlyReport": {
         "type": "object", "required": ["unit", "unit_id", "year", "as_of", "conferences", "rate", "roster", "completed"],
         "properties": {"unit": {"type": "string"}, "unit_id": {"type": "integer"}, "year": {"type": "integer"},

@@ -114,3 +114,23 @@ def test_each_token_is_throttled_on_its_own(api, town: dict, make_token, throttl
     assert refused.mimetype == "application/problem+json"
     assert 1 <= int(refused.headers["Retry-After"]) <= 61  # the one-minute window, rounded up
     assert api.get("/api/v1/units", second).status_code == 200
+
+
+def test_attendance_lists_the_roster_with_each_mark(app: Flask, api, town: dict, make_token,
+                                                    plan_and_conference) -> None:
+    from learnhub.auth.models import User
+    from learnhub.conferences import attendance
+    from learnhub.conferences.models import AttendanceStatus, Conference
+    from learnhub.extensions import db
+
+    with app.test_request_context():
+        conference = db.session.get(Conference, plan_and_conference["conference"])
+        attendance.mark(conference, db.session.get(User, town["member_a"].id), AttendanceStatus.present,
+                        by=db.session.get(User, town["bithu1"].id))
+        db.session.commit()
+    body = api.get(f"/api/v1/conferences/{plan_and_conference['conference']}/attendance",
+                   make_token(town["bithu1"])).get_json()
+    marks = {row["username"]: row["status"] for row in body["members"]}
+    assert marks["an"] == "present" and marks["tuyentruyen"] is None
+    counts = api.get(f"/api/v1/conferences/{plan_and_conference['conference']}", make_token(town["bithu1"]))
+    assert counts.get_json()["attendance"]["present"] == 1

@@ -43,6 +43,7 @@ CASES: dict[str, Case] = {
     "api.member_steps": Case("GET", lambda o: f"{A}/plans/{o['plan']}/members/{o['member_a'].id}/steps", seen_by()),
     "api.conference_list": Case("GET", lambda o: f"{A}/conferences", EVERYONE),
     "api.conference": Case("GET", lambda o: f"{A}/conferences/{o['conference']}", seen_by()),
+    "api.conference_attendance": Case("GET", lambda o: f"{A}/conferences/{o['conference']}/attendance", seen_by()),
     "api.yearly_report": Case("GET", lambda o: f"{A}/reports/yearly?unit_id={o['a'].id}", seen_by()),
     "api.member_status": Case("POST", lambda o: f"{A}/members/{o['member_a'].id}/status", seen_by(),
                               lambda o: {"status": "exempted", "effective_on": "2026-06-01",
