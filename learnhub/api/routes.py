@@ -15,7 +15,11 @@ from learnhub.api.problems import Problem
 from learnhub.api.schemas import page_of, ref
 from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.conferences import attendance
-from learnhub.conferences.access import get_conference_or_404, get_organised_or_404, visible_conferences
+from learnhub.conferences.access import (
+    get_conference_or_404,
+    get_organised_or_404,
+    visible_conferences,
+)
 from learnhub.conferences.models import Conference
 from learnhub.extensions import db
 from learnhub.members import services as members
