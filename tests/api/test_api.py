@@ -134,3 +134,14 @@ def test_attendance_lists_the_roster_with_each_mark(app: Flask, api, town: dict,
     assert marks["an"] == "present" and marks["tuyentruyen"] is None
     counts = api.get(f"/api/v1/conferences/{plan_and_conference['conference']}", make_token(town["bithu1"]))
     assert counts.get_json()["attendance"]["present"] == 1
+
+
+def test_yearly_figures_are_the_commands(app: Flask, api, town: dict, make_token, plan_and_conference) -> None:
+    import datetime as dt
+
+    year = dt.date.today().year
+    answer = api.get(f"/api/v1/reports/yearly?unit_id={town['a'].id}&year={year}", make_token(town["bithu1"]))
+    printed = app.test_cli_runner().invoke(args=["report", "year", "--unit", "Chi bộ Khu phố 1", "--year", str(year),
+                                                 "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert answer.get_json() == json.loads(printed.stdout)
