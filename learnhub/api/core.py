@@ -134,7 +134,8 @@ def init_api(app: Flask) -> None:
     """Token checks run before the other hooks (so no session is loaded and the throttle knows the
     token); the audit row is written after each token call."""
     app.config.setdefault("API_RATE_LIMIT", "120 per minute")
-    app.before_request_funcs.setdefault(None, []).insert(1, _authenticate)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks.insert(1 if hooks else 0, _authenticate)  # after the body-size bound (first), before the throttle
     app.after_request(_finish)
 
 
