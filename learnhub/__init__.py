@@ -78,6 +78,9 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from learnhub.admin.routes import bp as admin_bp
+    from learnhub.api import blueprint as api_blueprint
+    from learnhub.api.core import init_api
+    from learnhub.api.token_routes import bp as api_tokens_bp
     from learnhub.auth import blueprint as auth_blueprint
     from learnhub.authoring import blueprint as authoring_blueprint
     from learnhub.conferences import blueprint as conferences_blueprint
@@ -124,3 +127,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(study_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(api_blueprint())
+    app.register_blueprint(api_tokens_bp)
+    init_api(app)

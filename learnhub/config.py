@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     # If the shared store stops answering, each worker counts on its own instead of failing sign-in.
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "API_RATE_LIMIT": "120 per minute",  # calls per API token (docs/api.md)
     "SIGN_IN_LIMIT_PAIR": "5 per 15 minutes",
     "SIGN_IN_LIMIT_ACCOUNT": "10 per 15 minutes",
     "SIGN_IN_LIMIT_ADDRESS": "50 per 15 minutes",

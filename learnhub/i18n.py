@@ -19,9 +19,12 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The remembered choice, else Vietnamese: a fresh install speaks Vietnamese."""
+    """The remembered choice (on the API, Accept-Language), else Vietnamese: a fresh install speaks Vietnamese."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # the API takes no cookies: Accept-Language chooses
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen is not None and chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -1,4 +1,5 @@
 """Imports every feature's models so metadata, migrations and relationships see all tables."""
+from learnhub.api.models import ApiToken
 from learnhub.audit import AuditEntry
 from learnhub.auth.models import User
 from learnhub.authoring.models import DraftFile, Revision
@@ -42,4 +43,5 @@ __all__ = [
     "ReminderDelivery", "ReminderPreference", "CalendarFeed",
     "OfflineReading",
     "Contest", "ContestRound", "ContestEntry", "Certificate",
+    "ApiToken",
 ]

@@ -75,13 +75,25 @@ def authoring_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
     return scope_unit_ids(user)
 
 
+def narrowed_to(user: User) -> int | None:
+    """The unit an API token limits its owner to for the call being answered (``scope_root``, set by
+    learnhub/api/core.py on that request's user), else None: the scope below is then that unit's
+    subtree within the owner's own."""
+    return getattr(user, "scope_root", None)
+
+
 def scope_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
     """The units ``user`` may oversee as a Select of ids, or None for everything (admins)."""
+    root = narrowed_to(user)
     if user.role == Role.admin:
-        return None
+        return None if root is None else subtree_ids(sa.select(sa.literal(root)))
     if user.role != Role.committee:
         return sa.select(Unit.id).where(sa.false())
-    return subtree_ids(sa.select(UnitAssignment.unit_id).where(UnitAssignment.user_id == user.id))
+    own = subtree_ids(sa.select(UnitAssignment.unit_id).where(UnitAssignment.user_id == user.id))
+    if root is None:
+        return own
+    below = subtree_ids(sa.select(sa.literal(root))).subquery()
+    return sa.select(below.c.id).where(below.c.id.in_(own))
 
 
 def in_scope(user: User, unit_id: int) -> bool:
@@ -144,11 +156,11 @@ class Reach:
 
 def reach_of(user: User) -> Reach:
     """The viewer's Reach, from the same scope rules as scope_unit_ids and authoring_unit_ids."""
-    if user.role == Role.admin:
+    if user.role == Role.admin and narrowed_to(user) is None:
         return Reach(user.id, user.role, None, None)
     scope = scope_unit_ids(user)
     written = authoring_unit_ids(user)
-    if user.role == Role.committee:
+    if user.role in (Role.committee, Role.admin):  # an admin here is narrowed to a unit by an API token
         scope_set = frozenset(db.session.scalars(scope)) if scope is not None else frozenset()
         return Reach(user.id, user.role, scope_set, scope_set)  # a committee writes for its scope
     if user.role == Role.propagandist:

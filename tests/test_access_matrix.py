@@ -65,6 +65,24 @@ OWN_POST = {"anonymous": 302, "member": 200, "propagandist": 403, "committee_in_
 OWN_OR_SCOPE = {"anonymous": 302, "member": 404, "propagandist": 404, "committee_in_scope": 200,
                 "committee_out_of_scope": 404, "admin": 200}
 
+API_ROUTES = [
+    ("api.units", "GET", lambda o: "/api/v1/units"),
+    ("api.unit", "GET", lambda o: f"/api/v1/units/{o['a'].id}"),
+    ("api.member_list", "GET", lambda o: "/api/v1/members"),
+    ("api.member", "GET", lambda o: f"/api/v1/members/{o['member_a'].id}"),
+    ("api.plan_list", "GET", lambda o: "/api/v1/plans"),
+    ("api.plan", "GET", lambda o: f"/api/v1/plans/{o['plan']}"),
+    ("api.plan_completion", "GET", lambda o: f"/api/v1/plans/{o['plan']}/completion"),
+    ("api.member_steps", "GET", lambda o: f"/api/v1/plans/{o['plan']}/members/{o['member_a'].id}/steps"),
+    ("api.conference_list", "GET", lambda o: "/api/v1/conferences"),
+    ("api.conference", "GET", lambda o: f"/api/v1/conferences/{o['conference']}"),
+    ("api.conference_attendance", "GET", lambda o: f"/api/v1/conferences/{o['conference']}/attendance"),
+    ("api.yearly_report", "GET", lambda o: "/api/v1/reports/yearly"),
+    ("api.member_status", "POST", lambda o: f"/api/v1/members/{o['member_a'].id}/status"),
+    ("api.member_move", "POST", lambda o: f"/api/v1/members/{o['member_a'].id}/move"),
+    ("api.member_sync", "POST", lambda o: "/api/v1/members/sync"),
+    ("api.member_put", "PUT", lambda o: "/api/v1/members/by-username/tuyentruyen"),
+]
 # GETs first, then state changes ordered so that none spoils a later one; sign-out last.
 CASES: dict[str, Case] = {
     "study.home": Case("GET", lambda o: "/", {**everyone(200), "committee_in_scope": 302, "committee_out_of_scope": 302}),
@@ -323,6 +341,15 @@ CASES: dict[str, Case] = {
     "auth.two_factor_recovery_codes": Case("POST", lambda o: "/account/two-factor/recovery-codes", everyone(302)),
     "auth.two_factor_disable": Case("POST", lambda o: "/account/two-factor/disable", everyone(302)),
     "auth.two_factor_reset": Case("POST", lambda o: f"/users/{o['hai'].id}/two-factor/reset", {**ADMIN_ONLY, "admin": 302}),
+    # Token pages: committee members and admins, each their own tokens (another's is "not found").
+    "api_tokens.index": Case("GET", lambda o: "/account/api-tokens", committee(200)),
+    "api_tokens.revoke": Case("POST", lambda o: f"/account/api-tokens/{o['api_token']}/revoke",
+                              committee(302, 404, 404)),
+    # The API takes tokens, never sessions: with a browser's cookies every data route answers 401
+    # (tests/api/test_api_walk.py walks them with tokens); the document and its page are public.
+    "api.openapi": Case("GET", lambda o: "/api/v1/openapi.json", everyone(200, anonymous=200)),
+    "api.docs": Case("GET", lambda o: "/api/v1/docs", everyone(200, anonymous=200)),
+    **{endpoint: Case(method, url, everyone(401, anonymous=401)) for endpoint, method, url in API_ROUTES},
     "auth.logout": Case("POST", lambda o: "/logout", everyone(302)),
 }
 NOT_WALKED = {"static"}
@@ -399,9 +426,14 @@ def objects(town, make_user, make_unit, make_course, app: Flask) -> dict:
         db.session.add_all([session, inspection, feed, broadcast])
         db.session.commit()
         attempt_id, plan_id, reflection_id = attempt.id, plan.id, reflection.id
+        from learnhub.api.models import TokenScope
+        from learnhub.api.tokens import create_token
         from learnhub.notify.stop import stop_token
 
-        extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id,
+        api_token, _secret = create_token(db.session.get(User, town["bithu1"].id), name="Tích hợp",
+                                          scope=TokenScope.read)
+        db.session.commit()
+        extra = {"session": session.id, "inspection": inspection.id, "feed": feed.id, "api_token": api_token.id,
                  "stop": stop_token(town["member_a"].id), "broadcast": broadcast.id, "comment": comment.id}
     extra.update(_conference_and_posts(app, town, hai))
     extra.update(_contest(app, town))
@@ -476,13 +508,13 @@ def test_each_role_gets_what_the_table_says(app: Flask, objects: dict, role: str
             response = client.get(url)
         else:
             token = csrf_token(client, "/login")
-            response = client.post(url, data={"csrf_token": token, **case.data(objects)})
+            response = client.open(url, method=case.method, data={"csrf_token": token, **case.data(objects)})
         if response.status_code != case.expect[role]:
             failures.append(f"{case.method} {url} ({endpoint}): {response.status_code}, expected {case.expect[role]}")
     assert failures == []
 
 
-@pytest.mark.parametrize("endpoint", [e for e, c in CASES.items() if c.method == "POST"])
+@pytest.mark.parametrize("endpoint", [e for e, c in CASES.items() if c.method == "POST" and not e.startswith("api.")])
 def test_every_state_change_refuses_a_missing_csrf_token(app: Flask, objects: dict, endpoint: str) -> None:
     client = app.test_client()
     login(client, "admin")

@@ -474,6 +474,11 @@ NO_OBJECT = {
                       "(tests/contests/test_contests.py)",
     "contests.submit": "the entry's random token is the capability (tests/contests/test_contests.py)",
     "contests.verify": "the certificate's random code is the capability; the page shows a masked name",
+    **{endpoint: "the API takes tokens, not sessions: tests/api/test_api_walk.py calls every API route with "
+                 "the tokens of both cells' committees, another cell's ids answering 404"
+       for endpoint in ("api.unit", "api.member", "api.member_status", "api.member_move", "api.member_put", "api.plan",
+                        "api.plan_completion", "api.member_steps", "api.conference", "api.conference_attendance")},
+    "api_tokens.revoke": "one's own tokens only; another's is 404 (tests/api/test_tokens.py)",
 }
 
 

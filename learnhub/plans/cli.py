@@ -14,7 +14,7 @@ from learnhub.extensions import db
 from learnhub.figures import number, percent
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import UnitNotFound, resolve_unit
-from learnhub.plans.completion import completion_report
+from learnhub.plans.completion import as_json, completion_report
 from learnhub.plans.downloads import completion_sheet
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.services import find_plan
@@ -37,20 +37,6 @@ def list_plans(output: str) -> None:
         click.echo(f"{row['id']:>5}  {row['status']:<7} {row['opens']} → {row['due']}  {row['title']}")
 
 
-def _report_dict(report) -> dict:
-    def entry(name: str, figures) -> dict:
-        return {"unit": name, "required": figures.required, "completed": figures.completed,
-                "on_time": figures.on_time, "rate": figures.rate}
-
-    return {
-        "plan": report.plan.title, "plan_id": report.plan.id, "unit": report.unit.name,
-        "target": report.plan.target_rate, "required": report.total.required,
-        "completed": report.total.completed, "on_time": report.total.on_time, "rate": report.total.rate,
-        "categories": {c.value: entry(c.value, f) | {"unit": report.unit.name} for c, f in report.by_category.items()},
-        "units": [entry(u.name, u) | {"unit_id": u.unit_id, "own_members": u.own_members} for u in report.units],
-    }
-
-
 @report_cli.command("completion")
 @click.option("--plan", "plan_spec", required=True, help="Plan id or exact title.")
 @click.option("--unit", "unit_spec", default=None, help="Unit name or path (default: the top unit).")
@@ -67,7 +53,7 @@ def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: 
         raise click.UsageError(str(exc)) from None
     report = completion_report(plan, unit)
     if output == "json":
-        _write(json.dumps(_report_dict(report), ensure_ascii=False, indent=2) + "\n", output_file)
+        _write(json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n", output_file)
         return
     sheet = completion_sheet(report)  # the dashboard's download, headers and all
     if output == "csv":

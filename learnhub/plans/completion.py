@@ -324,6 +324,22 @@ def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
     return report
 
 
+def as_json(report: CompletionReport) -> dict:
+    """The report as JSON-ready data: what `learnhub report completion --format json` prints and the
+    API's completion figures answer."""
+    def entry(name: str, figures: Figures) -> dict:
+        return {"unit": name, "required": figures.required, "completed": figures.completed,
+                "on_time": figures.on_time, "rate": figures.rate}
+
+    return {
+        "plan": report.plan.title, "plan_id": report.plan.id, "unit": report.unit.name,
+        "target": report.plan.target_rate, "required": report.total.required,
+        "completed": report.total.completed, "on_time": report.total.on_time, "rate": report.total.rate,
+        "categories": {c.value: entry(c.value, f) | {"unit": report.unit.name} for c, f in report.by_category.items()},
+        "units": [entry(u.name, u) | {"unit_id": u.unit_id, "own_members": u.own_members} for u in report.units],
+    }
+
+
 @dataclass(frozen=True)
 class MissingMember:
     user_id: int
