@@ -136,14 +136,16 @@ def plan_member_import(
     viewer: User | None,
     progress: Callable[[int], None] | None = None,
     keep: bool = False,
+    stream: MemberFileStream | None = None,
 ) -> ImportPlan:
-    """Read the file and decide, row by row, what importing it would do (writes nothing).
+    """Read the file (or the rows of ``stream``, e.g. a ``MemberRowsStream``) and decide, row by row,
+    what importing it would do (writes nothing).
 
     With `keep`, a clean plan also spools its rows for apply_member_import, which then need not read
     the file again; apply or close the plan.
     """
     plan = ImportPlan(path, filename, base_unit.id, viewer.id if viewer is not None else None)
-    stream = MemberFileStream(path, filename, progress)
+    stream = stream if stream is not None else MemberFileStream(path, filename, progress)
     digest = hashlib.sha256()
     spool = tempfile.TemporaryFile() if keep else None
     try:

@@ -151,6 +151,19 @@ class MemberFileStream:
             yield from convert_row(number, cells, self.columns, seen)
 
 
+class MemberRowsStream(MemberFileStream):
+    """A member list given as rows of cells (a header row first) rather than a file, e.g. the API's bulk
+    sync: the same header matching, conversions and row problems as a file, numbered from line 1."""
+
+    def __init__(self, rows: Sequence[Sequence[Any]], filename: str) -> None:
+        super().__init__(Path(filename), filename)
+        self.rows = rows
+
+    def __iter__(self) -> Generator[MemberRow | RowProblem, None, None]:
+        self.columns, self.ignored_columns, self.total_rows = {}, [], 0
+        yield from self._parse(iter(enumerate(self.rows, 1)))
+
+
 def xlsx_rows(path: Path) -> Generator[tuple[int, Sequence[Any]], None, None]:
     """(row number, values) of the first worksheet, numbered as Excel shows them."""
     # A file object: openpyxl refuses paths without an .xlsx suffix, as temporary uploads have.

@@ -1,21 +1,19 @@
 """A member list sent as data (the API's bulk sync) through the spreadsheet import's own rules.
 
-The rows are written as the import's .csv file and planned and applied by ``importer``: the same
+The rows are read as the import reads a file's rows (``MemberRowsStream``: the header row first) and
+planned and applied by ``importer``: the same
 conversions (phones through ``learnhub.phones``), the same matching (username, then party card
 number, then full name with date of birth), the same row problems, and nothing written unless
 every row is clean. Sending the same list again finds every member unchanged."""
 from __future__ import annotations
 
-import csv
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from learnhub.auth.models import User
-from learnhub.exports import csv_field
 from learnhub.members.importer import apply_member_import, plan_member_import
-from learnhub.members.importfile import FIELDS, HEADER_ALIASES, RowProblem
+from learnhub.members.importfile import FIELDS, HEADER_ALIASES, MemberRowsStream, RowProblem
 from learnhub.orgs.models import Unit
 
 HEADERS = {name: aliases[-1] if name != "party_card" else "party card" for name, aliases in HEADER_ALIASES.items()}
@@ -47,17 +45,14 @@ def _problem(problem: RowProblem) -> tuple[int | None, str | None, str]:
 def sync_members(rows: list[dict[str, Any]], *, base_unit: Unit, viewer: User, source: str) -> SyncResult:
     """Create or update the members of ``rows`` under ``base_unit`` as ``viewer`` would by importing a
     file named ``source`` (.csv); with any problem, nothing is written and the problems are returned. Only flushes."""
-    with tempfile.TemporaryDirectory(prefix="learnhub-sync-") as folder:
-        path = Path(folder) / "members.csv"
-        with path.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow([HEADERS[name] for name in FIELDS])
-            for row in rows:
-                writer.writerow([csv_field(row.get(name)) if row.get(name) is not None else "" for name in FIELDS])
-        plan = plan_member_import(path, filename=f"{source}.csv", base_unit=base_unit, viewer=viewer, keep=True)
-        if not plan.ok:
-            plan.close()
-            return SyncResult(problems=tuple(_problem(p) for p in plan.problems))
-        unchanged = plan.unchanged
-        created, updated = apply_member_import(plan, viewer)
+    filename = f"{source}.csv"
+    table = [[HEADERS[name] for name in FIELDS],
+             *([str(row[name]) if row.get(name) is not None else "" for name in FIELDS] for row in rows)]
+    plan = plan_member_import(Path(filename), filename=filename, base_unit=base_unit, viewer=viewer, keep=True,
+                              stream=MemberRowsStream(table, filename))
+    if not plan.ok:
+        plan.close()
+        return SyncResult(problems=tuple(_problem(p) for p in plan.problems))
+    unchanged = plan.unchanged
+    created, updated = apply_member_import(plan, viewer)
     return SyncResult(created=created, updated=updated, unchanged=unchanged)
