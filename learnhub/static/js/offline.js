@@ -58,6 +58,10 @@
     });
     status.querySelector("[data-offline-dismiss]").hidden = !queue.refused.length;
     status.hidden = !lines.length && !queue.refused.length;
+    // Room under the page for the fixed status, and focus scrolled clear of it (WCAG 2.4.11).
+    var room = status.hidden ? "" : (status.offsetHeight + 8) + "px";
+    document.body.style.paddingBottom = room;
+    document.documentElement.style.scrollPaddingBottom = room;
   }
 
   function post(url, body) {
