@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm as _FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
@@ -61,7 +61,8 @@ def _clean_multi_line(value: Any) -> Any:
 class FlaskForm(_FlaskForm):
     """Every LearnHub form: each text field it accepts is cleaned (``learnhub.text.clean_text``: NFC,
     no control or bidi-override characters; line breaks kept only in text areas) before its own filters
-    and validators run, and is bounded in length. Passwords are taken exactly as typed."""
+    and validators run, and is bounded in length. Passwords are taken exactly as typed. Every date is
+    between FIRST_YEAR and LAST_YEAR (``WithinYears``): year 9999 is a typo, not a plan's due date."""
 
     class Meta(_FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
@@ -76,6 +77,13 @@ class FlaskForm(_FlaskForm):
                     bound = Length(max=MAX_MULTI_LINE if multi else MAX_ONE_LINE)
                     if "validators" in kwargs or len(unbound_field.args) < 2:
                         options["validators"] = [*validators, bound]
+            elif issubclass(field_class, (DateField, DateTimeField)):
+                kwargs = unbound_field.kwargs
+                given = kwargs.get("validators", unbound_field.args[1] if len(unbound_field.args) > 1 else None)
+                validators = list(given or ())
+                if not any(isinstance(v, WithinYears) for v in validators) and (
+                        "validators" in kwargs or len(unbound_field.args) < 2):
+                    options["validators"] = [*validators, WithinYears()]
             return super().bind_field(form, unbound_field, options)
 
 

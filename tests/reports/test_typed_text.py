@@ -70,3 +70,39 @@ def test_every_form_is_a_learnhub_form() -> None:
 
 def _subclasses(cls: type) -> list[type]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
+
+
+def test_every_date_of_every_form_is_within_the_years_reports_hold(app: Flask) -> None:
+    """Year 9999 typed into any date (a plan's due date, a contest round, an inspection) is refused
+    with a message, not stored to break the reports and time zones later."""
+    import importlib
+    import pkgutil
+
+    from wtforms import DateField, DateTimeField
+
+    import learnhub
+    from learnhub.forms import FlaskForm, WithinYears
+
+    for module in pkgutil.walk_packages(learnhub.__path__, "learnhub."):
+        importlib.import_module(module.name)
+    dates = 0
+    with app.test_request_context():
+        for cls in _subclasses(FlaskForm):
+            form = cls(meta={"csrf": False})
+            for field in form:
+                if isinstance(field, (DateField, DateTimeField)):
+                    dates += 1
+                    assert any(isinstance(v, WithinYears) for v in field.validators), f"{cls.__qualname__}.{field.name}"
+    assert dates >= 10  # plans, inspections, outreach, broadcasts, contests, members, admin ...
+
+
+def test_a_plan_due_in_year_9999_is_refused_with_a_message(app: Flask, client, town) -> None:
+    from tests.conftest import login, post
+
+    login(client, "bithu1")
+    response = post(client, "/plans/new", {"title": "Kế hoạch", "unit": town["a"].id, "target_units": [town["a"].id],
+                                           "categories": ["party_member"], "opens_on": "2026-06-01",
+                                           "due_on": "9999-12-31", "criteria": ["lessons"], "rule": "all",
+                                           "target_percent": "98"})
+    assert response.status_code in (200, 400)
+    assert "Nhập một ngày trong khoảng năm 1945 đến năm 2100." in response.get_data(as_text=True)
