@@ -16,6 +16,7 @@ from learnhub.authoring.question_forms import QuestionForm, QuizSettingsForm
 from learnhub.authoring.reviews import comments_for
 from learnhub.courses.models import Course
 from learnhub.extensions import db
+from learnhub.numbers import whole_number
 from learnhub.quizzes.bank import Question
 from learnhub.quizzes.kinds import REGISTRY, kind_named
 from learnhub.quizzes.quiz_md_messages import localise_md
@@ -138,7 +139,7 @@ def _flat(messages: Any) -> list[str]:
 
 def _save(course: Course, draft: questions.DraftBank, base: str | None, done: str, again: Any) -> Any:
     """Write the bank back; a stale base revision is refused and the other person's text shown."""
-    base_revision = int(base) if base is not None and base.isdigit() else None
+    base_revision = whole_number(base)
     try:
         questions.save_bank(course, draft, author=current_user, base_revision=base_revision)
     except NotRepresentable as exc:

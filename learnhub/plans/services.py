@@ -237,7 +237,9 @@ def delete_plan(plan: StudyPlan) -> None:
 
 
 def next_year(day: dt.date) -> dt.date:
-    """The same day a year later (29 February becomes 28 February)."""
+    """The same day a year later (29 February becomes 28 February); the last day there is stays."""
+    if day.year >= dt.MAXYEAR:
+        return day
     try:
         return day.replace(year=day.year + 1)
     except ValueError:

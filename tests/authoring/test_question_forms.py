@@ -189,3 +189,15 @@ def test_the_preview_and_the_list_never_run_what_an_author_typed(app: Flask, mod
     assert_no_executable_html(html)
     add(author, f"Câu {evil}?", **{"category": evil})
     assert_no_executable_html(author.get(f"{M}/questions").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("base", ["²", "٣", "9" * 30, "-1", " 7 "])
+def test_a_base_revision_that_is_no_plain_number_is_taken_as_none_never_a_crash(app: Flask, module, base: str) -> None:
+    """The hidden base revision is whatever the browser sends: a superscript digit, another script's
+    digit or a number beyond the database's integers is no revision (never a 500)."""
+    author = module["author"]
+    assert add(author, "Câu thứ nhất?").status_code == 302
+    url = f"{M}/new-question/single"
+    fields = {"choice_text-0": "Hà Nội", "choice_right-0": "y", "choice_text-1": "Huế"}
+    assert send(author, url, form("Câu thứ hai?", base, **fields)).status_code in (302, 409)
+    assert send(author, f"{M}/quiz-settings", {"pass_score": "80", "base_revision": base}).status_code in (302, 409)

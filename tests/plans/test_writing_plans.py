@@ -254,3 +254,29 @@ def test_propagandists_chosen_as_the_audience_join_the_roster(app: Flask, town, 
     with app.app_context():
         plan = db.session.get(StudyPlan, with_them)
         assert completion_report(plan, db.session.get(Unit, town["root"].id)).total.required == 2
+
+
+@pytest.mark.parametrize("field", ["issued_on", "opens_on", "due_on"])
+def test_a_date_in_year_9999_or_year_1_is_refused_beside_its_field(app: Flask, town, modules, field) -> None:
+    """A year no report, time zone or next year's copy can hold: refused, nothing saved."""
+    client = signed_in(app, "capuy")
+    for year in ("9999", "0001"):
+        day = f"{year}-12-31"
+        changes = {field: day} | ({"due_on": day} if field == "opens_on" and year == "9999" else {})
+        response = post(client, "/plans/new", form(town, modules, **changes))
+        assert response.status_code == 200
+        assert "between 1945 and 2100" in response.get_data(as_text=True) or "1945" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 0
+
+
+def test_a_stored_plan_at_the_end_of_time_is_copied_without_a_crash(app: Flask, town, modules) -> None:
+    client = signed_in(app, "capuy")
+    plan_id = new_plan(client, town, modules)
+    with app.app_context():
+        db.session.get(StudyPlan, plan_id).due_on = dt.date(9999, 12, 31)  # stored before the bound
+        db.session.commit()
+    response = post(client, f"/plans/{plan_id}/copy", follow_redirects=True)
+    assert response.status_code == 200  # the copy's form, where the date is refused until mended
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 2
