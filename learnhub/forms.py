@@ -88,6 +88,12 @@ class FlaskForm(_FlaskForm):
             return super().bind_field(form, unbound_field, options)
 
 
+def room_for(field: Any, more: int = 1) -> bool:
+    """Whether a FieldList can take ``more`` rows: WTForms raises (a 500) when ``append_entry`` goes
+    past ``max_entries``, so every row added by the server asks here first."""
+    return not field.max_entries or len(field) + more <= field.max_entries
+
+
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs, in the form WTForms 3.3+ expects."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -280,3 +280,17 @@ def test_a_stored_plan_at_the_end_of_time_is_copied_without_a_crash(app: Flask, 
     assert response.status_code == 200  # the copy's form, where the date is refused until mended
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 2
+
+
+def test_the_add_row_button_at_the_most_rows_says_so_rather_than_crash(app: Flask, town, modules) -> None:
+    client = signed_in(app, "capuy")
+    rows = {f"tasks-{i}-{part}": value for i in range(100)
+            for part, value in (("unit", str(town["a"].id)), ("task", f"Nhiệm vụ {i}"))}
+    response = post(client, "/plans/new", form(town, modules, add_task="1", **rows))
+    assert response.status_code == 200
+    assert "Nhiệm vụ 99" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 0
+    many = {f"tasks-{i}-{part}": value for i in range(150)
+            for part, value in (("unit", str(town["a"].id)), ("task", f"Nhiệm vụ {i}"))}
+    assert post(client, "/plans/new", form(town, modules, **many)).status_code in (200, 302)
