@@ -303,3 +303,17 @@ def test_the_urge_button_keeps_members_choices_and_the_one_reminder_a_day(app: F
         assert send_due_reminders(now=ten).as_dict()["sent"] == 4  # the town's others; cell 1 had today's
     others = [town[k].id for k in ("capuy", "bithu2", "admin", "member_b")]
     assert reminded(app) == sorted(cell + others)
+
+
+def test_the_urge_button_with_reminder_settings_it_cannot_read_sends_nothing_and_says_so(
+        app: Flask, client, town, make_quiz, monkeypatch) -> None:
+    make_quiz(count=6)
+    plan_id = make_plan(app, town)
+    monkeypatch.setitem(app.config, "REMINDER_CHANNELS", "zalo,pigeon")
+    english(client)
+    login(client, "bithu1")
+    response = post(client, f"/plans/{plan_id}/remind?unit={town['a'].id}", follow_redirects=True)
+    assert response.status_code == 200 and "reminder settings need correcting" in response.get_data(as_text=True)
+    assert reminded(app) == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderDelivery)) == 0
