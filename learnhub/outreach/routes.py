@@ -24,7 +24,6 @@ from learnhub.courses.access import assignable_courses
 from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.forms import options
-from learnhub.numbers import query_year
 from learnhub.orgs.services import units_in_scope
 from learnhub.outreach import bulletins
 from learnhub.outreach import sessions as outreach
@@ -39,8 +38,7 @@ from learnhub.outreach.access import (
 )
 from learnhub.outreach.forms import OutreachSessionForm
 from learnhub.outreach.models import OutreachSession, PublicVisit
-from learnhub.outreach.public import unit_labels
-from learnhub.plans.member_plans import local_today
+from learnhub.outreach.public import chosen_year, unit_labels
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 from learnhub.study.media import media_response
 
@@ -91,15 +89,10 @@ def public_media(slug: str, name: str):
     return media_response(get_public_media_or_404(course, name))
 
 
-def _year() -> int:
-    year = query_year(ignore_bad=True)
-    return year if year is not None and 2000 <= year <= 2100 else local_today().year
-
-
 @bp.get("/outreach/visits")
 @roles_required(Role.propagandist, Role.committee)
 def visits():
-    year = _year()
+    year = chosen_year()
     visited = sa.select(PublicVisit.course_id).where(
         PublicVisit.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     courses = courses_for_visits(current_user, visited)
@@ -112,7 +105,7 @@ def visits():
 @bp.get("/outreach/sessions")
 @roles_required(Role.committee)
 def sessions():
-    year = _year()
+    year = chosen_year()
     statement = outreach.sessions_in_scope(current_user, year)
     items = db.session.scalars(statement).all()
     count, heads = outreach.totals(statement)
