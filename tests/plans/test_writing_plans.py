@@ -294,3 +294,48 @@ def test_the_add_row_button_at_the_most_rows_says_so_rather_than_crash(app: Flas
     many = {f"tasks-{i}-{part}": value for i in range(150)
             for part, value in (("unit", str(town["a"].id)), ("task", f"Nhiệm vụ {i}"))}
     assert post(client, "/plans/new", form(town, modules, **many)).status_code in (200, 302)
+
+
+def test_a_module_whose_quiz_was_removed_asks_none_and_its_old_passes_count_for_nothing(app: Flask, town, modules) -> None:
+    """The author removed the second module's quiz (its questions are archived, its row and attempts
+    kept): completion, the remaining steps and the member's page agree that the module asks no quiz,
+    and a pass of the removed quiz does not stand in for the first module's."""
+    from learnhub.plans.member_plans import plans_for_member
+    from learnhub.quizzes.models import Quiz, QuizQuestion
+
+    with app.app_context():
+        root = db.session.get(Unit, town["root"].id)
+        removed = Quiz(course_id=modules["second"], version=1, format="md", settings={})
+        db.session.add(removed)
+        db.session.flush()
+        db.session.add(QuizQuestion(quiz_id=removed.id, qid="q1", position=1, kind="single", points=1, data={},
+                                    archived_at=BEFORE_DUE))  # what sync_quiz leaves when quiz.md goes
+        plan = create_plan(unit=root, courses=[db.session.get(Course, modules["first"]),
+                                               db.session.get(Course, modules["second"])],
+                           title="Hai học phần", opens_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 6, 30),
+                           target_units=[root])
+        plan.status = PlanStatus.open
+        study_all(town["member_a"].id, BEFORE_DUE)
+        pass_quiz_of(db.session.scalars(sa.select(Quiz).where(Quiz.course_id == modules["first"])).one().id,
+                     town["member_a"].id)
+        study_all(town["member_b"].id, BEFORE_DUE)
+        pass_quiz_of(removed.id, town["member_b"].id)  # passed the removed quiz before it went
+        db.session.commit()
+        report = completion_report(plan, root)
+        assert report.total.completed == 1  # An only
+        missing = {m.full_name: m.steps for m in missing_members(plan, root)}
+        assert [(s.kind, s.module) for s in missing["Hoàng Thị Bình"]] == [
+            (StepKind.quiz, "Học tập Nghị quyết thử nghiệm")]
+        an = db.session.get(type(town["member_a"]), town["member_a"].id)
+        [mine] = [p for p in plans_for_member(an, dt.date(2026, 6, 10)) if p.plan.id == plan.id]
+        assert mine.completed and mine.steps == ()
+
+
+def pass_quiz_of(quiz_id: int, user_id: int) -> None:
+    from learnhub.quizzes.models import AttemptStatus, QuizAttempt
+
+    number = db.session.scalar(sa.select(sa.func.count()).where(QuizAttempt.user_id == user_id)) + 1
+    db.session.add(QuizAttempt(quiz_id=quiz_id, user_id=user_id, number=number, bank_version=1,
+                               status=AttemptStatus.submitted, started_at=BEFORE_DUE, submitted_at=BEFORE_DUE,
+                               paper=[], pass_score=80, review="always", score=1, max_score=1, percent=100.0,
+                               passed=True))
