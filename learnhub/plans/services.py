@@ -148,6 +148,8 @@ def set_status(plan: StudyPlan, status: PlanStatus) -> None:
     from learnhub.plans.completion import take_snapshot
 
     before = plan.status
+    if status == PlanStatus.draft and before != PlanStatus.draft:  # a draft may change its modules and be deleted
+        raise PlanRefused(_l("An opened plan cannot become a draft again: its members' study is on record."))
     if status != PlanStatus.draft and before == PlanStatus.draft:
         hidden = unpublished(plan_courses(plan))
         if hidden:

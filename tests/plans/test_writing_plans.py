@@ -339,3 +339,21 @@ def pass_quiz_of(quiz_id: int, user_id: int) -> None:
                                status=AttemptStatus.submitted, started_at=BEFORE_DUE, submitted_at=BEFORE_DUE,
                                paper=[], pass_score=80, review="always", score=1, max_score=1, percent=100.0,
                                passed=True))
+
+
+def test_an_opened_plan_never_goes_back_to_draft_to_be_changed_or_deleted(app: Flask, town, modules) -> None:
+    """The page offers only "open" and "close"; a hand-made request for "draft" is refused, so an opened
+    plan's modules stay and it is never deleted."""
+    client = signed_in(app, "capuy")
+    plan_id = new_plan(client, town, modules)
+    post(client, f"/plans/{plan_id}/status", {"status": "open"})
+    for after in ("open", "closed"):
+        if after == "closed":
+            post(client, f"/plans/{plan_id}/status", {"status": "closed"})
+        response = post(client, f"/plans/{plan_id}/status", {"status": "draft"}, follow_redirects=True)
+        assert response.status_code == 200
+        with app.app_context():
+            assert db.session.get(StudyPlan, plan_id).status == PlanStatus(after)
+        post(client, f"/plans/{plan_id}/delete")
+        with app.app_context():
+            assert db.session.get(StudyPlan, plan_id) is not None
