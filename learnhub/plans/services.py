@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from learnhub import audit
 from learnhub.auth.models import Category
@@ -71,8 +72,24 @@ def _check_number(unit_id: int, issued_on: dt.date, number: str | None, plan_id:
     if plan_id is not None:
         taken = taken.where(StudyPlan.id != plan_id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise NumberTaken(_l("The unit already issued a plan numbered %(number)s in %(year)d.",
-                             number=number, year=issued_on.year))
+        raise _taken(number, issued_on)
+
+
+def _taken(number: str, issued_on: dt.date) -> NumberTaken:
+    return NumberTaken(_l("The unit already issued a plan numbered %(number)s in %(year)d.",
+                          number=number, year=issued_on.year))
+
+
+def _flush_numbered(plan: StudyPlan) -> None:
+    """Flush the plan: when another save took its number a moment ago, the database's unique rule
+    refuses it and the author is told as by _check_number (the caller rolls back)."""
+    number, issued_on = plan.number, plan.issued_on  # read before: a failed flush expires the plan
+    try:
+        db.session.flush()
+    except IntegrityError:
+        if not number:
+            raise
+        raise _taken(number, issued_on) from None
 
 
 def _modules(courses: Sequence[Course]) -> list[PlanCourse]:
@@ -137,7 +154,7 @@ def create_plan(
         modules=_modules(list(courses) + ([course] if course is not None else [])), tasks=_tasks(tasks),
     )
     db.session.add(plan)
-    db.session.flush()
+    _flush_numbered(plan)
     audit.record("plan.create", object_type="plan", object_id=plan.id, summary=audit.N_("created plan %(title)s"), params={"title": plan.title})
     return plan
 
@@ -199,6 +216,7 @@ def update_plan(plan: StudyPlan, *, target_units: list[Unit], courses: Sequence[
               "courses": [m.course_id for m in plan.modules]}
     for key, value in values.items():
         setattr(plan, key, value)
+    _flush_numbered(plan)
     plan.criteria = [c.value for c in criteria]
     plan.categories = [c.value for c in categories]
     plan.audiences = [a.value for a in audiences]

@@ -357,3 +357,21 @@ def test_an_opened_plan_never_goes_back_to_draft_to_be_changed_or_deleted(app: F
         post(client, f"/plans/{plan_id}/delete")
         with app.app_context():
             assert db.session.get(StudyPlan, plan_id) is not None
+
+
+def test_a_number_taken_by_another_save_a_moment_ago_is_said_beside_the_field_not_a_500(
+        app: Flask, town, modules, monkeypatch) -> None:
+    """Two committee members save plans with the same number at once: both pass the check, the
+    database refuses the second, and its author reads why."""
+    client = signed_in(app, "capuy")
+    first = new_plan(client, town, modules, number="07-KH/ĐU")
+    monkeypatch.setattr("learnhub.plans.services._check_number", lambda *args, **kwargs: None)  # the race
+    response = post(client, "/plans/new", form(town, modules, number="07-KH/ĐU", title="Kế hoạch thứ hai"))
+    assert response.status_code == 200
+    assert "07-KH/ĐU" in response.get_data(as_text=True) and "2026" in response.get_data(as_text=True)
+    second = new_plan(client, town, modules, number="08-KH/ĐU", title="Kế hoạch thứ ba")
+    edit = post(client, f"/plans/{second}/edit", form(town, modules, number="07-KH/ĐU", title="Kế hoạch thứ ba"))
+    assert edit.status_code == 200
+    with app.app_context():
+        assert db.session.scalars(sa.select(StudyPlan.number).order_by(StudyPlan.id)).all() == ["07-KH/ĐU", "08-KH/ĐU"]
+        assert first
