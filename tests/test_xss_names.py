@@ -13,7 +13,7 @@ from flask import Flask
 from learnhub.auth.models import User
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus
+from learnhub.plans.models import Criterion, PlanStatus, Reflection, ReflectionStatus
 from learnhub.plans.services import create_plan, set_status
 from tests.conftest import csrf_token, login
 from tests.xss import load_payloads
@@ -66,7 +66,8 @@ def test_names_and_reflections_from_the_corpus_render_inert(app: Flask, town, ma
         hai = db.session.get(User, town["member_a"].id)
         hai.full_name = payloads[1][:200]
         plan = create_plan(unit=root, course=db.session.get(type(course), course.id), title=payloads[2][:300],
-                           opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[root])
+                           opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[root],
+                           criteria=(Criterion.lessons,))
         set_status(plan, PlanStatus.open)
         reflection = Reflection(plan_id=plan.id, user_id=hai.id, learned="\n".join(payloads),
                                 application=payloads[3], commitment=payloads[4], status=ReflectionStatus.submitted,
@@ -120,10 +121,12 @@ def test_what_the_new_pages_show_from_the_corpus_renders_inert(app: Flask, town,
         parts["time_of_day"] = parts["time_of_day"][:60]
         plan = create_plan(unit=root, course=db.session.get(type(course), course.id), title=payloads[2][:300],
                            opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[root],
+                           criteria=(Criterion.lessons,),
                            purpose=text, requirements=text, content=text, decoration=text,
                            tasks=[(cell, payload) for payload in payloads[:20]], **parts)
         draft = create_plan(unit=root, course=db.session.get(type(course), course.id), title=payloads[3][:300],
                             opens_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 12, 31), target_units=[root],
+                           criteria=(Criterion.lessons,),
                             decoration=text, tasks=[(cell, payloads[8])])
         set_status(plan, PlanStatus.open)
         db.session.add(DocumentSettings(unit_id=root.id, superior_organ=payloads[9][:200], issuing_organ=payloads[10][:200],

@@ -31,7 +31,8 @@ from learnhub.plans.models import (
     StudyForm,
     StudyPlan,
 )
-from learnhub.plans.modules import plan_courses, unpublished
+from learnhub.plans.modules import plan_course_ids, plan_courses, unpublished
+from learnhub.quizzes.models import Quiz, asks_questions
 from learnhub.settings import local_today
 
 DEFAULT_CATEGORIES = (Category.party_member, Category.civil_servant)
@@ -172,6 +173,10 @@ def set_status(plan: StudyPlan, status: PlanStatus) -> None:
         if hidden:
             raise PlanRefused(_l("The plan cannot be opened: the module “%(title)s” is not published yet.",
                                  title=hidden[0].title))
+        if plan.all_required and Criterion.quiz.value in plan.criteria and not db.session.scalar(
+                sa.select(sa.exists(sa.select(Quiz.id).where(Quiz.course_id.in_(plan_course_ids(plan)), asks_questions())))):
+            raise PlanRefused(_l("The plan cannot be opened: it asks for the quiz and none of its modules has one. "
+                                 "Untick “quiz” or give a module a quiz."))
     if status == PlanStatus.closed and before != PlanStatus.closed:
         take_snapshot(plan)  # taken while the plan still reads live figures
         plan.closed_at = utcnow()

@@ -375,3 +375,17 @@ def test_a_number_taken_by_another_save_a_moment_ago_is_said_beside_the_field_no
     with app.app_context():
         assert db.session.scalars(sa.select(StudyPlan.number).order_by(StudyPlan.id)).all() == ["07-KH/ĐU", "08-KH/ĐU"]
         assert first
+
+
+def test_a_plan_asking_for_a_quiz_none_of_its_modules_has_does_not_open(app: Flask, town, modules) -> None:
+    """Nobody could ever complete it (every figure would stay at 0%): opening says why."""
+    client = signed_in(app, "capuy")
+    plan_id = new_plan(client, town, modules, courses=[modules["second"]], number="")  # no quiz, "lessons and quiz"
+    refused = post(client, f"/plans/{plan_id}/status", {"status": "open"}, follow_redirects=True)
+    assert "none of its modules has one" in refused.get_data(as_text=True) or "không học phần nào" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(StudyPlan, plan_id).status == PlanStatus.draft
+    post(client, f"/plans/{plan_id}/edit", form(town, modules, courses=[modules["second"]], number="", rule="any"))
+    post(client, f"/plans/{plan_id}/status", {"status": "open"})
+    with app.app_context():
+        assert db.session.get(StudyPlan, plan_id).status == PlanStatus.open  # "any of": the lessons complete it
