@@ -84,6 +84,22 @@ class UTCDateTime(sa.TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC)
 
 
+def add_once(session: Session | scoped_session[Any], row: Any, find: Any) -> Any:
+    """Add ``row``, one of a kind (a unit's document settings, a module's bulletin for a unit, a
+    member's reminder choices), and flush it; when a save a moment earlier (a double click, two
+    people) already added its twin, the unique rule refuses this one and ``find()`` returns that
+    twin to update instead of a 500."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except sa.exc.IntegrityError:
+        existing = find()
+        if existing is None:
+            raise
+        return existing
+    return row
+
+
 def enum_column(enum: type[StrEnum], **kwargs: Any) -> sa.Enum:
     """An enum stored by name as a plain string (no database enum type to migrate)."""
     return sa.Enum(enum, native_enum=False, length=32, validate_strings=True, **kwargs)

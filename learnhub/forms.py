@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm as _FlaskForm
-from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField
+from wtforms import DateTimeField, PasswordField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
@@ -61,8 +61,9 @@ def _clean_multi_line(value: Any) -> Any:
 class FlaskForm(_FlaskForm):
     """Every LearnHub form: each text field it accepts is cleaned (``learnhub.text.clean_text``: NFC,
     no control or bidi-override characters; line breaks kept only in text areas) before its own filters
-    and validators run, and is bounded in length. Passwords are taken exactly as typed. Every date is
-    between FIRST_YEAR and LAST_YEAR (``WithinYears``): year 9999 is a typo, not a plan's due date."""
+    and validators run, and is bounded in length. Passwords are taken exactly as typed. Every date
+    (or date and time) it accepts lies from FIRST_YEAR to LAST_YEAR (``WithinYears``): year 1 or 9999
+    would break next year's copy, the time zones and the reports."""
 
     class Meta(_FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
@@ -77,7 +78,7 @@ class FlaskForm(_FlaskForm):
                     bound = Length(max=MAX_MULTI_LINE if multi else MAX_ONE_LINE)
                     if "validators" in kwargs or len(unbound_field.args) < 2:
                         options["validators"] = [*validators, bound]
-            elif issubclass(field_class, (DateField, DateTimeField)):
+            elif issubclass(field_class, DateTimeField) and not issubclass(field_class, TimeField):
                 kwargs = unbound_field.kwargs
                 given = kwargs.get("validators", unbound_field.args[1] if len(unbound_field.args) > 1 else None)
                 validators = list(given or ())
@@ -85,6 +86,12 @@ class FlaskForm(_FlaskForm):
                         "validators" in kwargs or len(unbound_field.args) < 2):
                     options["validators"] = [*validators, WithinYears()]
             return super().bind_field(form, unbound_field, options)
+
+
+def room_for(field: Any, more: int = 1) -> bool:
+    """Whether a FieldList can take ``more`` rows: WTForms raises (a 500) when ``append_entry`` goes
+    past ``max_entries``, so every row added by the server asks here first."""
+    return not field.max_entries or len(field) + more <= field.max_entries
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

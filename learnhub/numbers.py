@@ -28,6 +28,16 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def whole_number(text: str | None, *, high: int = MAX_ID) -> int | None:
+    """A number a form sent as text (a hidden base revision, minutes being typed): ASCII digits from 0
+    to ``high``, else None. Not ``str.isdigit``, which also takes "²" (that ``int`` refuses) and
+    other scripts' digits, nor numbers beyond the database's integers."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(high))) or int(text) > high:
+        return None
+    return int(text)
+
+
 def query_int(name: str, *, low: int, high: int, ignore_bad: bool = False) -> int | None:
     """``?name=`` as a whole number from ``low`` to ``high``; None when absent or empty; 400 for anything
     else (None with ``ignore_bad``, for pages that fall back to a default)."""

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A mobile number is 10 digits written 0xxxxxxxxx, or +84/84 and the 9 digits after the 0; the
 # networks' prefixes start with 3, 5, 7, 8 or 9 (Viettel, Vinaphone, MobiFone, Vietnamobile, ...).
 _SEPARATORS = re.compile(r"[\s.\-()]")
-_MOBILE = re.compile(r"(?:\+?84|0)([35789]\d{8})")
+_MOBILE = re.compile(r"(?:\+?84|0)([35789][0-9]{8})")  # ASCII digits: \d takes every script's
 
 
 class NotAMobile(ValueError):
@@ -14,8 +15,9 @@ class NotAMobile(ValueError):
 
 
 def normalise_phone(raw: str) -> str:
-    """``raw`` as +84xxxxxxxxx; spaces, dots, dashes and brackets are ignored. Raises NotAMobile."""
-    match = _MOBILE.fullmatch(_SEPARATORS.sub("", raw))
+    """``raw`` as +84xxxxxxxxx; spaces, dots, dashes and brackets are ignored, full-width digits and
+    signs (typed with a Vietnamese or East Asian keyboard) read as plain ones. Raises NotAMobile."""
+    match = _MOBILE.fullmatch(_SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)))
     if match is None:
         raise NotAMobile(raw)
     return "+84" + match[1]

@@ -28,9 +28,10 @@ FORM_ARGUMENTS = {"reports.year": ["unit", "year"], "reports.year_docx": ["unit"
                   "notifications.remind": ["unit"]}
 BAD_DATES = ["0000-01-01", "0001-01-01", "9999-12-31", "10000-01-01", "2026-13-01", "2026-02-30", "x"]
 # Arguments a page ignores when bad, falling back to its default: the member list's unit filter shows
-# every unit in scope; the outreach pages show this year (tests/outreach/test_visits_page.py).
-IGNORED = {("members.index", "unit"), ("members.export", "unit"), ("outreach.visits", "year"), ("bulletins.broadcasts", "year"),
-           ("outreach.sessions", "year")}
+# every unit in scope; the outreach pages show this year (tests/outreach/test_visits_page.py;
+# outreach.public.chosen_year, broadcasts included).
+IGNORED = {("members.index", "unit"), ("members.export", "unit"), ("outreach.visits", "year"),
+           ("outreach.sessions", "year"), ("bulletins.broadcasts", "year")}
 INT_PART = re.compile(r"<int:(\w+)>")
 
 

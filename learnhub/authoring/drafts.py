@@ -138,7 +138,10 @@ def save_file(
     nobody's words are silently overwritten. Saving unchanged text adds nothing and returns None.
     """
     text = normalise(text)
-    file = get_file(course, key)
+    # Locked until the commit (PostgreSQL; SQLite has one writer at a time): a second save from the
+    # same revision waits, then finds the new revision and is a conflict, not a duplicate number.
+    file = db.session.scalar(sa.select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.key == key)
+                             .with_for_update().execution_options(populate_existing=True))
     now = utcnow()
     if file is not None and base_revision is not None and base_revision != file.revision:
         kept = Revision(

@@ -17,6 +17,7 @@ from learnhub.authoring.drafts import (
 from learnhub.authoring.models import DraftFile
 from learnhub.courses.models import Course
 from learnhub.markdown import render_markdown
+from learnhub.numbers import whole_number
 
 QUIZ_TEMPLATE = """---
 pass_score: 80
@@ -29,7 +30,8 @@ review: always
 
 def _int_or_text(value: Any) -> Any:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else text
+    number = whole_number(text)
+    return text if number is None else number
 
 
 def lesson_text(form) -> str:

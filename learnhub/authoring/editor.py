@@ -18,6 +18,7 @@ from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.forms import options
 from learnhub.markdown import MAX_MARKDOWN
+from learnhub.numbers import whole_number
 from learnhub.settings import get_setting
 
 
@@ -27,8 +28,7 @@ def review_required() -> bool:
 
 
 def _base(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 def save(course: Course, key: str, text: str, form: Any, template: str, next_url: str) -> Any:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from learnhub.forms import FlaskForm, options
+from learnhub.forms import FlaskForm, options, room_for
 from learnhub.quizzes.bank import Question
 from learnhub.quizzes.kinds import kind_named
 
@@ -40,6 +40,7 @@ class QuestionForm(FlaskForm):
     explanation = TextAreaField(_l("Explanation shown after answering (optional)"), validators=[Length(max=5000)])
 
     _rights: list[bool] | None = None
+    fits = True  # False when fill() met more answer rows than the form holds: edit that one as text
 
     def rows(self) -> dict[str, Any]:
         """The answer rows as the kinds read them, blank rows left out."""
@@ -71,23 +72,30 @@ class QuestionForm(FlaskForm):
         self.stem.data, self.points.data = question.stem, question.points
         self.category.data, self.explanation.data = question.category, question.explanation
         rows = kind_named(question.kind).form_rows(question)
-        _set(self.choice_text, [t for t, _ in rows.get("choices", [])])
+        fitted = [
+            _set(self.choice_text, [t for t, _ in rows.get("choices", [])]),
+            _set(self.answer_text, rows.get("answers", []), 4),
+            _set(self.number_value, [v for v, _ in rows.get("numbers", [])], 3),
+            _set(self.number_tolerance, [t for _, t in rows.get("numbers", [])], 3),
+            _set(self.pair_left, [left for left, _ in rows.get("pairs", [])]),
+            _set(self.pair_right, [right for _, right in rows.get("pairs", [])]),
+            _set(self.item_text, rows.get("items", [])),
+        ]
         self._rights = [r for _, r in rows.get("choices", [])]
         self.truth.data = rows.get("truth")
-        _set(self.answer_text, rows.get("answers", []), 4)
-        _set(self.number_value, [v for v, _ in rows.get("numbers", [])], 3)
-        _set(self.number_tolerance, [t for _, t in rows.get("numbers", [])], 3)
-        _set(self.pair_left, [left for left, _ in rows.get("pairs", [])])
-        _set(self.pair_right, [right for _, right in rows.get("pairs", [])])
-        _set(self.item_text, rows.get("items", []))
+        self.fits = all(fitted)
 
 
-def _set(field: FieldList, values: list[Any], rows: int = ROWS) -> None:
-    """Put ``values`` in a row list, with empty rows to reach at least ``rows`` (one more than used)."""
+def _set(field: FieldList, values: list[Any], rows: int = ROWS) -> bool:
+    """Put ``values`` in a row list, with empty rows to reach at least ``rows`` (one more than used);
+    False when they do not all fit (a quiz.md question may have more answers than the form holds)."""
     while len(field):
         field.pop_entry()
     for value in [*values, *[None] * max(rows - len(values), 1)]:
+        if not room_for(field):
+            return len(field) >= len(values)
         field.append_entry(value)
+    return True
 
 
 class QuizSettingsForm(FlaskForm):

@@ -16,6 +16,8 @@ from learnhub.authoring.question_forms import QuestionForm, QuizSettingsForm
 from learnhub.authoring.reviews import comments_for
 from learnhub.courses.models import Course
 from learnhub.extensions import db
+from learnhub.forms import room_for
+from learnhub.numbers import whole_number
 from learnhub.quizzes.bank import Question
 from learnhub.quizzes.kinds import REGISTRY, kind_named
 from learnhub.quizzes.quiz_md_messages import localise_md
@@ -57,6 +59,8 @@ def _settings_form(draft: questions.DraftBank) -> QuizSettingsForm:
     form = QuizSettingsForm(formdata=None, base_revision=str(draft.revision), pass_score=settings.pass_score,
                             draw=draw if isinstance(draw, int) else None)
     for name, _count in _categories(draft):
+        if not room_for(form.category_draw):  # the rest keep their draw (quiz_settings) and are set as text
+            break
         form.category_draw.append_entry(draw.get(name) if isinstance(draw, dict) else None)
     return form
 
@@ -77,8 +81,12 @@ def quiz_settings(slug: str):
     form = QuizSettingsForm()
     if not form.validate():
         return _list_page(course, draft, form), 422
-    per_category = {name: entry.data for (name, _count), entry in zip(_categories(draft), form.category_draw, strict=False)
-                    if entry.data}
+    categories = _categories(draft)
+    shown, beyond = categories[:len(form.category_draw)], {name for name, _count in categories[len(form.category_draw):]}
+    before = draft.bank.settings.draw if isinstance(draft.bank.settings.draw, dict) else {}
+    per_category = {name: count for name, count in before.items() if name in beyond}  # no field: kept
+    per_category |= {name: entry.data for (name, _count), entry in zip(shown, form.category_draw, strict=False)
+                     if entry.data}
     settings = draft.bank.settings
     settings.pass_score = form.pass_score.data or settings.pass_score
     settings.draw = per_category or form.draw.data or None
@@ -104,6 +112,9 @@ def question_form(slug: str, kind: str | None = None, qid: str | None = None):
         form.base_revision.data = str(draft.revision)
         if found is not None:
             form.fill(found[1])
+            if not form.fits:
+                flash(_("This question has more answers than the form holds: edit it in the quiz text."), "error")
+                return redirect(url_for("authoring.quiz", slug=slug))
         return _form_page(course, form, kind, found)
     question, problems = _from_form(form, kind, draft, found)
     if "preview" in request.form or problems or question is None:
@@ -138,7 +149,7 @@ def _flat(messages: Any) -> list[str]:
 
 def _save(course: Course, draft: questions.DraftBank, base: str | None, done: str, again: Any) -> Any:
     """Write the bank back; a stale base revision is refused and the other person's text shown."""
-    base_revision = int(base) if base is not None and base.isdigit() else None
+    base_revision = whole_number(base)
     try:
         questions.save_bank(course, draft, author=current_user, base_revision=base_revision)
     except NotRepresentable as exc:

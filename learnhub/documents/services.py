@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from learnhub import audit
+from learnhub.db import add_once
 from learnhub.documents.form import FIELDS, settings_of
 from learnhub.documents.models import DocumentSettings
 from learnhub.extensions import db
@@ -11,9 +12,9 @@ from learnhub.orgs.models import Unit
 def save_settings(*, unit: Unit, values: dict[str, str]) -> DocumentSettings:
     """Store ``unit``'s settings (an empty value means "the default") and audit the change; flushes."""
     settings = settings_of(unit.id)
-    if settings is None:
-        settings = DocumentSettings(unit_id=unit.id, **{name: "" for name in FIELDS})
-        db.session.add(settings)
+    if settings is None:  # the first save; a second click a moment ago may have made it meanwhile
+        settings = add_once(db.session, DocumentSettings(unit_id=unit.id, **{name: "" for name in FIELDS}),
+                            lambda: settings_of(unit.id))
     before = {name: getattr(settings, name) for name in FIELDS}
     after = {name: (values.get(name) or "").strip() for name in FIELDS}
     after["recipients"] = "\n".join(line.strip() for line in after["recipients"].splitlines() if line.strip())

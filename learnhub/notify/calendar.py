@@ -154,8 +154,8 @@ def to_ical(name: str, events: list[Event]) -> str:
     for event in events:
         lines += ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{stamp}"]
         if event.day is not None:
-            lines += [f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}", "TRANSP:TRANSPARENT"]
+            end = event.day + dt.timedelta(days=1) if event.day < dt.date.max else event.day  # no day after 9999-12-31
+            lines += [f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}", "TRANSP:TRANSPARENT"]
         elif event.starts_at is not None and event.ends_at is not None:
             lines += [f"DTSTART:{_utc(event.starts_at)}", f"DTEND:{_utc(event.ends_at)}"]
         lines.append(f"SUMMARY:{_escape(event.summary)}")

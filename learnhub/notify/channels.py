@@ -3,6 +3,7 @@ messages. Each says whether it is set up, whether it reaches a recipient, and se
 from __future__ import annotations
 
 import json
+import re
 import smtplib
 import unicodedata
 import urllib.error
@@ -56,14 +57,16 @@ class Channel(Protocol):
         """Deliver; returns the provider's message id ("" when none); raises DeliveryFailed."""
 
 
+_PLACE = re.compile(r"\{([a-z0-9_]+)\}")
+
+
 def fill(template: Any, values: dict[str, str]) -> Any:
     """``template`` (parsed JSON) with each ``{key}`` in its strings replaced by the value: the values
     are inserted into decoded strings and encoded again, so quotes or braces in a message cannot
-    change the body's structure."""
-    if isinstance(template, str):
-        for key, value in values.items():
-            template = template.replace("{" + key + "}", value)
-        return template
+    change the body's structure; each place is filled once, so a value (a plan's title, a member's
+    name) that holds ``{stop}`` or ``{phone}`` is sent as written, never filled in turn."""
+    if isinstance(template, str):  # one pass: a value holding "{stop}" or "{phone}" stays as written
+        return _PLACE.sub(lambda match: values.get(match[1], match[0]), template)
     if isinstance(template, dict):
         return {key: fill(value, values) for key, value in template.items()}
     if isinstance(template, list):

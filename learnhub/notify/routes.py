@@ -20,7 +20,7 @@ from learnhub.notify.forms import (
     PreferenceForm,
 )
 from learnhub.notify.models import ChannelName, ReminderDelivery, ReminderPreference
-from learnhub.notify.stop import get_member_by_stop_token_or_404, stop_all
+from learnhub.notify.stop import get_member_by_stop_token_or_404, preference_of, stop_all
 from learnhub.numbers import query_page
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.phones import mobile_or_none
@@ -49,10 +49,9 @@ def preferences():
         "preferred": preference.preferred.value if preference and preference.preferred else "",
         **{c.value: c.value not in (preference.opted_out if preference else []) for c in ChannelName}})
     if form.validate_on_submit():
-        preference = preference or ReminderPreference(user_id=current_user.id)
+        preference = preference or preference_of(current_user.id)
         preference.preferred = ChannelName(form.preferred.data) if form.preferred.data else None
         preference.opted_out = [c.value for c in ChannelName if not form[c.value].data]
-        db.session.add(preference)
         db.session.commit()
         flash(_("Your reminder choices are saved."), "success")
         return redirect(url_for("notify.preferences"))

@@ -24,7 +24,6 @@ from learnhub.notify.stop import stop_token
 from learnhub.phones import mobile_or_none
 from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
-from learnhub.plans.reminders import reminder_link
 from learnhub.plans.steps import Step, describe, members_turn, remaining_steps, step_columns
 from learnhub.settings import get_setting, local_zone
 
@@ -109,6 +108,11 @@ def choose_channel(recipient: Recipient, preference: ReminderPreference | None,
     return None
 
 
+def reminder_link(plan: StudyPlan) -> str:
+    """The member's home page at the plan's card; it also tells one plan's reminders from another's."""
+    return f"/#plan-{plan.id}"  # a plain path: the service also runs outside requests (CLI)
+
+
 def due_plans(today: dt.date, days: int) -> list[StudyPlan]:
     """Open plans already open and due between today and ``days`` days from now."""
     return list(db.session.scalars(
@@ -117,9 +121,10 @@ def due_plans(today: dt.date, days: int) -> list[StudyPlan]:
         .order_by(StudyPlan.due_on, StudyPlan.id)))
 
 
-def to_remind(plan: StudyPlan) -> Iterator[tuple[Recipient, tuple[Step, ...]]]:
-    """The roster members not completed with a step that is theirs to do, and those steps."""
-    progress = member_progress(plan)
+def to_remind(plan: StudyPlan, within: int | None = None) -> Iterator[tuple[Recipient, tuple[Step, ...]]]:
+    """The roster members (of unit ``within`` and below, when given) not completed with a step that
+    is theirs to do, and those steps."""
+    progress = member_progress(plan, within=within)
     rows = db.session.execute(
         sa.select(progress.c.user_id, User.full_name, User.phone, User.email, *step_columns(progress))
         .join(User, User.id == progress.c.user_id)
@@ -205,6 +210,41 @@ def send_due_reminders(*, now: dt.datetime | None = None, dry_run: bool = False,
             _count(summary, delivery.channel, delivery.status)
     if quiet:
         progress("quiet hours: nothing sent")
+    return summary
+
+
+def remind_now(plan: StudyPlan, *, within: int, now: dt.datetime | None = None, today: dt.date | None = None,
+               commit: Callable[[], None] | None = None) -> Summary:
+    """The committee's "urge" button: the members of unit ``within`` (and below) that
+    ``send_due_reminders`` would remind, now, whatever the due date, by the same channels, choices
+    and opt-outs, sharing its one delivery a member, plan and day. Inside the quiet hours only the
+    silent in-app channel is used. The caller checks the plan is open."""
+    commit = commit or db.session.commit
+    check_templates()
+    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(local_zone())
+    today = today or local_now.date()
+    quiet, order = is_quiet(local_now.time()), channel_order()
+    done_today = set(db.session.scalars(sa.select(ReminderDelivery.user_id).where(
+        ReminderDelivery.plan_id == plan.id, ReminderDelivery.day == today)))
+    members = [(r, s) for r, s in to_remind(plan, within) if r.user_id not in done_today]
+    preferences = {p.user_id: p for p in db.session.scalars(sa.select(ReminderPreference).where(
+        ReminderPreference.user_id.in_([r.user_id for r, _steps in members])))}
+    summary = Summary()
+    for recipient, steps in members:
+        preference = preferences.get(recipient.user_id)
+        if quiet:  # in-app only, unless turned off
+            opted_out = set(preference.opted_out) if preference else set()
+            channel = None if ChannelName.in_app in opted_out else CHANNELS[ChannelName.in_app]
+        else:
+            channel = choose_channel(recipient, preference, order)
+        delivery = _claim(recipient, plan, today, channel)
+        commit()
+        if delivery is None:  # a scheduled run took the member meanwhile
+            continue
+        if channel is not None:
+            _deliver(channel, delivery, recipient, compose(plan, recipient, steps, today), lambda _line: None)
+            commit()
+        _count(summary, delivery.channel, delivery.status)
     return summary
 
 

@@ -6,6 +6,7 @@ from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from learnhub.auth.models import User
+from learnhub.db import add_once
 from learnhub.extensions import db
 from learnhub.notify.models import ChannelName, ReminderPreference
 
@@ -35,7 +36,14 @@ def get_member_by_stop_token_or_404(token: str) -> User:
 
 def stop_all(user: User) -> None:
     """Turn every reminder channel off for ``user``; only flushes."""
-    preference = db.session.get(ReminderPreference, user.id) or ReminderPreference(user_id=user.id)
+    preference = preference_of(user.id)
     preference.opted_out = [c.value for c in ChannelName]
-    db.session.add(preference)
     db.session.flush()
+
+
+def preference_of(user_id: int) -> ReminderPreference:
+    """The member's stored reminder choices, made (with the defaults) when there are none yet; a
+    double click that made them a moment ago is found, not a 500."""
+    return db.session.get(ReminderPreference, user_id) or add_once(
+        db.session, ReminderPreference(user_id=user_id, opted_out=[]),
+        lambda: db.session.get(ReminderPreference, user_id, populate_existing=True))

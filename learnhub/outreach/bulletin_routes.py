@@ -17,14 +17,12 @@ from learnhub.outreach import bulletins
 from learnhub.outreach.access import get_broadcast_or_404, get_public_course_or_404
 from learnhub.outreach.forms import BroadcastForm, BulletinForm, RecordingForm
 from learnhub.outreach.models import Bulletin
-from learnhub.outreach.public import unit_labels
-from learnhub.outreach.sessions import shown_year
+from learnhub.outreach.public import chosen_year, unit_labels
 from learnhub.reports.docx_export import DOCX_TYPE
 from learnhub.security import first_or_404, get_unit_in_scope_or_404, roles_required
 from learnhub.study.media import stored_file_response
 
 bp = Blueprint("bulletins", __name__)
-
 
 
 def _load(slug: str, unit_id: int) -> tuple[Course, Bulletin, str]:
@@ -117,7 +115,7 @@ def public_recording(slug: str, bulletin_id: int):
 @bp.get("/outreach/broadcasts")
 @roles_required(Role.committee)
 def broadcasts():
-    year = shown_year()
+    year = chosen_year()
     items = db.session.scalars(bulletins.broadcasts_in_scope(current_user, year)).all()
     return render_template("outreach/broadcasts.html", year=year, items=items, units=unit_labels(b.unit_id for b in items),
                            total_minutes=sum(b.minutes for b in items))

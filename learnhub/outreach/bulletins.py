@@ -23,6 +23,7 @@ from learnhub import audit
 from learnhub.auth.models import User
 from learnhub.courses.media_files import player_max_bytes, sniff_player_type
 from learnhub.courses.models import Course
+from learnhub.db import add_once
 from learnhub.extensions import db
 from learnhub.outreach.models import Broadcast, Bulletin
 from learnhub.security import limit_to_scope, subtree_ids
@@ -107,18 +108,22 @@ def get_bulletin(course: Course, unit_id: int) -> Bulletin:
     return bulletin
 
 
-def save_bulletin(bulletin: Bulletin, *, title: str, key_points: str, script: str, by: User, resplit: bool) -> None:
-    """Store the edited bulletin (the script cut into short sentences again when asked). Only flushes."""
+def save_bulletin(bulletin: Bulletin, *, title: str, key_points: str, script: str, by: User, resplit: bool) -> Bulletin:
+    """Store the edited bulletin (the script cut into short sentences again when asked) and return
+    the row saved: a new one, or the unit's bulletin saved a moment ago by another click. Only flushes."""
+    if bulletin.id is None:
+        course_id, unit_id = bulletin.course_id, bulletin.unit_id
+        bulletin = add_once(db.session, bulletin, lambda: db.session.scalar(sa.select(Bulletin).where(
+            Bulletin.course_id == course_id, Bulletin.unit_id == unit_id)))
     bulletin.title = " ".join(title.split())
     bulletin.key_points = "\n".join(line.strip() for line in key_points.splitlines() if line.strip())
     lines = split_script(script) if resplit else [" ".join(line.split()) for line in script.splitlines()]
     bulletin.script = "\n".join(line for line in lines if line)
     bulletin.updated_by_id = by.id
-    if bulletin.id is None:
-        db.session.add(bulletin)
     db.session.flush()
     audit.record("bulletin.save", object_type="bulletin", object_id=bulletin.id,
                  summary=audit.N_("saved the loudspeaker bulletin %(title)s"), params={"title": bulletin.title})
+    return bulletin
 
 
 def attach_recording(bulletin: Bulletin, filename: str, data: bytes) -> None:

@@ -1,4 +1,5 @@
-"""Unit paths for the public pages and the outreach lists (who may see them: outreach/access.py)."""
+"""Unit paths for the public pages and the outreach lists (who may see them: outreach/access.py), and
+the year those lists show."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -6,8 +7,10 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from learnhub.extensions import db
+from learnhub.numbers import query_year
 from learnhub.orgs.models import Unit
 from learnhub.security import ancestor_ids
+from learnhub.settings import local_today
 
 
 def unit_labels(unit_ids: Iterable[int | None]) -> dict[int, str]:
@@ -26,3 +29,9 @@ def unit_labels(unit_ids: Iterable[int | None]) -> dict[int, str]:
         return f"{path(parent_id)}/{name}" if parent_id in parents else name
 
     return {unit_id: path(unit_id) for unit_id in wanted if unit_id in parents}
+
+
+def chosen_year() -> int:
+    """The year an outreach list shows (sessions, visits, broadcasts): ``?year=`` from 2000, else this year."""
+    year = query_year(ignore_bad=True)
+    return year if year is not None and 2000 <= year <= 2100 else local_today().year

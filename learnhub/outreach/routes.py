@@ -38,7 +38,7 @@ from learnhub.outreach.access import (
 )
 from learnhub.outreach.forms import OutreachSessionForm
 from learnhub.outreach.models import OutreachSession, PublicVisit
-from learnhub.outreach.public import unit_labels
+from learnhub.outreach.public import chosen_year, unit_labels
 from learnhub.security import get_unit_in_scope_or_404, roles_required
 from learnhub.study.media import media_response
 
@@ -89,11 +89,10 @@ def public_media(slug: str, name: str):
     return media_response(get_public_media_or_404(course, name))
 
 
-
 @bp.get("/outreach/visits")
 @roles_required(Role.propagandist, Role.committee)
 def visits():
-    year = outreach.shown_year()
+    year = chosen_year()
     visited = sa.select(PublicVisit.course_id).where(
         PublicVisit.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     courses = courses_for_visits(current_user, visited)
@@ -106,7 +105,7 @@ def visits():
 @bp.get("/outreach/sessions")
 @roles_required(Role.committee)
 def sessions():
-    year = outreach.shown_year()
+    year = chosen_year()
     statement = outreach.sessions_in_scope(current_user, year)
     items = db.session.scalars(statement).all()
     count, heads = outreach.totals(statement)

@@ -9,10 +9,8 @@ import sqlalchemy as sa
 from learnhub import audit
 from learnhub.auth.models import User
 from learnhub.extensions import db
-from learnhub.numbers import query_year
 from learnhub.outreach.models import OutreachSession
 from learnhub.security import limit_to_scope, subtree_ids
-from learnhub.settings import local_today
 
 # The usual names, offered in the form's datalist; any other organisation may be typed.
 COMMON_ORGANISATIONS = (
@@ -91,9 +89,3 @@ def outreach_session_heads(unit_id: int, start: dt.date, end: dt.date) -> int:
         )
     ) or 0)
 
-
-def shown_year() -> int:
-    """The year an outreach page lists: ``?year=`` when it is a sensible one, else this year (a bad value
-    shows this year rather than an error: the pages are browsed by year links)."""
-    year = query_year(ignore_bad=True)
-    return year if year is not None and 2000 <= year <= 2100 else local_today().year

@@ -32,7 +32,7 @@ from learnhub.plans.models import (
 )
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.steps import Step, remaining_steps, step_columns
-from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
+from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt, asks_questions
 from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
 from learnhub.settings import local_midnight
 
@@ -89,7 +89,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     first_passes = (  # when each member first passed each module's quiz
         sa.select(QuizAttempt.user_id, Quiz.course_id, sa.func.min(QuizAttempt.submitted_at).label("passed_at"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(Quiz.course_id.in_(course_ids), QuizAttempt.status == AttemptStatus.submitted,
+        .where(Quiz.course_id.in_(course_ids), asks_questions(), QuizAttempt.status == AttemptStatus.submitted,
                QuizAttempt.passed.is_(True), *only_member(QuizAttempt.user_id))
         .group_by(QuizAttempt.user_id, Quiz.course_id)
         .subquery()
@@ -102,7 +102,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         .group_by(first_passes.c.user_id)
         .subquery()
     )
-    total_quizzes = sa.select(sa.func.count(Quiz.id)).where(Quiz.course_id.in_(course_ids)).scalar_subquery()
+    total_quizzes = sa.select(sa.func.count(Quiz.id)).where(Quiz.course_id.in_(course_ids), asks_questions()).scalar_subquery()
     reflected = (  # the member's one reflection for the plan, in whatever state it is
         sa.select(Reflection.user_id, Reflection.status,
                   sa.case((Reflection.status == ReflectionStatus.accepted, Reflection.reviewed_at))
@@ -130,7 +130,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
             sa.func.coalesce(studied.c[f"done{i}"], 0).label(f"mod{i}_done"),
             _lesson_count(Lesson.course_id == course_id).label(f"mod{i}_total"),
             passed.c[f"passed{i}"].label(f"mod{i}_passed"),
-            sa.exists(sa.select(Quiz.id).where(Quiz.course_id == course_id)).label(f"mod{i}_quiz"),
+            sa.exists(sa.select(Quiz.id).where(Quiz.course_id == course_id, asks_questions())).label(f"mod{i}_quiz"),
         ]
     parts = {Criterion.lessons: lessons_at, Criterion.quiz: quiz_at, Criterion.reflection: reflected.c.accepted_at,
              Criterion.conference: attended.c.attended_at}

@@ -14,7 +14,7 @@ from learnhub.plans.completion import member_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.steps import Step, remaining_steps, step_columns
-from learnhub.quizzes.models import Quiz, QuizAttempt, QuizQuestion
+from learnhub.quizzes.models import Quiz, QuizAttempt, asks_questions
 from learnhub.settings import local_today  # noqa: F401  (its callers import it from here)
 
 DUE_SOON_DAYS = 7
@@ -92,9 +92,7 @@ def _first_unstudied_lesson(user: User, course_id: int) -> Lesson | None:
 def _quiz_facts(user: User, course_id: int, course_ids: list[int]) -> tuple[bool, bool]:
     """Whether the course has a quiz with questions, and whether the member has started an attempt
     in any of the plan's modules."""
-    has_quiz = sa.exists(
-        sa.select(QuizQuestion.id).join(Quiz).where(Quiz.course_id == course_id, QuizQuestion.archived_at.is_(None))
-    )
+    has_quiz = sa.exists(sa.select(Quiz.id).where(Quiz.course_id == course_id, asks_questions()))
     attempted = sa.exists(
         sa.select(QuizAttempt.id).join(Quiz).where(Quiz.course_id.in_(course_ids), QuizAttempt.user_id == user.id)
     )

@@ -11,6 +11,7 @@ from learnhub.auth.models import Role
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
+from learnhub.notify.sender import BadReminderSettings
 from learnhub.numbers import query_id
 from learnhub.plans import access
 from learnhub.plans.reminders import ReminderRefused, send_reminders
@@ -65,6 +66,10 @@ def remind(plan_id: int):
         count = send_reminders(plan, unit, current_user)
     except ReminderRefused:
         flash(_("Reminders can only be sent for an open plan."), "error")
+    except BadReminderSettings as error:  # read before anything is written or sent
+        db.session.rollback()
+        flash(_("No reminder was sent: the reminder settings need correcting (%(problem)s).", problem=str(error)),
+              "error")
     else:
         db.session.commit()
         if count:

@@ -16,7 +16,7 @@ from learnhub.db import utcnow
 from learnhub.exports import FORMATS, sheet_response
 from learnhub.extensions import db
 from learnhub.figures import pool
-from learnhub.forms import options
+from learnhub.forms import options, room_for
 from learnhub.numbers import query_id, query_year
 from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
@@ -108,7 +108,10 @@ def _more_rows(form: PlanForm) -> bool:
     """The "add a task row" button: show the form again with one more empty row, saving nothing."""
     if "add_task" not in request.form:
         return False
-    form.tasks.append_entry()
+    if room_for(form.tasks):
+        form.tasks.append_entry()
+    else:
+        flash(_("A plan has at most %(count)d task rows.", count=form.tasks.max_entries), "error")
     return True
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from learnhub import audit
 from learnhub.auth.models import Category
@@ -30,7 +31,8 @@ from learnhub.plans.models import (
     StudyForm,
     StudyPlan,
 )
-from learnhub.plans.modules import plan_courses, unpublished
+from learnhub.plans.modules import plan_course_ids, plan_courses, unpublished
+from learnhub.quizzes.models import Quiz, asks_questions
 from learnhub.settings import local_today
 
 DEFAULT_CATEGORIES = (Category.party_member, Category.civil_servant)
@@ -71,8 +73,24 @@ def _check_number(unit_id: int, issued_on: dt.date, number: str | None, plan_id:
     if plan_id is not None:
         taken = taken.where(StudyPlan.id != plan_id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise NumberTaken(_l("The unit already issued a plan numbered %(number)s in %(year)d.",
-                             number=number, year=issued_on.year))
+        raise _taken(number, issued_on)
+
+
+def _taken(number: str, issued_on: dt.date) -> NumberTaken:
+    return NumberTaken(_l("The unit already issued a plan numbered %(number)s in %(year)d.",
+                          number=number, year=issued_on.year))
+
+
+def _flush_numbered(plan: StudyPlan) -> None:
+    """Flush the plan: when another save took its number a moment ago, the database's unique rule
+    refuses it and the author is told as by _check_number (the caller rolls back)."""
+    number, issued_on = plan.number, plan.issued_on  # read before: a failed flush expires the plan
+    try:
+        db.session.flush()
+    except IntegrityError:
+        if not number:
+            raise
+        raise _taken(number, issued_on) from None
 
 
 def _modules(courses: Sequence[Course]) -> list[PlanCourse]:
@@ -137,7 +155,7 @@ def create_plan(
         modules=_modules(list(courses) + ([course] if course is not None else [])), tasks=_tasks(tasks),
     )
     db.session.add(plan)
-    db.session.flush()
+    _flush_numbered(plan)
     audit.record("plan.create", object_type="plan", object_id=plan.id, summary=audit.N_("created plan %(title)s"), params={"title": plan.title})
     return plan
 
@@ -148,11 +166,17 @@ def set_status(plan: StudyPlan, status: PlanStatus) -> None:
     from learnhub.plans.completion import take_snapshot
 
     before = plan.status
+    if status == PlanStatus.draft and before != PlanStatus.draft:  # a draft may change its modules and be deleted
+        raise PlanRefused(_l("An opened plan cannot become a draft again: its members' study is on record."))
     if status != PlanStatus.draft and before == PlanStatus.draft:
         hidden = unpublished(plan_courses(plan))
         if hidden:
             raise PlanRefused(_l("The plan cannot be opened: the module “%(title)s” is not published yet.",
                                  title=hidden[0].title))
+        if plan.all_required and Criterion.quiz.value in plan.criteria and not db.session.scalar(
+                sa.select(sa.exists(sa.select(Quiz.id).where(Quiz.course_id.in_(plan_course_ids(plan)), asks_questions())))):
+            raise PlanRefused(_l("The plan cannot be opened: it asks for the quiz and none of its modules has one. "
+                                 "Untick “quiz” or give a module a quiz."))
     if status == PlanStatus.closed and before != PlanStatus.closed:
         take_snapshot(plan)  # taken while the plan still reads live figures
         plan.closed_at = utcnow()
@@ -197,6 +221,7 @@ def update_plan(plan: StudyPlan, *, target_units: list[Unit], courses: Sequence[
               "courses": [m.course_id for m in plan.modules]}
     for key, value in values.items():
         setattr(plan, key, value)
+    _flush_numbered(plan)
     plan.criteria = [c.value for c in criteria]
     plan.categories = [c.value for c in categories]
     plan.audiences = [a.value for a in audiences]
@@ -237,7 +262,9 @@ def delete_plan(plan: StudyPlan) -> None:
 
 
 def next_year(day: dt.date) -> dt.date:
-    """The same day a year later (29 February becomes 28 February)."""
+    """The same day a year later (29 February becomes 28 February); the last day there is stays."""
+    if day.year >= dt.MAXYEAR:
+        return day
     try:
         return day.replace(year=day.year + 1)
     except ValueError:

@@ -51,6 +51,14 @@ class QuizQuestion(Model):
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
 
 
+def asks_questions() -> sa.ColumnElement[bool]:
+    """SQL: the quiz (``Quiz``) still has a question. A module whose quiz.md was removed keeps its
+    quiz row and attempts (sync_quiz archives the questions): it asks no quiz any more, for
+    completion, the remaining steps and the member's page alike, and its old passes count for nothing."""
+    return sa.exists(sa.select(QuizQuestion.id).where(QuizQuestion.quiz_id == Quiz.id,
+                                                      QuizQuestion.archived_at.is_(None)))
+
+
 class AttemptStatus(StrEnum):
     in_progress = "in_progress"
     submitted = "submitted"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, request
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from learnhub.courses.models import CourseMedia
 from learnhub.exports import content_disposition
@@ -23,5 +24,13 @@ def stored_file_response(data: bytes, content_type: str, filename: str, *, etag:
     response.headers["Cache-Control"] = "private, max-age=3600"
     if etag:
         response.set_etag(etag)
-    response.make_conditional(request, accept_ranges=True, complete_length=len(data))  # changes it in place
+    environ, asked = request.environ, request.range
+    if request.headers.get("Range") and (asked is None or asked.units != "bytes" or len(asked.ranges) != 1):
+        # not one byte range (malformed, another unit, several at once): ignored, the whole file is
+        # sent (RFC 9110 14.2), as Werkzeug would refuse it with 416 and the player would stop
+        environ = {key: value for key, value in environ.items() if key != "HTTP_RANGE"}
+    try:
+        response.make_conditional(environ, accept_ranges=True, complete_length=len(data))  # changes it in place
+    except RequestedRangeNotSatisfiable:  # past the end: say how long the file is, as players expect
+        return Response(status=416, headers={"Content-Range": f"bytes */{len(data)}", "Accept-Ranges": "bytes"})
     return response

@@ -512,3 +512,46 @@ def test_switching_the_quiz_file_archives_the_other_one(people, town, tmp_path):
     assert revision_texts(course, "quiz.md").count(QUIZ_MD) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DraftFile).where(
         DraftFile.course_id == course.id, DraftFile.archived_at.is_(None))) == 3  # course.md, lesson, quiz.md
+
+
+def test_two_saves_from_the_same_revision_at_the_same_moment_make_one_conflict_never_a_500(app, module) -> None:
+    """Two authors press save on the same quiz.md revision at once: the second waits for the first
+    and is told of the conflict (its text kept), instead of failing on the revision number."""
+    import threading
+    import time
+
+    draft_service = drafts
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite runs one writer at a time")
+        course_id = db.session.scalars(sa.select(Course.id)).first()
+        base = draft_service.get_file(db.session.get(Course, course_id), "course.md").revision
+    first_flushed, outcome = threading.Event(), {}
+
+    def save(name: str, text: str, hold: float) -> None:
+        with app.app_context():
+            try:
+                draft_service.save_file(db.session.get(Course, course_id), "course.md", text, author=None,
+                                        base_revision=base)
+                if hold:
+                    first_flushed.set()
+                    time.sleep(hold)
+                db.session.commit()
+                outcome[name] = "saved"
+            except draft_service.EditConflict:
+                db.session.commit()
+                outcome[name] = "conflict"
+            except Exception as error:  # noqa: BLE001 -- what the page would turn into a 500
+                db.session.rollback()
+                outcome[name] = type(error).__name__
+            finally:
+                db.session.remove()
+
+    one = threading.Thread(target=save, args=("one", "---\ntitle: Một\n---\n", 1.0))
+    one.start()
+    assert first_flushed.wait(10)
+    two = threading.Thread(target=save, args=("two", "---\ntitle: Hai\n---\n", 0))
+    two.start()
+    one.join(20)
+    two.join(20)
+    assert outcome == {"one": "saved", "two": "conflict"}

@@ -185,3 +185,41 @@ def test_the_preview_and_the_list_never_run_what_an_author_typed(app: Flask, mod
     assert_no_executable_html(html)
     add(author, f"Câu {evil}?", **{"category": evil})
     assert_no_executable_html(author.get(f"{M}/questions").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("base", ["²", "٣", "9" * 30, "-1", " 7 "])
+def test_a_base_revision_that_is_no_plain_number_is_taken_as_none_never_a_crash(app: Flask, module, base: str) -> None:
+    """The hidden base revision is whatever the browser sends: a superscript digit, another script's
+    digit or a number beyond the database's integers is no revision (never a 500)."""
+    author = module["author"]
+    assert add(author, "Câu thứ nhất?").status_code == 302
+    url = f"{M}/new-question/single"
+    fields = {"choice_text-0": "Hà Nội", "choice_right-0": "y", "choice_text-1": "Huế"}
+    assert send(author, url, form("Câu thứ hai?", base, **fields)).status_code in (302, 409)
+    assert send(author, f"{M}/quiz-settings", {"pass_score": "80", "base_revision": base}).status_code in (302, 409)
+
+
+def test_a_quiz_text_with_more_rows_than_the_forms_hold_is_sent_to_the_text_editor_never_a_500(app: Flask, module) -> None:
+    """quiz.md has no bound on answers or categories; the forms do (50 rows, 100 categories)."""
+    author = module["author"]
+    many = "\n".join(f"- [{'x' if i == 0 else ' '}] Phương án {i}" for i in range(60))
+    categories = "\n\n".join(f"## Câu {i}? [chủ đề: Chủ đề {i}]\n\n- [x] Có\n- [ ] Không hẳn" for i in range(105))
+    text = f"---\npass_score: 80\n---\n\n## Câu nhiều phương án?\n\n{many}\n\n{categories}\n"
+    assert send(author, f"{M}/quiz", {"body": text, "base_revision": revision(author, f"{M}/quiz")}).status_code == 302
+    bank, problems = parse_quiz_md(quiz_text(app))
+    assert bank is not None and not problems, problems
+    listing = author.get(f"{M}/questions")
+    assert listing.status_code == 200
+    edit = author.get(f"{M}/questions/{bank.questions[0].id}/edit")
+    assert edit.status_code == 302 and edit.headers["Location"].endswith(f"{M}/quiz")
+    assert author.get(f"{M}/questions/{bank.questions[1].id}/edit").status_code == 200
+    # the draws of the categories without a field are kept when the others are saved
+    base = revision(author, f"{M}/questions")
+    fields = {f"category_draw-{i}": "1" for i in range(100)}
+    saved = send(author, f"{M}/quiz-settings", {"pass_score": "70", "base_revision": base, **fields})
+    assert saved.status_code == 302
+    draw = parse_quiz_md(quiz_text(app))[0].settings.draw
+    assert isinstance(draw, dict) and len(draw) == 100
+    # a refused form that sent fewer category rows than there are categories is shown again
+    refused = send(author, f"{M}/quiz-settings", {"pass_score": "0", "base_revision": base})
+    assert refused.status_code == 422 and "từ 1 đến 100" in refused.get_data(as_text=True)

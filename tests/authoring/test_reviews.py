@@ -21,8 +21,8 @@ def notified(app: Flask, kind: str) -> set[str]:
                                       .where(Notification.kind == kind)))
 
 
-def test_a_returned_module_comes_back_to_its_author_with_comments_beside_the_text(app: Flask, module) -> None:
-    author = module["author"]
+def asked_for_review(app: Flask, author) -> str:
+    """The author writes one question and asks for review; returns the question's id."""
     add(author, "Câu hỏi cần sửa?")
     with app.app_context():
         from learnhub.authoring.models import DraftFile
@@ -31,6 +31,12 @@ def test_a_returned_module_comes_back_to_its_author_with_comments_beside_the_tex
         text = db.session.scalars(sa.select(DraftFile.text).where(DraftFile.key == "quiz.md")).one()
         qid = parse_quiz_md(text)[0].questions[0].id
     assert send(author, f"{M}/review").status_code == 302
+    return qid
+
+
+def test_a_returned_module_comes_back_to_its_author_with_comments_beside_the_text(app: Flask, module) -> None:
+    author = module["author"]
+    qid = asked_for_review(app, author)
     # the reviewers of cell A (its secretary, the town committee) are told; cell B's is not
     assert notified(app, "review_requested") == {"bithu1", "capuy"}
 
@@ -74,3 +80,23 @@ def test_a_returned_module_comes_back_to_its_author_with_comments_beside_the_tex
 def test_another_cells_author_cannot_read_the_comments(app: Flask, module) -> None:
     outsider = signed_in(app, "bithu2")
     assert outsider.get(f"{M}/review").status_code == 404
+
+
+def test_review_comments_and_notes_from_the_xss_corpus_render_inert(app: Flask, module) -> None:
+    from tests.test_xss_names import assert_no_executable_html, main_part
+    from tests.xss import load_payloads
+
+    payloads = load_payloads()[2::4]
+    author = module["author"]
+    qid = asked_for_review(app, author)
+    reviewer = signed_in(app, "bithu1")
+    response = send(reviewer, f"{M}/review/return", {
+        "lesson:boi-canh-ban-hanh": "\n".join(payloads[:30]), f"question:{qid}": "\n".join(payloads[30:60]),
+        "note": "\n".join(payloads[60:90])})
+    assert response.status_code == 302
+    for client, url in ((author, f"{M}/lessons/boi-canh-ban-hanh"), (author, f"{M}/questions"),
+                        (author, f"{M}/questions/{qid}/edit"), (author, f"{M}/review"), (reviewer, f"{M}/review"),
+                        (author, "/notifications")):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert_no_executable_html(main_part(page.get_data(as_text=True)), url)

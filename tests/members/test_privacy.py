@@ -12,7 +12,7 @@ from learnhub.extensions import db
 from learnhub.members.models import MembershipEvent, MembershipEventKind
 from learnhub.members.privacy import anonymise, members_to_anonymise
 from learnhub.plans.completion import completion_report
-from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus
+from learnhub.plans.models import Criterion, PlanStatus, Reflection, ReflectionStatus
 from learnhub.plans.services import create_plan, set_status
 
 TODAY = dt.date(2026, 11, 25)
@@ -30,7 +30,8 @@ def test_members_gone_longer_than_the_period_are_anonymised_and_rates_do_not_mov
         an.birth_date, an.phone, an.party_card, an.email = dt.date(1960, 1, 2), "0912345678", "123456", "an@example.vn"
         root = db.session.get(type(town["root"]), town["root"].id)
         plan = create_plan(unit=root, course=db.session.get(type(course), course.id), title="Kế hoạch 2019",
-                           opens_on=dt.date(2019, 1, 1), due_on=dt.date(2019, 6, 30), target_units=[root])
+                           opens_on=dt.date(2019, 1, 1), due_on=dt.date(2019, 6, 30), target_units=[root],
+                           criteria=(Criterion.lessons,))  # the module has no quiz
         set_status(plan, PlanStatus.open)
         db.session.add(Reflection(plan_id=plan.id, user_id=an.id, learned="Tôi đã học được nhiều điều riêng tư.",
                                   status=ReflectionStatus.submitted, submitted_at=dt.datetime(2019, 5, 1, tzinfo=dt.UTC)))

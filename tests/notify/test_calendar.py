@@ -151,3 +151,11 @@ def test_the_reminder_page_says_where_messages_go(app: Flask, town: dict, client
     login(client, "an")
     html = client.get("/account/reminders").get_data(as_text=True)
     assert "+84912345678" in html and "chưa có địa chỉ e-mail" in html
+
+
+def test_a_due_date_on_the_last_day_there_is_makes_a_feed_not_a_crash() -> None:
+    from learnhub.notify.calendar import Event, to_ical
+
+    event = Event(uid="plan-1@x", summary="Kế hoạch; số 1, năm\nmới", day=dt.date.max)
+    text = to_ical("Lịch", [event])
+    assert "DTSTART;VALUE=DATE:99991231\r\n" in text and "SUMMARY:Kế hoạch\\; số 1\\, năm\\nmới\r\n" in text

@@ -305,3 +305,12 @@ def test_the_delivery_log_downloads_what_the_page_shows(app: Flask, setup: dict,
     assert "Hoàng Thị Bình" in text and "sms-1" in text
     assert "Phạm Văn Nam" not in text and "Nguyễn Văn An" not in text  # another channel; another cell
     assert client.get("/reminders/log?download=xlsx").mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_a_value_holding_a_place_name_is_sent_as_written_never_filled_in_turn() -> None:
+    """A plan titled "{stop}" or a member named "{phone}" cannot pull another value into a message."""
+    from learnhub.notify.channels import fill
+
+    values = {"name": "{phone}", "plan": "Kế hoạch {stop} \"x\"", "stop": "https://x/stop/secret", "phone": "+84912345678"}
+    body = fill({"to": "{phone}", "text": ["{name}: {plan}", "{unknown}"]}, values)
+    assert body == {"to": "+84912345678", "text": ["{phone}: Kế hoạch {stop} \"x\"", "{unknown}"]}

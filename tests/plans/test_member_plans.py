@@ -15,11 +15,13 @@ from learnhub.courses.models import Course
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
+from learnhub.notify.models import ChannelName, DeliveryStatus, ReminderDelivery, ReminderPreference
 from learnhub.orgs.models import Unit
 from learnhub.plans.member_plans import local_today, plans_for_member
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.reminders import send_reminders
 from learnhub.plans.services import create_plan
+from learnhub.settings import local_zone
 from tests.conftest import login, post
 from tests.members.test_accounts import FakeSMTP, set_flags
 from tests.plans.test_completion import pass_quiz, study_all
@@ -217,6 +219,7 @@ def test_the_unread_count_costs_one_query(app: Flask, town) -> None:
 def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list:
     monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example.vn")
+    monkeypatch.setitem(app.config, "REMINDER_QUIET_HOURS", "")  # whatever time the tests run
     FakeSMTP.sent = []
     return FakeSMTP.sent
 
@@ -236,7 +239,11 @@ def test_reminders_are_e_mailed_and_a_failing_server_is_logged(app: Flask, clien
 
     monkeypatch.setattr(FakeSMTP, "send_message", refuse)
     assert post(client, f"/plans/{other_plan}/remind?unit={town['a'].id}").status_code == 302
-    assert len(reminded(app)) == 6 and "could not send reminder e-mails" in caplog.text
+    assert len(reminded(app)) == 4  # the two without an address, twice, in-app
+    with app.app_context():
+        failed = db.session.execute(sa.select(ReminderDelivery.plan_id, ReminderDelivery.reason)
+                                    .where(ReminderDelivery.status == DeliveryStatus.failed)).all()
+        assert failed == [(other_plan, "connection refused")]  # in the delivery log
 
 
 def test_who_may_send_reminders(app: Flask, client, town, make_quiz) -> None:
@@ -266,3 +273,47 @@ def test_a_plan_title_with_a_line_break_cannot_add_mail_headers(app: Flask, clie
     assert post(client, f"/plans/{plan_id}/remind?unit={town['a'].id}").status_code == 302
     [message] = smtp
     assert message["Subject"] == "Nhắc nhở: Kế hoạch Bcc: ngoai@example.org" and message["Bcc"] is None
+
+
+def test_the_urge_button_keeps_members_choices_and_the_one_reminder_a_day(app: Flask, client, town, make_quiz,
+                                                                          smtp) -> None:
+    """The committee's button goes through the notifier: an opt-out holds for it, and a member it
+    reached is not reminded again that day by the scheduled run (nor the other way round)."""
+    from learnhub.notify.sender import send_due_reminders
+
+    make_quiz(count=6)
+    plan_id = make_plan(app, town, due_in=2)
+    set_flags(app, "tuyentruyen", email="tam@example.vn")
+    set_flags(app, "bithu1", email="bithu1@example.vn")
+    with app.app_context():
+        db.session.add(ReminderPreference(user_id=town["propagandist"].id, opted_out=[ChannelName.email.value]))
+        db.session.add(ReminderPreference(user_id=town["bithu1"].id, opted_out=[c.value for c in ChannelName]))
+        db.session.commit()
+    login(client, "bithu1")
+    post(client, f"/plans/{plan_id}/remind?unit={town['a'].id}")
+    assert smtp == []  # one turned e-mail off, the other every channel
+    cell = sorted([town["member_a"].id, town["propagandist"].id])
+    assert reminded(app) == cell  # in-app: the channel left on, the only one reaching "an"
+    with app.app_context():
+        rows = db.session.execute(sa.select(ReminderDelivery.user_id, ReminderDelivery.status)
+                                  .order_by(ReminderDelivery.user_id)).all()
+        assert rows == sorted([(town["bithu1"].id, DeliveryStatus.skipped), (town["member_a"].id, DeliveryStatus.sent),
+                               (town["propagandist"].id, DeliveryStatus.sent)])
+        ten = dt.datetime.combine(local_today(), dt.time(10), tzinfo=local_zone())
+        assert send_due_reminders(now=ten).as_dict()["sent"] == 4  # the town's others; cell 1 had today's
+    others = [town[k].id for k in ("capuy", "bithu2", "admin", "member_b")]
+    assert reminded(app) == sorted(cell + others)
+
+
+def test_the_urge_button_with_reminder_settings_it_cannot_read_sends_nothing_and_says_so(
+        app: Flask, client, town, make_quiz, monkeypatch) -> None:
+    make_quiz(count=6)
+    plan_id = make_plan(app, town)
+    monkeypatch.setitem(app.config, "REMINDER_CHANNELS", "zalo,pigeon")
+    english(client)
+    login(client, "bithu1")
+    response = post(client, f"/plans/{plan_id}/remind?unit={town['a'].id}", follow_redirects=True)
+    assert response.status_code == 200 and "reminder settings need correcting" in response.get_data(as_text=True)
+    assert reminded(app) == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderDelivery)) == 0

@@ -254,3 +254,138 @@ def test_propagandists_chosen_as_the_audience_join_the_roster(app: Flask, town, 
     with app.app_context():
         plan = db.session.get(StudyPlan, with_them)
         assert completion_report(plan, db.session.get(Unit, town["root"].id)).total.required == 2
+
+
+@pytest.mark.parametrize("field", ["issued_on", "opens_on", "due_on"])
+def test_a_date_in_year_9999_or_year_1_is_refused_beside_its_field(app: Flask, town, modules, field) -> None:
+    """A year no report, time zone or next year's copy can hold: refused, nothing saved."""
+    client = signed_in(app, "capuy")
+    for year in ("9999", "0001"):
+        day = f"{year}-12-31"
+        changes = {field: day} | ({"due_on": day} if field == "opens_on" and year == "9999" else {})
+        response = post(client, "/plans/new", form(town, modules, **changes))
+        assert response.status_code == 200
+        assert "between 1945 and 2100" in response.get_data(as_text=True) or "1945" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 0
+
+
+def test_a_stored_plan_at_the_end_of_time_is_copied_without_a_crash(app: Flask, town, modules) -> None:
+    client = signed_in(app, "capuy")
+    plan_id = new_plan(client, town, modules)
+    with app.app_context():
+        db.session.get(StudyPlan, plan_id).due_on = dt.date(9999, 12, 31)  # stored before the bound
+        db.session.commit()
+    response = post(client, f"/plans/{plan_id}/copy", follow_redirects=True)
+    assert response.status_code == 200  # the copy's form, where the date is refused until mended
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 2
+
+
+def test_the_add_row_button_at_the_most_rows_says_so_rather_than_crash(app: Flask, town, modules) -> None:
+    client = signed_in(app, "capuy")
+    rows = {f"tasks-{i}-{part}": value for i in range(100)
+            for part, value in (("unit", str(town["a"].id)), ("task", f"Nhiệm vụ {i}"))}
+    response = post(client, "/plans/new", form(town, modules, add_task="1", **rows))
+    assert response.status_code == 200
+    assert "Nhiệm vụ 99" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudyPlan)) == 0
+    many = {f"tasks-{i}-{part}": value for i in range(150)
+            for part, value in (("unit", str(town["a"].id)), ("task", f"Nhiệm vụ {i}"))}
+    assert post(client, "/plans/new", form(town, modules, **many)).status_code in (200, 302)
+
+
+def test_a_module_whose_quiz_was_removed_asks_none_and_its_old_passes_count_for_nothing(app: Flask, town, modules) -> None:
+    """The author removed the second module's quiz (its questions are archived, its row and attempts
+    kept): completion, the remaining steps and the member's page agree that the module asks no quiz,
+    and a pass of the removed quiz does not stand in for the first module's."""
+    from learnhub.plans.member_plans import plans_for_member
+    from learnhub.quizzes.models import Quiz, QuizQuestion
+
+    with app.app_context():
+        root = db.session.get(Unit, town["root"].id)
+        removed = Quiz(course_id=modules["second"], version=1, format="md", settings={})
+        db.session.add(removed)
+        db.session.flush()
+        db.session.add(QuizQuestion(quiz_id=removed.id, qid="q1", position=1, kind="single", points=1, data={},
+                                    archived_at=BEFORE_DUE))  # what sync_quiz leaves when quiz.md goes
+        plan = create_plan(unit=root, courses=[db.session.get(Course, modules["first"]),
+                                               db.session.get(Course, modules["second"])],
+                           title="Hai học phần", opens_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 6, 30),
+                           target_units=[root])
+        plan.status = PlanStatus.open
+        study_all(town["member_a"].id, BEFORE_DUE)
+        pass_quiz_of(db.session.scalars(sa.select(Quiz).where(Quiz.course_id == modules["first"])).one().id,
+                     town["member_a"].id)
+        study_all(town["member_b"].id, BEFORE_DUE)
+        pass_quiz_of(removed.id, town["member_b"].id)  # passed the removed quiz before it went
+        db.session.commit()
+        report = completion_report(plan, root)
+        assert report.total.completed == 1  # An only
+        missing = {m.full_name: m.steps for m in missing_members(plan, root)}
+        assert [(s.kind, s.module) for s in missing["Hoàng Thị Bình"]] == [
+            (StepKind.quiz, "Học tập Nghị quyết thử nghiệm")]
+        an = db.session.get(type(town["member_a"]), town["member_a"].id)
+        [mine] = [p for p in plans_for_member(an, dt.date(2026, 6, 10)) if p.plan.id == plan.id]
+        assert mine.completed and mine.steps == ()
+
+
+def pass_quiz_of(quiz_id: int, user_id: int) -> None:
+    from learnhub.quizzes.models import AttemptStatus, QuizAttempt
+
+    number = db.session.scalar(sa.select(sa.func.count()).where(QuizAttempt.user_id == user_id)) + 1
+    db.session.add(QuizAttempt(quiz_id=quiz_id, user_id=user_id, number=number, bank_version=1,
+                               status=AttemptStatus.submitted, started_at=BEFORE_DUE, submitted_at=BEFORE_DUE,
+                               paper=[], pass_score=80, review="always", score=1, max_score=1, percent=100.0,
+                               passed=True))
+
+
+def test_an_opened_plan_never_goes_back_to_draft_to_be_changed_or_deleted(app: Flask, town, modules) -> None:
+    """The page offers only "open" and "close"; a hand-made request for "draft" is refused, so an opened
+    plan's modules stay and it is never deleted."""
+    client = signed_in(app, "capuy")
+    plan_id = new_plan(client, town, modules)
+    post(client, f"/plans/{plan_id}/status", {"status": "open"})
+    for after in ("open", "closed"):
+        if after == "closed":
+            post(client, f"/plans/{plan_id}/status", {"status": "closed"})
+        response = post(client, f"/plans/{plan_id}/status", {"status": "draft"}, follow_redirects=True)
+        assert response.status_code == 200
+        with app.app_context():
+            assert db.session.get(StudyPlan, plan_id).status == PlanStatus(after)
+        post(client, f"/plans/{plan_id}/delete")
+        with app.app_context():
+            assert db.session.get(StudyPlan, plan_id) is not None
+
+
+def test_a_number_taken_by_another_save_a_moment_ago_is_said_beside_the_field_not_a_500(
+        app: Flask, town, modules, monkeypatch) -> None:
+    """Two committee members save plans with the same number at once: both pass the check, the
+    database refuses the second, and its author reads why."""
+    client = signed_in(app, "capuy")
+    first = new_plan(client, town, modules, number="07-KH/ĐU")
+    monkeypatch.setattr("learnhub.plans.services._check_number", lambda *args, **kwargs: None)  # the race
+    response = post(client, "/plans/new", form(town, modules, number="07-KH/ĐU", title="Kế hoạch thứ hai"))
+    assert response.status_code == 200
+    assert "07-KH/ĐU" in response.get_data(as_text=True) and "2026" in response.get_data(as_text=True)
+    second = new_plan(client, town, modules, number="08-KH/ĐU", title="Kế hoạch thứ ba")
+    edit = post(client, f"/plans/{second}/edit", form(town, modules, number="07-KH/ĐU", title="Kế hoạch thứ ba"))
+    assert edit.status_code == 200
+    with app.app_context():
+        assert db.session.scalars(sa.select(StudyPlan.number).order_by(StudyPlan.id)).all() == ["07-KH/ĐU", "08-KH/ĐU"]
+        assert first
+
+
+def test_a_plan_asking_for_a_quiz_none_of_its_modules_has_does_not_open(app: Flask, town, modules) -> None:
+    """Nobody could ever complete it (every figure would stay at 0%): opening says why."""
+    client = signed_in(app, "capuy")
+    plan_id = new_plan(client, town, modules, courses=[modules["second"]], number="")  # no quiz, "lessons and quiz"
+    refused = post(client, f"/plans/{plan_id}/status", {"status": "open"}, follow_redirects=True)
+    assert "none of its modules has one" in refused.get_data(as_text=True) or "không học phần nào" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(StudyPlan, plan_id).status == PlanStatus.draft
+    post(client, f"/plans/{plan_id}/edit", form(town, modules, courses=[modules["second"]], number="", rule="any"))
+    post(client, f"/plans/{plan_id}/status", {"status": "open"})
+    with app.app_context():
+        assert db.session.get(StudyPlan, plan_id).status == PlanStatus.open  # "any of": the lessons complete it

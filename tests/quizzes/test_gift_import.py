@@ -13,7 +13,10 @@ from flask import Flask
 from learnhub.authoring.models import DraftFile
 from learnhub.extensions import db
 from learnhub.quizzes.models import Quiz
-from tests.authoring.test_authoring_pages import M, module, send  # noqa: F401 -- the module fixture
+from tests.authoring.test_authoring_pages import M, send
+from tests.authoring.test_authoring_pages import module as module_fixture
+
+module = module_fixture  # the fixture, found by its name
 
 HAND = (Path(__file__).parent / "fixtures" / "moodle_hand_written.gift.txt").read_bytes()
 

@@ -42,6 +42,12 @@ def test_an_audio_lesson_is_written_in_the_browser_and_played_by_members(app: Fl
     assert part.status_code == 206
     assert part.headers["Content-Range"] == f"bytes 10-19/{len(MP3)}"
     assert part.data == MP3[10:20]
+    # a Range the server does not read is ignored and the whole file sent; one past the end is 416
+    for odd in ("bytes=abc", "bytes=9-2", "bytes=0-1,4-5", "items=0-1", "bytes=１-２"):
+        again = member.get("/courses/hoc-tap-chi-thi/media/bai-noi.mp3", headers={"Range": odd})
+        assert (again.status_code, again.data) == (200, MP3), odd
+    beyond = member.get("/courses/hoc-tap-chi-thi/media/bai-noi.mp3", headers={"Range": f"bytes={len(MP3) + 5}-"})
+    assert beyond.status_code == 416 and beyond.headers["Content-Range"] == f"bytes */{len(MP3)}"
 
 
 def test_a_recording_whose_content_is_not_audio_is_refused(app: Flask, module) -> None:  # noqa: F811
