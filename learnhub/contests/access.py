@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import selectinload
 
 from learnhub.auth.models import User
 from learnhub.contests.models import Certificate, Contest, ContestEntry
@@ -19,8 +20,8 @@ TOKEN_LENGTH = 64
 
 
 def managed_contests(viewer: User) -> sa.Select[tuple[Contest]]:
-    """The contests ``viewer`` manages, as a Select to order further."""
-    statement = sa.select(Contest)
+    """The contests ``viewer`` manages, with their rounds (the list shows them), as a Select to order further."""
+    statement = sa.select(Contest).options(selectinload(Contest.rounds))
     scope = scope_unit_ids(viewer)
     return statement if scope is None else statement.where(Contest.unit_id.in_(scope))
 
@@ -37,7 +38,7 @@ def get_managed_contest_or_404(contest_id: int, viewer: User) -> Contest:
 
 def published_contests() -> sa.Select[tuple[Contest]]:
     """The contests anyone may see listed (their public pages), newest first."""
-    return sa.select(Contest).where(Contest.published_at.is_not(None)).order_by(Contest.published_at.desc(), Contest.id.desc())
+    return sa.select(Contest).options(selectinload(Contest.rounds)).where(Contest.published_at.is_not(None)).order_by(Contest.published_at.desc(), Contest.id.desc())
 
 
 def get_published_contest_or_404(contest_id: int) -> Contest:

@@ -21,9 +21,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from learnhub.contests.services import MAX_PREDICTION, normalise_phone, own_bank
+from learnhub.contests.services import MAX_PREDICTION, own_bank
 from learnhub.db import utcnow
 from learnhub.forms import FlaskForm, WithinYears, coerce_id
+from learnhub.phones import mobile_or_none
 from learnhub.settings import local_zone
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -111,7 +112,7 @@ class PublicEntryForm(FlaskForm):
     stamp = StringField(validators=[Optional(), Length(max=200)])
 
     def validate_phone(self, field) -> None:
-        if normalise_phone(field.data or "") is None:
+        if mobile_or_none(field.data) is None:
             raise ValidationError(_l("Enter a Vietnamese mobile number, e.g. 0912 345 678."))
 
     def validate_organisation(self, field) -> None:

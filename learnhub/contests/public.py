@@ -18,6 +18,7 @@ from learnhub.extensions import db, limiter
 from learnhub.forms import FlaskForm, options
 from learnhub.numbers import query_id
 from learnhub.orgs.models import Unit
+from learnhub.phones import mobile_or_none
 from learnhub.quizzes import attempts
 from learnhub.quizzes.bank import InvalidResponse
 from learnhub.quizzes.responses import form_answers
@@ -44,7 +45,7 @@ def _phone_key() -> str:
     without a valid phone counts against its address, so nobody's typo throttles anyone else."""
     if current_user.is_authenticated:
         return f"contest-member:{current_user.id}"
-    phone = services.normalise_phone(request.form.get("phone", ""))
+    phone = mobile_or_none(request.form.get("phone", ""))
     if phone is None:
         return f"contest-phone:none:{get_remote_address()}"
     return "contest-phone:" + hashlib.sha256(phone.encode()).hexdigest()[:32]
@@ -102,7 +103,7 @@ def enter(contest_id: int):
         try:
             entry = services.start_entry(
                 contest, name=form.name.data, birth_year=form.birth_year.data,
-                phone=services.normalise_phone(form.phone.data), unit_id=form.unit.data or None,
+                phone=mobile_or_none(form.phone.data), unit_id=form.unit.data or None,
                 organisation=form.organisation.data or "")
         except services.EntryRefused as refused:
             db.session.rollback()

@@ -16,7 +16,6 @@ from learnhub.contests.models import Contest, ContestEntry, ContestRound, Entran
 from learnhub.db import rows_changed, utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.phones import mobile_or_none
 from learnhub.quizzes import attempts
 from learnhub.quizzes.models import Quiz, QuizQuestion
 from learnhub.quizzes.quiz_md import parse_quiz_md
@@ -33,11 +32,6 @@ class EntryRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def normalise_phone(text: str) -> str | None:
-    """An entrant's mobile number as +84... (``learnhub.phones``, the one rule), None if it is not one."""
-    return mobile_or_none(text)
 
 
 def mask_name(name: str) -> str:

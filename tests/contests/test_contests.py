@@ -14,6 +14,7 @@ from learnhub.contests.models import Certificate, ContestEntry, EntrantKind
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
+from learnhub.phones import mobile_or_none
 from learnhub.quizzes.models import Quiz
 from tests.conftest import csrf_token, login
 from tests.contests.conftest import get_contest
@@ -54,11 +55,11 @@ def test_ranking_breaks_ties_by_prediction_then_time_then_submission(app, contes
 def test_one_entry_per_phone_per_round_unless_the_rules_allow_more(app, contest) -> None:
     with app.app_context():
         made = get_contest(contest)
-        phone = services.normalise_phone("0912 345 678")
-        assert phone == "+84912345678" == services.normalise_phone("+84 912.345.678")
+        phone = mobile_or_none("0912 345 678")
+        assert phone == "+84912345678" == mobile_or_none("+84 912.345.678")
         services.start_entry(made, name="Lê Văn Tám", phone=phone, birth_year=1990, organisation="Trường THCS")
         with pytest.raises(services.EntryRefused) as refused:
-            services.start_entry(made, name="Lê Văn Tám", phone=services.normalise_phone("84912345678"))
+            services.start_entry(made, name="Lê Văn Tám", phone=mobile_or_none("84912345678"))
         assert refused.value.reason == "used"
         made.entries_per_person = 2
         second = services.start_entry(made, name="Lê Văn Tám", phone=phone)
