@@ -22,11 +22,6 @@ def plan_courses(plan: StudyPlan) -> list[Course]:
     ))
 
 
-def courses_of_plan(plan_id: sa.ColumnElement[int] | int) -> sa.Select[tuple[int]]:
-    """SQL: the ids of a plan's modules (``plan_id`` may be a column, for correlated queries)."""
-    return sa.select(PlanCourse.course_id).where(PlanCourse.plan_id == plan_id)
-
-
 def plans_covering(course_id: int) -> sa.ColumnElement[bool]:
     """SQL: the plan covers the module ``course_id``."""
     return sa.exists(sa.select(PlanCourse.id).where(PlanCourse.plan_id == StudyPlan.id,
