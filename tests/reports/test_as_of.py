@@ -103,3 +103,16 @@ def test_a_draft_plan_shows_no_signal_and_work_outside_the_window_is_not_read(ap
         plan.status = PlanStatus.open
         plan.opens_on = dt.date(2026, 3, 1)  # everything was studied on 10/02, before it opened
         assert all(not signals for signals in formalism_signals(plan, year["root"].id).values())
+
+
+def test_in_december_the_evaluation_proposes_levels_from_the_closed_plan_alone(app: Flask, year: dict) -> None:
+    """Only Khu phố 2 had a plan due by 15 December (plan 3, all three studied): it alone gets a
+    proposed level, the top one; the cells whose plans still run get none rather than criticism."""
+    from learnhub.inspections.levels import Level
+
+    with app.app_context():
+        _december(year)
+        levels = {row.name: row.level for row in evaluate_units(year["root"].id, 2026, DECEMBER)}
+        after_new_year = {row.name: row.level for row in evaluate_units(year["root"].id, 2026, dt.date(2027, 1, 5))}
+    assert levels == {"Chi bộ Khu phố 1": None, "Chi bộ Khu phố 2": Level.excellent, "Chi bộ Khu phố 3": None}
+    assert after_new_year["Chi bộ Khu phố 1"] is not None  # once its plans are due, it is proposed a level too
