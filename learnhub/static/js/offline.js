@@ -10,6 +10,7 @@
   var user = status.getAttribute("data-offline-user");
   var CACHE = "learnhub-member-" + user;
   var QUEUE = "learnhub-queue-" + user;
+  var CONTINUE_MS = 90 * 1000;  /* the longest gap between heartbeats the server credits (HEARTBEAT_CAP in study/services.py) */
   var flushing = null;
   var flushAgain = false;
 
@@ -38,7 +39,12 @@
 
   function waiting(queue) {
     var answers = Object.keys(queue.answers).length;
-    var readings = Object.keys(queue.readings).filter(function (id) { return queue.readings[id].beats.length; }).length;
+    /* Counted by lesson: a lesson opened twice offline is one reading to credit (the server joins its stretches). */
+    var lessons = {};
+    Object.keys(queue.readings).forEach(function (id) {
+      if (queue.readings[id].beats.length) { lessons[queue.readings[id].url] = true; }
+    });
+    var readings = Object.keys(lessons).length;
     var lines = [];
     if (answers) { lines.push(answers === 1 ? text("answers-one") : text("answers-many", { n: answers })); }
     if (readings) { lines.push(readings === 1 ? text("readings-one") : text("readings-many", { n: readings })); }
@@ -159,6 +165,17 @@
      moment of each heartbeat that could not be sent (the phone's clock; the server checks it). */
   function startReading(url, since, title) {
     var queue = load();
+    /* The same lesson opened again within a heartbeat's reach continues its stretch (one reading). */
+    var again = Object.keys(queue.readings).filter(function (key) {
+      var item = queue.readings[key];
+      var last = item.beats.length ? item.beats[item.beats.length - 1] : item.started_at;
+      return item.url === url && since - new Date(last) <= CONTINUE_MS && since >= new Date(item.started_at);
+    })[0];
+    if (again) {
+      queue.readings[again].open = true;
+      save(queue);
+      return again;
+    }
     var id = url + "@" + since.toISOString();
     queue.readings[id] = { url: url, title: title, started_at: since.toISOString(), beats: [], open: true };
     save(queue);
