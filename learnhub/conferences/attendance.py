@@ -26,6 +26,7 @@ from learnhub.conferences.models import (
 )
 from learnhub.db import utcnow
 from learnhub.extensions import db
+from learnhub.paging import RowsPage, rows_page
 from learnhub.security import subtree_ids
 from learnhub.text import fold
 
@@ -94,46 +95,13 @@ def roster(conference: Conference, query: str = "") -> list[RosterRow]:
     return [RosterRow(*row) for row in db.session.execute(_roster_rows(conference, query))]
 
 
-@dataclass(frozen=True)
-class RosterPage:
-    """One page of the roster, with what templates/_macros/pagination.html reads."""
-
-    rows: list[RosterRow]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 ROSTER_PAGE_SIZE = 100
 
 
 def roster_page(conference: Conference, query: str = "", *, page: int = 1,
-                per_page: int = ROSTER_PAGE_SIZE) -> RosterPage:
+                per_page: int = ROSTER_PAGE_SIZE) -> RowsPage[RosterRow]:
     """A page of the roster: a conference of a whole commune would be a page of 600 KB on a phone."""
-    statement = _roster_rows(conference, query)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
-    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page))
-    return RosterPage([RosterRow(*row) for row in rows], page, per_page, total)
+    return rows_page(_roster_rows(conference, query), lambda row: RosterRow(*row), page=page, per_page=per_page)
 
 
 @dataclass(frozen=True)

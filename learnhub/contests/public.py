@@ -16,7 +16,7 @@ from learnhub.contests.models import Contest, ContestEntry, ContestRound
 from learnhub.db import utcnow
 from learnhub.extensions import db, limiter
 from learnhub.forms import FlaskForm, options
-from learnhub.numbers import query_id
+from learnhub.numbers import query_id, query_page
 from learnhub.orgs.models import Unit
 from learnhub.phones import mobile_or_none
 from learnhub.quizzes import attempts
@@ -24,7 +24,7 @@ from learnhub.quizzes.bank import InvalidResponse
 from learnhub.quizzes.responses import form_answers
 from learnhub.security import subtree_ids
 
-PUBLIC_RESULTS = 100  # lines of a round's public results
+RESULTS_PER_PAGE = 50  # lines a page of a round's public results: a phone scrolls through 50, not 2,000
 
 
 @bp.context_processor
@@ -171,10 +171,10 @@ def public_results(contest_id: int):
     closed = [r for r in contest.rounds if services.round_status(r, now) == "closed"]
     wanted = query_id("round")
     chosen = next((r for r in closed if r.number == wanted), closed[-1] if closed else None)
-    lines = results.ranking(contest, chosen, limit=PUBLIC_RESULTS) if chosen else []
+    page = results.ranking_page(contest, chosen, page=query_page(), per_page=RESULTS_PER_PAGE) if chosen else None
     actual = db.session.scalar(db.select(results.all_correct_count(chosen.id))) if chosen else None
-    return render_template("contests/results.html", contest=contest, closed=closed, chosen=chosen, lines=lines,
-                           actual=actual)
+    return render_template("contests/results.html", contest=contest, closed=closed, chosen=chosen,
+                           page=page, lines=page.rows if page else [], actual=actual)
 
 
 @bp.get("/verify/<code>")

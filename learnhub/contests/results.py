@@ -7,13 +7,16 @@ the time taken (shortest), then the submission time (earliest), then the entry's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from learnhub.contests.models import Contest, ContestEntry, ContestRound, EntrantKind
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
+from learnhub.paging import RowsPage, rows_page
 
 NO_PREDICTION = 2_000_000_000  # ranks an entry without a prediction after every one with a prediction
 
@@ -64,19 +67,29 @@ def ranking_query(round_id: int) -> sa.Select:
             .order_by(ranked.c.rank))
 
 
+def _ranked(contest: Contest) -> Callable[[Any], Ranked]:
+    """A ranking row as a ``Ranked`` line with its rank's prize."""
+    prizes = contest.prizes or []
+
+    def line(row: Any) -> Ranked:
+        return Ranked(rank=row.rank, entry_id=row.entry_id, name=row.name, kind=EntrantKind(row.kind), unit=row.unit,
+                      organisation=row.organisation, score=row.score, max_score=row.max_score,
+                      prediction=row.prediction, distance=row.distance, seconds=row.seconds,
+                      submitted_at=row.submitted_at, prize=prizes[row.rank - 1] if row.rank <= len(prizes) else None)
+    return line
+
+
 def ranking(contest: Contest, contest_round: ContestRound, limit: int | None = None) -> list[Ranked]:
     """The round's results in rank order (the first ``limit``), with each rank's prize."""
     statement = ranking_query(contest_round.id)
     if limit is not None:
         statement = statement.limit(limit)
-    prizes = contest.prizes or []
-    return [
-        Ranked(rank=row.rank, entry_id=row.entry_id, name=row.name, kind=EntrantKind(row.kind), unit=row.unit,
-               organisation=row.organisation, score=row.score, max_score=row.max_score, prediction=row.prediction,
-               distance=row.distance, seconds=row.seconds, submitted_at=row.submitted_at,
-               prize=prizes[row.rank - 1] if row.rank <= len(prizes) else None)
-        for row in db.session.execute(statement)
-    ]
+    return [_ranked(contest)(row) for row in db.session.execute(statement)]
+
+
+def ranking_page(contest: Contest, contest_round: ContestRound, *, page: int, per_page: int) -> RowsPage[Ranked]:
+    """One page of the round's results in rank order: a round of a whole province is thousands of lines."""
+    return rows_page(ranking_query(contest_round.id), _ranked(contest), page=page, per_page=per_page)
 
 
 @dataclass(frozen=True)

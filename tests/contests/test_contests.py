@@ -241,6 +241,25 @@ def test_public_results_mask_names_and_hide_phones(app, contest) -> None:
     assert services.mask_name("Nguyễn Văn An") == "Nguyễn V** A**"
 
 
+def test_a_long_round_is_read_a_page_at_a_time_in_rank_order(app, contest) -> None:
+    """A round of 120 entries shows 50 lines a page, the last page the last 20, ranks continuing."""
+    with app.app_context():
+        first = get_contest(contest).rounds[0]
+        db.session.add_all([_entry(first.id, n, score=4 - n / 1000, prediction=None, seconds=30, at=n)
+                            for n in range(1, 121)])
+        db.session.commit()
+    client = app.test_client()
+    ranks = re.compile(r"<tr><td>(\d+)</td>")
+    one = client.get(f"/contest/{contest}/results").get_data(as_text=True)
+    assert [int(r) for r in ranks.findall(one)] == list(range(1, 51))
+    assert "Trang 1/3 · tổng số 120" in one
+    assert 'rel="next"' in one and 'rel="prev"' not in one
+    last = client.get(f"/contest/{contest}/results?page=3").get_data(as_text=True)
+    assert [int(r) for r in ranks.findall(last)] == list(range(101, 121))
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    assert client.get(f"/contest/{contest}/results?page=abc").status_code == 400
+
+
 def test_a_certificate_is_verified_then_revoked(app, contest) -> None:
     with app.test_request_context():
         made = get_contest(contest)
