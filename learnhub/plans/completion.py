@@ -247,14 +247,15 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, members: Sequen
 def take_snapshot(plan: StudyPlan) -> int:
     """Freeze the roster and each member's completion as they are now (INSERT ... SELECT)."""
     live = member_progress(plan)
-    db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
+    # The kept figures follow from the plan's status change, which comes with every snapshot.
+    db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id), execution_options={"kept": "noted"})
     return rows_changed(
         db.session,
         sa.insert(PlanSnapshot).from_select(
             ["plan_id", "user_id", "unit_id", "category", "full_name", "completed_at"],
             sa.select(sa.literal(plan.id), live.c.user_id, live.c.unit_id, live.c.category, live.c.full_name,
                       live.c.completed_at),
-        ),
+        ).execution_options(kept="noted"),
     )
 
 

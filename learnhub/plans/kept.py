@@ -31,7 +31,7 @@ class PlanProgress(Model):
     __table_args__ = (sa.Index("ix_plan_progress_plan_unit", "plan_id", "unit_id"),)
 
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int]  # the member's unit (a closed plan's: as frozen)
     category: Mapped[Category] = mapped_column(enum_column(Category))
     lessons_done: Mapped[int] = mapped_column(default=0)  # lessons of the plan's modules studied (not archived)

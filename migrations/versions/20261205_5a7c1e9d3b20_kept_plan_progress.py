@@ -45,7 +45,8 @@ def upgrade():
     sa.Column('reflection_returned', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['study_plan.id'], name=op.f('fk_plan_progress_plan_id_study_plan'),
                             ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_plan_progress_user_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_plan_progress_user_id_user_account'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('plan_id', 'user_id', name=op.f('pk_plan_progress'))
     )
     with op.batch_alter_table('plan_progress', schema=None) as batch_op:

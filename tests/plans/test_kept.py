@@ -27,3 +27,19 @@ def test_rebuild_copies_member_progress_and_check_finds_a_tampered_row(app, org)
         assert found[0]["kept"]["lessons_done"] == 99
         refresh_members([user_id])
         assert differences(plan) == []
+
+
+def test_figures_follow_the_study_in_the_transaction_that_records_it(app, org) -> None:  # noqa: F811
+    """Studying, a graded attempt and a member's move rewrite the kept rows at the commit."""
+    from tests.plans.test_completion import AFTER_DUE, pass_quiz
+
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        rebuild(plan)
+        db.session.commit()
+        user_id = org["people"]["a_lessons_only"].id
+        pass_quiz(user_id, AFTER_DUE)
+        db.session.commit()
+        row = db.session.get(PlanProgress, (plan.id, user_id))
+        assert row.completed_at is not None and not row.on_time
+        assert differences(plan) == []
