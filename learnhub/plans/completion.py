@@ -7,7 +7,7 @@ categories), completion by the plan's rule, on time (completed by the due date),
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt, asks_questions
 from learnhub.security import subtree_ids, whole_organisation
 from learnhub.settings import local_midnight
+
+STEPS_CHUNK = 1000  # members whose remaining steps one statement computes
 
 
 def _later(a, b):
@@ -306,8 +308,11 @@ def due_end(plan: StudyPlan) -> dt.datetime:
 
 
 def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
-    """The plan's figures for ``unit`` (and below), by category and by direct sub-unit."""
-    progress = member_progress(plan, within=unit.id)
+    """The plan's figures for ``unit`` (and below), by category and by direct sub-unit, grouped
+    from the rows kept per member (``learnhub.plans.kept``): no lesson or answer is read."""
+    from learnhub.plans.kept import kept_progress  # kept.py computes its rows with member_progress
+
+    progress = kept_progress(plan, within=unit.id)
     due = due_end(plan)
     completed = sa.func.sum(sa.case((progress.c.completed_at.is_not(None), 1), else_=0))
     on_time = sa.func.sum(sa.case((progress.c.completed_at <= due, 1), else_=0))
@@ -371,13 +376,28 @@ class MissingMember:
 
 def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> list[MissingMember]:
     """Roster members who have not completed yet, with what each still lacks, in name order
-    (the first ``limit`` of them: a page shows a few hundred, the download has everyone)."""
-    progress = member_progress(plan, within=unit.id)
-    rows = db.session.execute(
-        sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, *step_columns(progress))
-        .where(progress.c.completed_at.is_(None))
-        .order_by(progress.c.unit_id, progress.c.sort_key, progress.c.user_id)
-        .limit(limit)
-    ).all()
+    (the first ``limit`` of them: a page shows a few hundred, the download has everyone).
+
+    The kept rows find and order them; what each lacks, module by module, is computed from the
+    raw rows of the members listed only."""
+    from learnhub.plans.kept import kept_progress
+
+    kept = kept_progress(plan, within=unit.id)
+    listed = list(db.session.scalars(
+        sa.select(kept.c.user_id).where(kept.c.completed_at.is_(None))
+        .order_by(kept.c.unit_id, kept.c.sort_key, kept.c.user_id).limit(limit)))
+    found: dict[int, Any] = {}
+    for progress in progress_of_members(plan, listed, within=unit.id):
+        found |= {r.user_id: r for r in db.session.execute(
+            sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, *step_columns(progress))
+            .where(progress.c.completed_at.is_(None)))}
+    rows = [found[user_id] for user_id in listed if user_id in found]
     return [MissingMember(r.user_id, r.full_name, r.unit_id, r.lessons_done, r.lessons_total, r.passed_at is not None,
                           remaining_steps(plan, r)) for r in rows]
+
+
+def progress_of_members(plan: StudyPlan, user_ids: Sequence[int], within: int | None = None) -> Iterator[sa.Subquery]:
+    """``member_progress`` of these members, a chunk of ``STEPS_CHUNK`` at a time: the steps of the
+    members a page or a reminder run lists, computed from the raw rows of those members only."""
+    for start in range(0, len(user_ids), STEPS_CHUNK):
+        yield member_progress(plan, within=within, members=user_ids[start:start + STEPS_CHUNK])

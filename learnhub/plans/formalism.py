@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.figures import number, percent
-from learnhub.plans.completion import member_filter, member_progress, rollup_to_children, unit_scope
+from learnhub.plans.completion import rollup_to_children
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.window import inside, window
@@ -103,28 +103,29 @@ def member_formalism(plan: StudyPlan, only: Callable[[Any], list[sa.ColumnElemen
 
 def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members), from the work
-    done inside the plan's window; none for a draft plan."""
+    done inside the plan's window; none for a draft plan. One pass over the roster's kept rows
+    (``learnhub.plans.kept``, each a copy of ``member_formalism``'s figures) grouped by sub-unit."""
     if window(plan) is None:
         return {}
-    t = current_thresholds()
-    progress = member_progress(plan, within=unit_id)
-    # Each member's figures read only the members below the unit (none dropped at the top).
-    rollup = rollup_to_children(unit_id)
-    roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
+    from learnhub.plans.kept import kept_progress  # kept.py copies member_formalism's figures
 
-    # Each member's figures first (reading, quiz, reflection), then one pass over the roster that
-    # groups them by sub-unit: the roster is computed once, not once per signal.
-    reading, attempts, reviewed = member_formalism(plan, member_filter(unit_scope(unit_id)), t["rushed_fraction"])
+    t = current_thresholds()
+    kept = kept_progress(plan, within=unit_id)
+    rollup = rollup_to_children(unit_id)
+
+    def count(flag):
+        return sa.func.sum(sa.case((flag, 1), else_=0))
+
+    attempted = kept.c.attempted_in_window
     rows = db.session.execute(
-        sa.select(roster.c.top,
-                  sa.func.sum(reading.c.studied), sa.func.sum(reading.c.fast),
-                  sa.func.count(attempts.c.user_id), sa.func.avg(attempts.c.first_pass),
-                  sa.func.avg(attempts.c.first_ok), sa.func.avg(attempts.c.best),
-                  sa.func.count(reviewed.c.user_id), sa.func.sum(reviewed.c.returned))
-        .outerjoin(reading, reading.c.user_id == roster.c.user_id)
-        .outerjoin(attempts, attempts.c.user_id == roster.c.user_id)
-        .outerjoin(reviewed, reviewed.c.user_id == roster.c.user_id)
-        .group_by(roster.c.top)
+        sa.select(rollup.c.top,
+                  sa.func.sum(kept.c.studied_in_window), sa.func.sum(kept.c.rushed_in_window),
+                  count(attempted), sa.func.avg(kept.c.first_pass_number),
+                  sa.func.avg(sa.case((attempted, sa.case((kept.c.first_attempt_passed, 1), else_=0)))),
+                  sa.func.avg(kept.c.best_percent),
+                  count(kept.c.reflection_in_window), count(kept.c.reflection_returned))
+        .select_from(kept.join(rollup, rollup.c.unit_id == kept.c.unit_id))
+        .group_by(rollup.c.top)
     ).all()
     pass_score = db.session.scalar(sa.select(sa.func.max(Quiz.settings["pass_score"].as_float()))
                                    .where(Quiz.course_id.in_(plan_course_ids(plan))))

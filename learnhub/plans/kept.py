@@ -117,7 +117,11 @@ def _plans(plan_ids: Iterable[int] | None) -> Sequence[StudyPlan]:
 def kept_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
     """The plan's kept rows (for ``within`` and the units below it), in member_progress's core
     column names, with the member's name and sort key (a closed plan's name as frozen) and the
-    plan's lesson count."""
+    plan's lesson count. The transaction's own changes so far are applied first, so a report read
+    after a change in the same transaction counts it."""
+    from learnhub.plans import upkeep  # upkeep writes these rows with this module's functions
+
+    upkeep.apply()
     units = None if within is None else unit_scope(within)
     closed = plan.status == PlanStatus.closed
     total = sa.literal(0) if closed else _lesson_count(Lesson.course_id.in_(plan_course_ids(plan)))
