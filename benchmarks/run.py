@@ -176,7 +176,7 @@ def machine() -> dict[str, Any]:
 
 def table(results: list[dict[str, Any]]) -> str:
     """The figures as a Markdown table, one row per database and size."""
-    head = ("| database | members | root dashboard ms (× SQL, queries) | kept ms | cell dashboard ms (× SQL, queries) "
+    head = ("| database | members | root dashboard ms (× SQL, queries) | cell dashboard ms (× SQL, queries) "
             "| yearly report ms (× SQL) | home / lesson / quiz page ÷ trivial | submission ÷ trivial "
             "| p95 submit ms | errors | worker peak RSS MB | not completed .xlsx s / MB |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -187,7 +187,7 @@ def table(results: list[dict[str, Any]]) -> str:
         errors = sum(f["errors"] for f in r["load"]["targets"]) + r["load"]["server_tracebacks"]
         export = r["exports"]["not completed .xlsx"]
         lines.append(
-            f"| {r['database']} | {r['members']:,} | {cell(p['dashboard (root)'])} | {p['dashboard (root, kept)']['page_ms']:.0f} "
+            f"| {r['database']} | {r['members']:,} | {cell(p['dashboard (root)'])} "
             f"| {cell(p['dashboard (cell)'])} "
             f"| {p['yearly report (root)']['page_ms']:.0f} (×{p['yearly report (root)']['ratio']:.2f}) "
             f"| {t['home']['ratio_to_trivial']:.2f} / {t['lesson']['ratio_to_trivial']:.2f} / "

@@ -30,7 +30,7 @@ def test_a_small_run_measures_every_figure_and_loses_nothing(tmp_path: Path, cap
     [run] = report["results"]
     assert run["members"] == 1000 and run["generate_seconds"] > 0
     pages = {p["page"]: p for p in run["pages"]}
-    assert set(pages) == {"dashboard (root)", "dashboard (root, kept)", "dashboard (cell)", "yearly report (root)"}
+    assert set(pages) == {"dashboard (root)", "dashboard (cell)", "yearly report (root)"}
     assert all(p["page_ms"] > 0 and p["sql_ms"] > 0 and p["queries"] > 0 for p in pages.values())
     # The hand-written SQL computes the same numbers as the page: the ratio compares like with like.
     for name in ("dashboard (root)", "dashboard (cell)"):

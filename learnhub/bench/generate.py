@@ -25,6 +25,7 @@ from learnhub.db import analyze, utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.plans import upkeep
 from learnhub.plans.models import (
     Criterion,
     PlanCourse,
@@ -83,18 +84,21 @@ def generate(
     rng = random.Random(seed)
     today = today or dt.date.today()
     summary = GenerateSummary()
-    cells = _tree(rng, units, summary)
+    with upkeep.suspended():  # the kept figures are computed once, at the end, not at every commit
+        cells = _tree(rng, units, summary)
+        db.session.commit()
+        progress("units", summary.units)
+        member_ids = _members(rng, members, cells, summary, progress)
+        db.session.commit()
+        courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
+        summary.courses = len(courses)
+        db.session.commit()
+        plan_rows = _plans(rng, plans, courses, cells, today, summary)
+        db.session.commit()
+        _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
+        db.session.commit()
     db.session.commit()
-    progress("units", summary.units)
-    member_ids = _members(rng, members, cells, summary, progress)
-    db.session.commit()
-    courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
-    summary.courses = len(courses)
-    db.session.commit()
-    plan_rows = _plans(rng, plans, courses, cells, today, summary)
-    db.session.commit()
-    _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
-    db.session.commit()
+    progress("kept figures", 1)
     analyze()  # as after any bulk load: the planner needs to know the tables' new sizes
     progress("statistics refreshed", 1)
     return summary

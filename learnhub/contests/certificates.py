@@ -25,7 +25,7 @@ from learnhub.contests.results import ranking
 from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import member_progress
+from learnhub.plans.kept import kept_progress
 from learnhub.plans.models import StudyPlan
 from learnhub.settings import get_setting, local_today
 
@@ -65,9 +65,9 @@ def issue_prize_certificates(contest: Contest, contest_round: ContestRound, *, t
 def issue_plan_certificates(plan: StudyPlan, *, today: dt.date | None = None) -> int:
     """A certificate for each member who completed the plan (as plans/completion.py counts them)
     and has none yet; the number issued."""
-    progress = member_progress(plan)
-    completed = db.session.execute(sa.select(progress.c.user_id, progress.c.full_name)
-                                   .where(progress.c.completed_at.is_not(None)).order_by(progress.c.user_id)).all()
+    kept = kept_progress(plan)
+    completed = db.session.execute(sa.select(kept.c.user_id, kept.c.full_name)
+                                   .where(kept.c.completed_at.is_not(None)).order_by(kept.c.user_id)).all()
     have = set(db.session.scalars(sa.select(Certificate.user_id).where(Certificate.plan_id == plan.id)))
     unit = db.session.get_one(Unit, plan.unit_id)
     issued = 0

@@ -36,7 +36,8 @@ from learnhub.figures import Rate, pool
 from learnhub.inspections.levels import Proposal, propose_level
 from learnhub.inspections.models import Conclusion, Inspection, Level, LevelDecision
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import member_progress, rollup_to_children
+from learnhub.plans.completion import rollup_to_children
+from learnhub.plans.kept import kept_progress
 from learnhub.plans.formalism import formalism_signals
 from learnhub.plans.models import PlanCourse, PlanStatus, PlanUnit, StudyPlan
 from learnhub.plans.window import inside, split_on
@@ -223,7 +224,7 @@ def _rosters(plans: list[StudyPlan], unit_id: int) -> sa.Subquery:
     """Every plan's roster within the unit as one table: plan, year, member, unit, done."""
     parts = []
     for plan in plans:
-        progress = member_progress(plan, within=unit_id)
+        progress = kept_progress(plan, within=unit_id)
         parts.append(sa.select(
             _int(plan.id).label("plan_id"), _int(plan.due_on.year).label("year"),
             progress.c.user_id, progress.c.unit_id,

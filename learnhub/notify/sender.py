@@ -22,7 +22,8 @@ from learnhub.notify.channels import CHANNELS, Channel, DeliveryFailed, Message,
 from learnhub.notify.models import ChannelName, DeliveryStatus, ReminderDelivery, ReminderPreference
 from learnhub.notify.stop import stop_token
 from learnhub.phones import mobile_or_none
-from learnhub.plans.completion import member_progress
+from learnhub.plans.completion import progress_of_members
+from learnhub.plans.kept import kept_progress
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.steps import Step, describe, members_turn, remaining_steps, step_columns
 from learnhub.settings import get_setting, local_zone
@@ -123,14 +124,22 @@ def due_plans(today: dt.date, days: int) -> list[StudyPlan]:
 
 def to_remind(plan: StudyPlan, within: int | None = None) -> Iterator[tuple[Recipient, tuple[Step, ...]]]:
     """The roster members (of unit ``within`` and below, when given) not completed with a step that
-    is theirs to do, and those steps."""
-    progress = member_progress(plan, within=within)
-    rows = db.session.execute(
-        sa.select(progress.c.user_id, User.full_name, User.phone, User.email, *step_columns(progress))
-        .join(User, User.id == progress.c.user_id)
-        .where(progress.c.completed_at.is_(None))
-        .order_by(progress.c.user_id)
-    )
+    is theirs to do, and those steps. The kept rows tell who has not completed; their steps are
+    computed for them alone, a chunk of members at a time."""
+    kept = kept_progress(plan, within=within)
+    waiting = list(db.session.scalars(
+        sa.select(kept.c.user_id).where(kept.c.completed_at.is_(None)).order_by(kept.c.user_id)))
+    for progress in progress_of_members(plan, waiting, within=within):
+        yield from _reminded(plan, db.session.execute(
+            sa.select(progress.c.user_id, User.full_name, User.phone, User.email, *step_columns(progress))
+            .join(User, User.id == progress.c.user_id)
+            .where(progress.c.completed_at.is_(None))
+            .order_by(progress.c.user_id)
+        ))
+
+
+def _reminded(plan: StudyPlan, rows) -> Iterator[tuple[Recipient, tuple[Step, ...]]]:
+    """The rows' members with a step of their own to do, and those steps."""
     for row in rows:
         steps = remaining_steps(plan, row)
         if members_turn(steps):

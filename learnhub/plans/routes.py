@@ -23,7 +23,7 @@ from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report, missing_members
-from learnhub.plans.dashboard_figures import FRESH_FOR, dashboard_figures
+from learnhub.plans.dashboard_figures import dashboard_figures
 from learnhub.plans.downloads import completion_sheet, missing_sheet
 from learnhub.plans.forms import BLANK_TASK_ROWS, PlanForm
 from learnhub.plans.models import Audience, Criterion, PlanStatus, StudyForm, StudyPlan
@@ -235,11 +235,11 @@ def _chosen_unit(plan: StudyPlan) -> Unit:
 def dashboard(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
     unit = _chosen_unit(plan)
-    figures = dashboard_figures(plan, unit, recompute=request.args.get("recompute") == "1")
+    figures = dashboard_figures(plan, unit)
     return render_template(
         "plans/dashboard.html", plan=plan, unit=unit, figures=figures, paths=unit_paths(),
         courses=plan_courses(plan), unit_choices=units_in_scope(current_user),
-        sort=request.args.get("sort", "name"), fresh_minutes=int(FRESH_FOR.total_seconds() // 60),
+        sort=request.args.get("sort", "name"),
     )
 
 

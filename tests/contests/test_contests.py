@@ -348,7 +348,7 @@ def test_citizens_personal_data_is_cleared_after_the_retention_period(app, conte
 
 
 def test_members_who_completed_a_plan_get_a_certificate_once(app, contest, town, monkeypatch) -> None:
-    """Who completed is plans/completion.py's answer (stood in for here: it has its own tests); the form
+    """Who completed is the kept figures' answer (learnhub.plans.kept; stood in for here: it has its own tests); the form
     offers only plans in the viewer's scope."""
     from learnhub.plans.models import StudyPlan
 
@@ -364,12 +364,12 @@ def test_members_who_completed_a_plan_get_a_certificate_once(app, contest, town,
         plan_id = plan.id
     completed = [(town["member_a"].id, "Nguyễn Văn An")]
 
-    def fake_progress(plan: StudyPlan):
+    def fake_progress(plan: StudyPlan, within: int | None = None):
         rows = [sa.select(sa.literal(uid).label("user_id"), sa.literal(name).label("full_name"),
                           sa.literal(1).label("completed_at")) for uid, name in completed]
         return sa.union_all(*rows).subquery() if len(rows) > 1 else rows[0].subquery()
 
-    monkeypatch.setattr(certificates, "member_progress", fake_progress)
+    monkeypatch.setattr(certificates, "kept_progress", fake_progress)
     outsider = app.test_client()
     login(outsider, "bithu2")
     assert f'value="{plan_id}"' not in outsider.get("/certificates/").get_data(as_text=True)

@@ -92,36 +92,21 @@ def test_a_member_outside_the_target_units_has_no_row_of_their_own(app: Flask, t
             assert len(db.session.execute(sa.select(member_progress(plan, member=user_id))).all()) == expected
 
 
-def test_a_large_units_figures_are_kept_a_few_minutes_and_say_when_they_were_computed(
-        app: Flask, client, town, make_quiz, monkeypatch) -> None:
-    """A province's figures take seconds: kept for FRESH_FOR, labelled with their time, recomputed on request."""
-    import datetime as dt
-
-    from learnhub.plans import dashboard_figures
-    from learnhub.settings import local_zone
-
+def test_the_top_units_page_counts_a_completion_at_once(app: Flask, client, town, make_quiz) -> None:
+    """The figures are kept as study happens: the page a moment after the member finished counts
+    them, and never says its figures are from earlier or offers to recalculate them."""
     make_quiz(count=6)
     login(client, "capuy")
     plan_id = create(client, town)
     client.set_cookie("lh_lang", "en")
     client.post(f"/plans/{plan_id}/status", data={"status": "open", "csrf_token": _token(client, plan_id)})
     url = f"/plans/{plan_id}?unit={town['root'].id}"
-    live = client.get(url).get_data(as_text=True)
-    assert "Figures as of" not in live  # a town is always live
-
-    monkeypatch.setattr(dashboard_figures, "LIVE_UP_TO", 1)
-    dashboard_figures.CACHE.clear()
     first = client.get(url).get_data(as_text=True)
-    assert "Figures as of" in first and "Recalculate now" in first
     before = _completed(first)
     _complete_everything(app, town["member_a"].id, plan_id)
-    assert _completed(client.get(url).get_data(as_text=True)) == before  # kept, and labelled as such
-    assert _completed(client.get(url + "&recompute=1").get_data(as_text=True)) == before + 1
-    later = dashboard_figures.utcnow() + dashboard_figures.FRESH_FOR + dt.timedelta(seconds=1)
-    monkeypatch.setattr(dashboard_figures, "utcnow", lambda: later)
     page = client.get(url).get_data(as_text=True)
-    assert later.astimezone(local_zone()).strftime("%H:%M") in page  # recomputed once stale
-    dashboard_figures.CACHE.clear()
+    assert _completed(page) == before + 1
+    assert "Figures as of" not in page and "Recalculate now" not in page
 
 
 def _token(client, plan_id: int) -> str:
