@@ -37,6 +37,7 @@ from learnhub.plans.models import (
 )
 from learnhub.quizzes.attempts import _paper_entry
 from learnhub.quizzes.bank import Bank, QuizSettings
+from learnhub.quizzes.kept import rebuild_quiz_figures
 from learnhub.quizzes.kinds.base import KindName
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from learnhub.quizzes.sync import sync_quiz
@@ -94,6 +95,8 @@ def generate(
     plan_rows = _plans(rng, plans, courses, cells, today, summary)
     db.session.commit()
     _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
+    db.session.commit()
+    progress("kept quiz figures", rebuild_quiz_figures())  # the attempts went in in bulk
     db.session.commit()
     analyze()  # as after any bulk load: the planner needs to know the tables' new sizes
     progress("statistics refreshed", 1)
