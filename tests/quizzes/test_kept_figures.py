@@ -13,6 +13,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.quiz_figures import live_facilities, live_summary
 from learnhub.auth.models import User
 from learnhub.courses.models import Course
 from learnhub.extensions import db
@@ -25,7 +26,6 @@ from learnhub.quizzes.bank import Bank, QuizSettings
 from learnhub.quizzes.kept import quiz_figure_differences, rebuild_quiz_figures, refresh_quiz_units
 from learnhub.quizzes.models import (
     AttemptAnswer,
-    AttemptStatus,
     Quiz,
     QuizAttempt,
     QuizQuestion,
@@ -36,40 +36,6 @@ from tests.quiz_factory import RIGHT, sample_questions
 
 T0 = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 PARTIAL = {"multiple": ["a"], "matching": {"0": "0", "1": "2", "2": "1"}}  # half credit, a third
-
-
-def live_summary(quiz: Quiz, scope) -> analysis.QuizSummary:
-    """The summary from the raw attempts, as analysis.summary computed it before figures were kept."""
-    where = [QuizAttempt.quiz_id == quiz.id, QuizAttempt.status == AttemptStatus.submitted]
-    if scope is not None:
-        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
-    attempts_, members, mean = db.session.execute(
-        sa.select(sa.func.count(QuizAttempt.id), sa.func.count(sa.distinct(QuizAttempt.user_id)),
-                  sa.func.avg(QuizAttempt.percent)).where(*where)).one()
-    if not attempts_:
-        return analysis.QuizSummary(0, 0, None, None, None, None)
-    middle = db.session.scalars(sa.select(QuizAttempt.percent).where(*where).order_by(QuizAttempt.percent)
-                                .offset((attempts_ - 1) // 2).limit(2 - attempts_ % 2)).all()
-    per_member = (
-        sa.select(sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
-                  sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first"),
-                  sa.func.max(QuizAttempt.percent).label("best"))
-        .where(*where).group_by(QuizAttempt.user_id).subquery())
-    passed, first, best = db.session.execute(
-        sa.select(sa.func.sum(per_member.c.passed), sa.func.sum(per_member.c.first), sa.func.avg(per_member.c.best))).one()
-    return analysis.QuizSummary(attempts_, members, float(mean), sum(middle) / len(middle),
-                                passed / members, first / members, float(best))
-
-
-def live_facilities(quiz: Quiz, scope) -> dict[str, float]:
-    """Every question's facility from the raw answers of submitted attempts."""
-    where = [QuizAttempt.quiz_id == quiz.id, QuizAttempt.status == AttemptStatus.submitted]
-    if scope is not None:
-        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
-    return dict(db.session.execute(
-        sa.select(AttemptAnswer.qid, sa.func.avg(AttemptAnswer.fraction))
-        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id).where(*where).group_by(AttemptAnswer.qid)
-    ).tuples().all())
 
 
 def assert_same_figures(quiz: Quiz, scope) -> None:
