@@ -179,3 +179,36 @@ def test_a_question_edit_changes_the_stem_the_dashboard_shows_not_its_figures(ap
         stems = {q.qid: q.data["stem"] for q in db.session.scalars(sa.select(QuizQuestion))}
         assert [r.stem for r in after] == [stems[r.qid] for r in after]
         assert any(r.stem.endswith("(sửa)") for r in after)
+
+
+def test_the_dashboard_shows_the_figures_the_raw_attempts_give(app: Flask, client, town, make_quiz) -> None:
+    from learnhub.plans.dashboard_figures import compute
+    from learnhub.plans.models import StudyPlan
+    from tests.conftest import login
+    from tests.plans.test_plan_pages import create
+
+    make_quiz(count=6, time_limit=10)
+    login(client, "capuy")
+    plan_id = create(client, town)
+    with app.app_context():
+        quiz = db.session.scalars(sa.select(Quiz)).one()
+        for n, name in enumerate(("member_a", "member_b", "bithu1", "member_a")):
+            sit(db.session.get_one(User, town[name].id), quiz, [n % 3, 0, 1, 2, 0, n % 2], n == 3, n)
+        db.session.commit()
+        plan = db.session.get_one(StudyPlan, plan_id)
+        for unit in (town["root"], town["a"]):
+            figures = compute(plan, db.session.get_one(Unit, unit.id), T0)
+            scope = unit_scope(unit.id)
+            live = live_summary(quiz, scope)
+            assert figures.comprehension is not None
+            assert (figures.comprehension.attempts, figures.comprehension.members) == (live.attempts, live.members)
+            assert figures.comprehension.median == live.median
+            assert figures.comprehension.mean == pytest.approx(live.mean)
+            assert figures.comprehension.first_attempt_pass_rate == live.first_attempt_pass_rate
+            facilities = live_facilities(quiz, scope)
+            expected = sorted(facilities.items(), key=lambda item: (item[1], item[0]))[:5]
+            assert [r.qid for r in figures.hardest] == [qid for qid, _ in expected]
+            assert [r.facility for r in figures.hardest] == pytest.approx([value for _, value in expected])
+    client.set_cookie("lh_lang", "en")
+    html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Hardest questions" in html and "First-attempt pass rate" in html
