@@ -212,3 +212,29 @@ def test_the_dashboard_shows_the_figures_the_raw_attempts_give(app: Flask, clien
     client.set_cookie("lh_lang", "en")
     html = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "Hardest questions" in html and "First-attempt pass rate" in html
+
+
+def test_a_member_moved_by_an_import_takes_their_attempts_to_the_new_cell(app: Flask, town, make_quiz, tmp_path) -> None:
+    import openpyxl
+
+    from tests.members.test_member_import import town_file
+
+    make_quiz(count=6)
+    path = town_file(tmp_path / "a.xlsx", ["Chi bộ Khu phố 1"], count=3)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["members", "import", str(path)]).exit_code == 0
+    with app.app_context():
+        quiz = db.session.scalars(sa.select(Quiz)).one()
+        mover = db.session.scalars(sa.select(User).where(User.party_card == "10000001")).one()
+        sit(mover, quiz, [0] * 6, False, 1)
+        db.session.commit()
+        assert analysis.summary(quiz, [town["b"].id]).attempts == 0
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.cell(row=3, column=3, value="Chi bộ Khu phố 2")
+    workbook.save(path)
+    assert runner.invoke(args=["members", "import", str(path)]).exit_code == 0
+    with app.app_context():
+        quiz = db.session.scalars(sa.select(Quiz)).one()
+        assert analysis.summary(quiz, [town["b"].id]).attempts == 1
+        assert analysis.summary(quiz, [town["a"].id]).attempts == 0
+        assert quiz_figure_differences() == []
