@@ -238,3 +238,43 @@ def test_a_member_moved_by_an_import_takes_their_attempts_to_the_new_cell(app: F
         assert analysis.summary(quiz, [town["b"].id]).attempts == 1
         assert analysis.summary(quiz, [town["a"].id]).attempts == 0
         assert quiz_figure_differences() == []
+
+
+def test_two_members_of_a_cell_submitting_at_once_are_both_counted(app: Flask, country) -> None:
+    import threading
+    import time
+
+    first, second = country["members"][0][0], country["members"][4][0]  # both in the first cell
+    with app.app_context():
+        quiz = db.session.scalars(sa.select(Quiz)).one()
+        papers = {m: attempts.start_attempt(db.session.get_one(User, m), quiz, now=T0).id for m in (first, second)}
+        db.session.commit()
+    graded = threading.Event()
+    errors: list[BaseException] = []
+
+    def submit(member_id: int, hold: bool) -> None:
+        with app.app_context():
+            try:
+                attempt = db.session.get_one(QuizAttempt, papers[member_id])
+                assert attempts.submit_attempt(attempt, {}, now=T0 + dt.timedelta(minutes=3))
+                if hold:  # the other submission refreshes the cell while this one is not yet committed
+                    graded.set()
+                    time.sleep(0.5)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported by the test below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    holder = threading.Thread(target=submit, args=(first, True))
+    holder.start()
+    assert graded.wait(30)
+    other = threading.Thread(target=submit, args=(second, False))
+    other.start()
+    for thread in (holder, other):
+        thread.join(timeout=30)
+    assert errors == []
+    with app.app_context():
+        quiz = db.session.scalars(sa.select(Quiz)).one()
+        assert analysis.summary(quiz, [country["cells"][0]]).attempts == 2
+        assert quiz_figure_differences() == []
