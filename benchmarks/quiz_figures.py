@@ -100,7 +100,7 @@ def measure(url: str) -> None:
         differences = quiz_figure_differences()
         print(f"  check: {len(differences)} differences in {time.perf_counter() - started:.1f} s")
         db.session.remove()
-    db.engine.dispose()
+        db.engine.dispose()
 
 
 if __name__ == "__main__":
