@@ -58,7 +58,7 @@ def live_facilities(quiz: Quiz, scope: Any) -> dict[str, float]:
     ).tuples().all())
 
 
-def _ms(work: Callable[[], Any], repeat: int = 5) -> float:
+def _ms(work: Callable[[], Any], repeat: int = 3) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
