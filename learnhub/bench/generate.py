@@ -38,6 +38,7 @@ from learnhub.plans.models import (
 )
 from learnhub.quizzes.attempts import _paper_entry
 from learnhub.quizzes.bank import Bank, QuizSettings
+from learnhub.quizzes.kept import rebuild_quiz_figures
 from learnhub.quizzes.kinds.base import KindName
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from learnhub.quizzes.sync import sync_quiz
@@ -99,6 +100,8 @@ def generate(
         db.session.commit()
     db.session.commit()
     progress("kept figures", 1)
+    progress("kept quiz figures", rebuild_quiz_figures())  # the attempts went in in bulk
+    db.session.commit()
     analyze()  # as after any bulk load: the planner needs to know the tables' new sizes
     progress("statistics refreshed", 1)
     return summary
