@@ -19,12 +19,6 @@ from tests.conftest import reset_schema
 from tests.replica.pair import Pair, postgres_bindir, start_pair, stop_pair
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/replica/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("replica"))
-
-
 @pytest.fixture(scope="session")
 def pair() -> Iterator[Pair]:
     """A primary and its replica, started for this run and removed after it."""

@@ -15,6 +15,8 @@ from learnhub.replica import LAG_HEADER, ReplicaReadOnly, reads_replica
 from tests.conftest import login, post
 from tests.replica.pair import Pair
 
+# One worker runs these, so that one pair serves them all (tests/replica/conftest.py).
+pytestmark = pytest.mark.xdist_group("replica")
 BANNER = "data-replica-lag"
 
 
