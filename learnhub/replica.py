@@ -227,5 +227,11 @@ def replica_delay() -> ReplicaState | None:
 
 
 def init_replica(app: Any) -> None:
-    """Give templates ``replica_delay()`` (base.html says how far behind a replica page is)."""
+    """Give templates ``replica_delay()`` (base.html says how far behind a replica page is).
+
+    Flask-SQLAlchemy makes an empty MetaData for every bind key; the replica holds no tables of its
+    own, and ``db.create_all()`` must never reach for it (nor, in tests, for another app's replica)."""
+    from learnhub.extensions import db
+
+    db.metadatas.pop(BIND, None)
     app.context_processor(lambda: {"replica_delay": replica_delay})

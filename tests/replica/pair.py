@@ -35,7 +35,8 @@ wal_receiver_status_interval = 1s
 def postgres_bindir() -> Path | None:
     """Where initdb, pg_ctl and pg_basebackup are (LEARNHUB_PG_BINDIR, Debian's newest, or PATH)."""
     if os.environ.get("LEARNHUB_PG_BINDIR"):
-        return Path(os.environ["LEARNHUB_PG_BINDIR"])
+        chosen = Path(os.environ["LEARNHUB_PG_BINDIR"])
+        return chosen if (chosen / "initdb").exists() else None
     debian = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     if debian:
         return Path(debian[-1]).parent
