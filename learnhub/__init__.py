@@ -74,6 +74,9 @@ def _register_extensions(app: Flask) -> None:
     from learnhub.assets import init_assets
 
     init_assets(app)
+    from learnhub.replica import init_replica
+
+    init_replica(app)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 

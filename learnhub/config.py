@@ -10,11 +10,20 @@ from typing import Any
 
 from flask import Flask
 
+from learnhub.replica import replica_binds
+
 CONFIG_FILENAME = "learnhub.cfg"
 SECRET_KEY_FILENAME = "secret_key"
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
+    # Committee reports read from a PostgreSQL streaming replica (docs/replica.md): its URL (none:
+    # everything reads the primary), the lag past which a page says how far behind it is, how long
+    # an unreachable replica is left alone before it is tried again, and its connect timeout.
+    "REPLICA_DATABASE_URL": None,
+    "REPLICA_LAG_WARN_SECONDS": 60,
+    "REPLICA_RETRY_SECONDS": 30,
+    "REPLICA_CONNECT_TIMEOUT": 2,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "learnhub",
@@ -101,6 +110,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["DATABASE_URL"] or f"sqlite:///{instance / 'learnhub.sqlite'}"
         )
+    if not app.config.get("SQLALCHEMY_BINDS"):
+        app.config["SQLALCHEMY_BINDS"] = replica_binds(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
     _sign_in_settings(app)

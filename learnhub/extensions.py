@@ -12,8 +12,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from learnhub.db import Base
+from learnhub.replica import RoutingSession
 
-db = SQLAlchemy(model_class=Base)
+# RoutingSession sends the reads of report views to the read replica when there is one (learnhub/replica.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 # Models subclass ``Model``: Flask-SQLAlchemy's ``db.Model`` at run time (a subclass of ``Base`` with
 # the session-bound query and table naming), and ``Base`` itself for type checkers, which cannot see
 # through ``db.Model`` (pallets-eco/flask-sqlalchemy#1186).

@@ -27,6 +27,7 @@ from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
+from learnhub.replica import reads_replica
 from learnhub.security import get_unit_in_scope_or_404, in_scope, roles_required
 from learnhub.settings import get_setting
 
@@ -42,6 +43,7 @@ def _unit_and_year() -> tuple[Unit, int]:
 
 @bp.get("/evaluation")
 @roles_required(Role.committee)
+@reads_replica
 def evaluation():
     unit, year = _unit_and_year()
     return _evaluation_page(unit, year)
@@ -76,6 +78,7 @@ def decide():
 
 @bp.get("/evaluation.<fmt>")
 @roles_required(Role.committee)
+@reads_replica
 def evaluation_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
@@ -85,6 +88,7 @@ def evaluation_export(fmt: str):
 
 @bp.get("/term")
 @roles_required(Role.committee)
+@reads_replica
 def term():
     unit, _year = _unit_and_year()
     start = int(get_setting("term_start_year"))

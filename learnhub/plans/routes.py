@@ -29,6 +29,7 @@ from learnhub.plans.forms import BLANK_TASK_ROWS, PlanForm
 from learnhub.plans.models import Audience, Criterion, PlanStatus, StudyForm, StudyPlan
 from learnhub.plans.modules import plan_course_ids, plan_courses
 from learnhub.plans.window import counts_on
+from learnhub.replica import reads_replica
 from learnhub.security import (
     get_unit_in_scope_or_404,
     limit_to_scope,
@@ -232,6 +233,7 @@ def _chosen_unit(plan: StudyPlan) -> Unit:
 
 @bp.get("/<int:plan_id>")
 @roles_required(Role.committee)
+@reads_replica
 def dashboard(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
     unit = _chosen_unit(plan)
@@ -245,6 +247,7 @@ def dashboard(plan_id: int):
 
 @bp.get("/<int:plan_id>/export.<fmt>")
 @roles_required(Role.committee)
+@reads_replica
 def export(plan_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
@@ -255,6 +258,7 @@ def export(plan_id: int, fmt: str):
 
 @bp.get("/overview")
 @roles_required(Role.committee)
+@reads_replica
 def overview():
     """Every plan of a year for a unit: each plan's rate, the sub-units side by side, and the trend."""
     unit = get_chosen_unit_or_404(query_id("unit"), current_user)
@@ -277,6 +281,7 @@ def overview():
 
 @bp.get("/<int:plan_id>/missing.<fmt>")
 @roles_required(Role.committee)
+@reads_replica
 def export_missing(plan_id: int, fmt: str):
     """The members not yet completed, per unit, with what each still lacks: the list a cell
     secretary takes to the next cell meeting."""

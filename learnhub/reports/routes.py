@@ -17,6 +17,7 @@ from learnhub.reports.docx_export import DOCX_TYPE, build_docx, docx_filename
 from learnhub.reports.forms import YearReportForm
 from learnhub.reports.sentences import summary
 from learnhub.reports.yearly import YearlyReport, as_json, yearly_report
+from learnhub.replica import reads_replica
 from learnhub.security import roles_required
 from learnhub.settings import local_today
 
@@ -46,6 +47,7 @@ def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
 
 @bp.get("/year")
 @roles_required(Role.committee)
+@reads_replica
 def year():
     """The printable report with the form to choose another unit or year."""
     form, report = _chosen()
@@ -58,6 +60,7 @@ def year():
 
 @bp.get("/year.docx")
 @roles_required(Role.committee)
+@reads_replica
 def year_docx():
     """The same report as the .docx it is filed as."""
     _form, report = _chosen()
@@ -69,6 +72,7 @@ def year_docx():
 
 @bp.get("/year.json")
 @roles_required(Role.committee)
+@reads_replica
 def year_json():
     """The same figures as JSON (the keys of `learnhub report year --format json`)."""
     _form, report = _chosen()
