@@ -66,7 +66,7 @@ def lesson_thread(lesson: Lesson, user: User | None = None, now: dt.datetime | N
     user = user or current_user
     now = now or utcnow()
     reach = reach_of(user)
-    owner_id = db.session.scalar(sa.select(Course.owner_unit_id).where(Course.id == lesson.course_id))
+    owner_id = db.session.get_one(Course, lesson.course_id).owner_unit_id  # the lesson's page has it loaded
     hider = aliased(User)
     rows = db.session.execute(
         sa.select(Post, User.full_name, User.role, User.unit_id, Unit.name, hider.full_name)

@@ -96,7 +96,7 @@ def plans_for_member(user: User, today: dt.date) -> list[MemberPlan]:
     ).unique().all()
     if not plans:
         return []
-    rows = {row.plan_id: row for row in db.session.execute(_member_rows(plans), {"member_id": user.id})}
+    rows = member_rows(plans, user.id)
     on_roster = [plan for plan in plans if plan.id in rows]  # the roster rule lives in member_progress
     next_lessons = _first_unstudied_lessons(user, {c for plan in on_roster for c in plan_course_ids(plan)})
     found = []
@@ -118,9 +118,17 @@ _statements: LRUCache[tuple, sa.CompoundSelect] = LRUCache(maxsize=64)
 _statements_lock = threading.Lock()
 
 
+def member_rows(plans: Sequence[StudyPlan], user_id: int) -> dict[int, sa.Row]:
+    """The member's row of ``member_progress`` for each plan whose roster holds them, by plan id,
+    with ``attempted`` (whether they started a quiz of the plan): one statement for all the plans.
+    Load the plans with their modules (``joinedload(StudyPlan.modules)``) to spare a query each."""
+    if not plans:
+        return {}
+    return {row.plan_id: row for row in db.session.execute(_member_rows(plans), {"member_id": user_id})}
+
+
 def _member_rows(plans: Sequence[StudyPlan]) -> sa.CompoundSelect:
-    """One statement for the member's row of every plan (``member_progress``), with whether they
-    started a quiz of the plan, by plan_id; the member is the bound parameter ``member_id``.
+    """The statement of ``member_rows``; the member is the bound parameter ``member_id``.
 
     Building the statement costs a worker more than running it (a member's home page spent most of
     its time there), so each worker keeps it, keyed by everything it is built from: every column of
@@ -143,8 +151,9 @@ def _plan_key(plan: StudyPlan) -> tuple:
 
 def _build_member_rows(plans: Sequence[StudyPlan]) -> sa.CompoundSelect:
     widest = max(len(plan.modules) for plan in plans)
-    # The plan with the most modules goes first: a UNION takes its columns' types from the first.
-    ordered = sorted(plans, key=lambda plan: -len(plan.modules))
+    # An open plan with the most modules goes first: a UNION takes its columns' types from the
+    # first part, and a closed plan's snapshot has no figures (nulls) in the step columns.
+    ordered = sorted(plans, key=lambda plan: (plan.status == PlanStatus.closed, -len(plan.modules)))
     parts = []
     for plan in ordered:
         # The member is a parameter bound at execution, so that one statement serves every member.

@@ -45,12 +45,12 @@ bp = Blueprint("quizzes", __name__)
 @bp.get("/courses/<slug>/quiz")
 @login_required
 def quiz(slug: str):
-    quiz = get_quiz_or_404(slug, current_user)
+    quiz, course, questions = access.get_quiz_page_or_404(slug, current_user)
     record = attempts.standing(current_user, quiz)
     if record.in_progress is not None and attempts.finish_if_expired(record.in_progress):
         db.session.commit()
         record = attempts.standing(current_user, quiz)
-    return render_template("quizzes/quiz.html", course=get_course_or_404(slug), quiz=quiz, record=record,
+    return render_template("quizzes/quiz.html", course=course, quiz=quiz, record=record, questions=questions,
                            show=shown_to(current_user, quiz, record), SHOWN=Shown)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from learnhub.auth.models import Role, User
 from learnhub.courses.models import Course, CourseMedia, Lesson
@@ -32,6 +33,20 @@ def get_course_or_404(slug: str, user: User | None = None) -> Course:
     """A module the viewer may open (visible_to), by its address; 404 otherwise."""
     user = user or current_user
     return first_or_404(sa.select(Course).where(Course.slug == slug, visible_to(user)))
+
+
+def get_course_with_lesson_or_404(slug: str, lesson_slug: str, user: User | None = None) -> tuple[Course, Lesson]:
+    """A module the viewer may open (visible_to) with all its lessons loaded in the same statement
+    (a lesson's page names its neighbours), and its lesson ``lesson_slug`` (not archived); 404 otherwise."""
+    user = user or current_user
+    course = db.session.scalars(
+        sa.select(Course).outerjoin(Course.lessons).where(Course.slug == slug, visible_to(user))
+        .options(contains_eager(Course.lessons)).order_by(Lesson.position, Lesson.id)
+    ).unique().first()
+    lesson = course and next((lesson for lesson in course.active_lessons if lesson.slug == lesson_slug), None)
+    if course is None or lesson is None:
+        abort(404)
+    return course, lesson
 
 
 def get_lesson_or_404(course: Course, slug: str) -> Lesson:
