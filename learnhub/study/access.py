@@ -43,8 +43,10 @@ def get_course_with_lesson_or_404(slug: str, lesson_slug: str, user: User | None
         sa.select(Course).outerjoin(Course.lessons).where(Course.slug == slug, visible_to(user))
         .options(contains_eager(Course.lessons)).order_by(Lesson.position, Lesson.id)
     ).unique().first()
-    lesson = course and next((lesson for lesson in course.active_lessons if lesson.slug == lesson_slug), None)
-    if course is None or lesson is None:
+    if course is None:
+        abort(404)
+    lesson = next((lesson for lesson in course.active_lessons if lesson.slug == lesson_slug), None)
+    if lesson is None:
         abort(404)
     return course, lesson
 

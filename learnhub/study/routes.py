@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from learnhub.auth.models import Role
+from learnhub.courses.models import LessonProgress
 from learnhub.extensions import db
 from learnhub.headers import offline_copy
 from learnhub.plans.member_plans import local_today, plans_for_member
@@ -66,6 +67,7 @@ def course(slug: str):
 def lesson(slug: str, lesson_slug: str):
     course, lesson = access.get_course_with_lesson_or_404(slug, lesson_slug)
     opening = not request.headers.get(KEEP_HEADER)  # fetched to keep for offline study: not an opening
+    progress: LessonProgress | None
     if opening:
         progress = services.record_lesson_opened(current_user, lesson)
     else:
