@@ -130,6 +130,7 @@ def save_all(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     attempt = get_own_attempt_or_404(attempt_id, current_user)
+    review_url = url_for("quizzes.review", attempt_id=attempt.id)  # before the commit expires the attempt
     try:
         attempts.submit_attempt(attempt, form_answers(attempt.paper, request.form))
         db.session.commit()
@@ -138,7 +139,7 @@ def submit(attempt_id: int):
         abort(400)
     except OperationalError:  # SQLite: the write lock did not come within the busy timeout
         db.session.rollback()
-    return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    return redirect(review_url)
 
 
 @bp.get("/attempts/<int:attempt_id>/review")

@@ -13,7 +13,7 @@ from learnhub.orgs.models import Unit
 from learnhub.plans.member_plans import local_today
 from learnhub.plans.models import Criterion, PlanCourse, PlanStatus, StudyPlan
 from learnhub.plans.services import create_plan
-from tests.conftest import login, post
+from tests.conftest import csrf_token, login, post
 
 MOST = 6  # statements per member page (issue 20)
 
@@ -78,3 +78,27 @@ def test_an_edited_plan_changes_the_member_home_at_once(app: Flask, client, town
     assert "pass the quiz" not in home
     assert "Học tập Nghị quyết thử nghiệm: 3 lessons to study" in home
     assert "Chỉ thị 05: 2 lessons to study" in home  # the module added since the last visit
+
+
+def test_a_quiz_submission_is_graded_in_a_few_statements(app: Flask, client, town, make_quiz,
+                                                          count_queries) -> None:
+    from learnhub.quizzes.models import AttemptAnswer, QuizAttempt
+    from tests.quiz_factory import RIGHT
+    from tests.quizzes.test_quiz_pages import form_for, paper, start
+
+    make_quiz(count=12)
+    login(client, "an")
+    attempt_id, _page = start(client)
+    entries = paper(app, attempt_id)
+    half = entries[: len(entries) // 2]  # answered right; the rest left unanswered
+    token = csrf_token(client, "/")
+    with count_queries() as statements:
+        response = client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token, **form_for(half, RIGHT)})
+    assert response.status_code == 302 and response.location.endswith(f"/attempts/{attempt_id}/review")
+    assert len(statements) <= MOST, [" ".join(s.split())[:90] for s in statements]  # was a SELECT and an INSERT per answer
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        answers = db.session.scalars(sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)).all()
+        assert attempt.status == "submitted" and len(answers) == len(entries)  # the unanswered count, as zero
+        assert sorted(a.qid for a in answers if a.score) == sorted(entry["qid"] for entry in half)
+        assert 0 < attempt.percent < 100
