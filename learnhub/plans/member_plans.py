@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from cachetools import LRUCache
 from flask import url_for
 from sqlalchemy.orm import joinedload
 
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
+from learnhub.db import kept_statement
 from learnhub.extensions import db
 from learnhub.plans.completion import member_progress
 from learnhub.plans.models import Criterion, PlanStatus, ReflectionStatus, StudyPlan
@@ -90,10 +89,10 @@ class MemberPlan:
 def plans_for_member(user: User, today: dt.date) -> list[MemberPlan]:
     """The open plans whose roster includes ``user``, soonest due first (three statements, whatever
     the number of plans: the plans, the member's row of each, the next lessons)."""
-    plans = db.session.scalars(
+    plans = db.session.scalars(kept_statement("open_plans", lambda: (
         sa.select(StudyPlan).where(StudyPlan.status == PlanStatus.open).order_by(StudyPlan.due_on, StudyPlan.id)
         .options(joinedload(StudyPlan.modules))
-    ).unique().all()
+    ))).unique().all()
     if not plans:
         return []
     rows = member_rows(plans, user.id)
@@ -114,8 +113,6 @@ def plans_for_member(user: User, today: dt.date) -> list[MemberPlan]:
 
 
 MEMBER = sa.bindparam("member_id", type_=sa.Integer)
-_statements: LRUCache[tuple, sa.CompoundSelect] = LRUCache(maxsize=64)
-_statements_lock = threading.Lock()
 
 
 def member_rows(plans: Sequence[StudyPlan], user_id: int) -> dict[int, sa.Row]:
@@ -134,14 +131,8 @@ def _member_rows(plans: Sequence[StudyPlan]) -> sa.CompoundSelect:
     its time there), so each worker keeps it, keyed by everything it is built from: every column of
     each plan, its modules and the time zone. An edited plan has another key; the statement holds no
     data, only SQL, so one member's page never sees another's figures."""
-    key = (str(local_zone()), *(_plan_key(plan) for plan in plans))
-    with _statements_lock:
-        statement = _statements.get(key)
-    if statement is None:
-        statement = _build_member_rows(plans)
-        with _statements_lock:
-            _statements[key] = statement
-    return statement
+    key = ("member_rows", str(local_zone()), *(_plan_key(plan) for plan in plans))
+    return kept_statement(key, lambda: _build_member_rows(plans))
 
 
 def _plan_key(plan: StudyPlan) -> tuple:
@@ -171,17 +162,23 @@ def _first_unstudied_lessons(user: User, course_ids: set[int]) -> dict[int, Less
     """The first lesson (in order, not archived) the member has not studied, of each course."""
     if not course_ids:
         return {}
+    lessons = db.session.scalars(kept_statement("first_unstudied_lessons", _first_unstudied_statement),
+                                 {"member_id": user.id, "course_ids": sorted(course_ids)})
+    return {lesson.course_id: lesson for lesson in lessons}
+
+
+def _first_unstudied_statement() -> sa.Select:
     studied = sa.select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user.id, LessonProgress.studied_at.is_not(None)
+        LessonProgress.user_id == MEMBER, LessonProgress.studied_at.is_not(None)
     )
     ranked = (
         sa.select(Lesson.id, sa.func.row_number().over(partition_by=Lesson.course_id,
                                                        order_by=(Lesson.position, Lesson.id)).label("n"))
-        .where(Lesson.course_id.in_(sorted(course_ids)), Lesson.archived_at.is_(None), Lesson.id.not_in(studied))
+        .where(Lesson.course_id.in_(sa.bindparam("course_ids", expanding=True)), Lesson.archived_at.is_(None),
+               Lesson.id.not_in(studied))
         .subquery()
     )
-    lessons = db.session.scalars(sa.select(Lesson).join(ranked, ranked.c.id == Lesson.id).where(ranked.c.n == 1))
-    return {lesson.course_id: lesson for lesson in lessons}
+    return sa.select(Lesson).join(ranked, ranked.c.id == Lesson.id).where(ranked.c.n == 1)
 
 
 def _where_to_go_on(plan: StudyPlan, row, next_lessons: dict[int, Lesson]) -> tuple[Course, Lesson | None, int]:
