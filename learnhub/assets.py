@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from stat import S_ISREG
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,25 @@ FAVICON = "favicon.svg"
 compress = Compress()
 bp = Blueprint("assets", __name__)
 _hashes: dict[tuple[str, int, int], str] = {}
+_found: dict[tuple[str, str], Path] = {}  # (static folder, name) -> the file, resolved
 
 
 def static_hash(filename: str) -> str | None:
     """The first HASH_LENGTH hex digits of a static file's SHA-256, or None for no such file."""
-    folder = Path(current_app.static_folder or "")
-    path = (folder / filename).resolve()
-    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+    folder = current_app.static_folder or ""
+    path = _found.get((folder, filename))
+    if path is None:  # resolved once per name; only names of files that exist are kept (bounded)
+        root = Path(folder)
+        path = (root / filename).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            return None
+        _found[(folder, filename)] = path
+    try:
+        stat = path.stat()  # every time: a file changed without a restart gets its new hash at once
+    except OSError:
         return None
-    stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        return None
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _hashes:
         _hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:HASH_LENGTH]

@@ -37,10 +37,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import threading
+from collections.abc import Callable, Hashable
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
 
 NAMING_CONVENTION = {
@@ -168,3 +171,22 @@ def analyze() -> None:
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("ANALYZE")
+
+
+S = TypeVar("S")
+_kept: LRUCache[Hashable, Any] = LRUCache(maxsize=256)
+_kept_lock = threading.Lock()
+
+
+def kept_statement(key: Hashable, build: Callable[[], S]) -> S:
+    """The statement ``build()`` makes, built once per worker for ``key``: for the member pages,
+    where building a statement (and its cache key) cost the worker more than running it. What
+    varies from one request to the next goes in bind parameters given at execution, or in ``key``;
+    the statement holds SQL, never rows, so nobody is ever shown another member's data."""
+    with _kept_lock:
+        statement = _kept.get(key)
+    if statement is None:
+        statement = build()
+        with _kept_lock:
+            _kept[key] = statement
+    return cast(S, statement)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson
-from learnhub.db import utcnow
+from learnhub.db import kept_statement, utcnow
 from learnhub.dialogue.access import (
     STAFF,
     Reach,
@@ -60,22 +60,27 @@ class Thread:
     reach: Reach
 
 
+def _thread_statement() -> sa.Select:
+    """Every post of a lesson (bound at execution: ``lesson_id``) with its author and who hid it."""
+    hider = aliased(User)
+    return (
+        sa.select(Post, User.full_name, User.role, User.unit_id, Unit.name, hider.full_name)
+        .join(User, User.id == Post.author_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .outerjoin(hider, hider.id == Post.hidden_by_id)
+        .where(Post.lesson_id == sa.bindparam("lesson_id", type_=sa.Integer))
+        .order_by(Post.created_at, Post.id)
+    )
+
+
 def lesson_thread(lesson: Lesson, user: User | None = None, now: dt.datetime | None = None) -> Thread:
     """The lesson's questions, newest first, each with its replies oldest first; posts hidden from
     the viewer are left out, while those who may unhide them see them with the reason."""
     user = user or current_user
     now = now or utcnow()
     reach = reach_of(user)
-    owner_id = db.session.scalar(sa.select(Course.owner_unit_id).where(Course.id == lesson.course_id))
-    hider = aliased(User)
-    rows = db.session.execute(
-        sa.select(Post, User.full_name, User.role, User.unit_id, Unit.name, hider.full_name)
-        .join(User, User.id == Post.author_id)
-        .join(Unit, Unit.id == User.unit_id)
-        .outerjoin(hider, hider.id == Post.hidden_by_id)
-        .where(Post.lesson_id == lesson.id)
-        .order_by(Post.created_at, Post.id)
-    )
+    owner_id = db.session.get_one(Course, lesson.course_id).owner_unit_id  # the lesson's page has it loaded
+    rows = db.session.execute(kept_statement("lesson_thread", _thread_statement), {"lesson_id": lesson.id})
     questions: dict[int, Question] = {}
     replies: list[Entry] = []
     for post, name, role, unit_id, unit_name, hidden_by in rows:

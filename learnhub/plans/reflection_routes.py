@@ -26,7 +26,6 @@ STATUS_LABELS = {
     ReflectionStatus.returned: _l("Returned for revision"),
 }
 bp.record_once(lambda state: state.app.jinja_env.globals.update(REFLECTION_STATUSES=STATUS_LABELS))
-bp.add_app_template_global(reflections.plans_to_reflect_on, "plans_to_reflect_on")
 
 
 @bp.route("/<int:plan_id>/reflection", methods=["GET", "POST"])

@@ -222,13 +222,3 @@ def awaiting_review(plan: StudyPlan, unit_id: int) -> list[tuple[Reflection, Use
         .order_by(User.unit_id, Reflection.submitted_at, Reflection.id)
     )]
 
-
-def plans_to_reflect_on(user: User) -> list[tuple[StudyPlan, Reflection | None]]:
-    """Open plans that ask ``user`` for a reflection (on the roster, reflection among the criteria)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    plans = db.session.scalars(
-        sa.select(StudyPlan).where(StudyPlan.status == PlanStatus.open).order_by(StudyPlan.due_on, StudyPlan.id)
-    ).all()
-    wanted = [p for p in plans if Criterion.reflection.value in p.criteria and on_roster(p, user)]
-    return [(plan, reflection_for(plan, user)) for plan in wanted]

@@ -14,9 +14,10 @@ from flask import abort
 
 from learnhub.auth.models import Role, User
 from learnhub.courses.models import Course
-from learnhub.quizzes.models import Quiz, QuizAttempt
+from learnhub.extensions import db
+from learnhub.quizzes.models import Quiz, QuizAttempt, QuizQuestion
 from learnhub.security import authoring_unit_ids, first_or_404, get_or_404, scope_unit_ids
-from learnhub.study.access import get_course_or_404
+from learnhub.study.access import COURSE_SLUG, VIEWER_UNIT, for_viewer, get_course_or_404, visible_to
 
 
 def get_quiz_or_404(slug: str, user: User) -> Quiz:
@@ -26,6 +27,22 @@ def get_quiz_or_404(slug: str, user: User) -> Quiz:
     if not quiz.active_questions:
         abort(404)
     return quiz
+
+
+def get_quiz_page_or_404(slug: str, user: User) -> tuple[Quiz, Course, int]:
+    """The quiz of a module ``user`` may study (as ``get_quiz_or_404``), its module and how many
+    questions it asks, in one statement; 404 when it asks none."""
+    def build() -> sa.Select:
+        questions = (sa.select(sa.func.count(QuizQuestion.id))
+                     .where(QuizQuestion.quiz_id == Quiz.id, QuizQuestion.archived_at.is_(None)).scalar_subquery())
+        return (sa.select(Quiz, Course, questions).join(Course, Course.id == Quiz.course_id)
+                .where(Course.slug == COURSE_SLUG, visible_to(user, VIEWER_UNIT)).limit(1))
+
+    row = db.session.execute(for_viewer("quiz_page", user, build),
+                             {"course_slug": slug, "viewer_unit_id": user.unit_id}).first()
+    if row is None or not row[2]:
+        abort(404)
+    return row[0], row[1], row[2]
 
 
 def get_own_attempt_or_404(attempt_id: int, user: User) -> QuizAttempt:

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learnhub.auth.models import User
 from learnhub.db import rows_changed, utcnow
@@ -174,13 +175,20 @@ def save_answer(attempt: QuizAttempt, qid: str, raw: Any, *, now: dt.datetime | 
     return True
 
 
-def _store_answer(attempt: QuizAttempt, qid: str, response: Any, now: dt.datetime) -> None:
-    answer = db.session.scalar(
-        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.qid == qid)
-    )
+def _store_answer(attempt: QuizAttempt, qid: str, response: Any, now: dt.datetime,
+                  saved: dict[str, AttemptAnswer] | None = None) -> None:
+    """Write the answer to ``qid``; ``saved`` (the attempt's answers by qid, when already read) spares the query."""
+    if saved is None:
+        answer = db.session.scalar(
+            sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.qid == qid)
+        )
+    else:
+        answer = saved.get(qid)
     if answer is None:
         answer = AttemptAnswer(attempt_id=attempt.id, qid=qid)
         db.session.add(answer)
+        if saved is not None:
+            saved[qid] = answer
     answer.response = response
     answer.response_key = response_key(response)
     answer.saved_at = now
@@ -218,32 +226,52 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, Any] | None = None, 
     if claimed != 1:
         db.session.rollback()
         return False
+    # The object learns what the UPDATE wrote without reading the row back (nor writing it again).
+    for name, value in (("status", AttemptStatus.submitted), ("submitted_at", now), ("late", late)):
+        set_committed_value(attempt, name, value)
+    db.session.expire(attempt, ["answers"])
+    saved = _saved_answers(attempt)
+    fresh: dict[str, Any] = {}  # answers written for the first time, inserted graded in one statement
     if not late:  # a late submission keeps only the answers saved before the deadline
         for qid, response in checked.items():
-            _store_answer(attempt, qid, response, now)
-    db.session.flush()
-    db.session.refresh(attempt)
-    _grade(attempt)
+            if qid in saved:
+                _store_answer(attempt, qid, response, now, saved)
+            else:
+                fresh[qid] = response
+    _grade(attempt, saved, fresh, now)
     return True
 
 
-def _grade(attempt: QuizAttempt) -> None:
-    saved = {a.qid: a for a in db.session.scalars(sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+def _saved_answers(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
+    return {a.qid: a for a in db.session.scalars(sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+
+
+def _grade(attempt: QuizAttempt, saved: dict[str, AttemptAnswer], fresh: dict[str, Any], now: dt.datetime) -> None:
+    """Grade every question of the paper: the answers ``saved`` before (by qid) in place, those sent
+    now (``fresh``) and the unanswered ones (a None response: they count, as zero, in the
+    statistics too) inserted with their grades; then flush."""
     total = 0.0
+    inserted = []
     for entry in attempt.paper:
         question = paper_question(entry)
-        answer = saved.get(entry["qid"])
-        if answer is None:  # unanswered questions count, as zero, in the statistics too
-            answer = AttemptAnswer(attempt_id=attempt.id, qid=entry["qid"], response=None, response_key="")
-            db.session.add(answer)
-        score = kinds.grade(question, answer.response)
-        answer.score = score
-        answer.fraction = score / question.points if question.points else 0.0
+        qid = entry["qid"]
+        answer = saved.get(qid)
+        response = answer.response if answer is not None else fresh.get(qid)
+        score = kinds.grade(question, response)
+        fraction = score / question.points if question.points else 0.0
+        if answer is not None:
+            answer.score, answer.fraction = score, fraction
+        else:
+            inserted.append({"attempt_id": attempt.id, "qid": qid, "response": response, "saved_at": now,
+                             "response_key": response_key(response) if qid in fresh else "",
+                             "score": score, "fraction": fraction})
         total += score
     attempt.score = round(total, 4)
     attempt.percent = round(100 * total / attempt.max_score, 2) if attempt.max_score else 0.0
     attempt.passed = attempt.percent >= attempt.pass_score
     db.session.flush()
+    if inserted:
+        db.session.execute(sa.insert(AttemptAnswer), inserted)
     kept.refresh_for_attempt(attempt)
 
 

@@ -104,17 +104,17 @@ def shown(settings: dict[str, Any], moment: Phase) -> frozenset[Shown]:
 def plans_closed(user: User, course_id: int, today: dt.date) -> bool:
     """Whether the member studied the course in a plan and every such plan is closed or past due
     (``plans.window.counts_on``, the rule the year's figures use)."""
-    from learnhub.plans.completion import member_progress
+    from sqlalchemy.orm import joinedload
+
+    from learnhub.plans.member_plans import member_rows
     from learnhub.plans.models import PlanStatus, StudyPlan
     from learnhub.plans.modules import plans_covering
     from learnhub.plans.window import counts_on
 
     plans = db.session.scalars(
         sa.select(StudyPlan).where(plans_covering(course_id), StudyPlan.status != PlanStatus.draft)
-    ).all()
-    mine = []
-    for plan in plans:  # few plans per module; the roster rule lives in member_progress
-        progress = member_progress(plan, member=user.id)
-        if db.session.execute(sa.select(progress.c.user_id).where(progress.c.user_id == user.id)).first():
-            mine.append(plan)
+        .options(joinedload(StudyPlan.modules))
+    ).unique().all()
+    rows = member_rows(plans, user.id)  # the roster rule lives in member_progress
+    mine = [plan for plan in plans if plan.id in rows]
     return bool(mine) and all(counts_on(plan, today) for plan in mine)

@@ -45,12 +45,12 @@ bp = Blueprint("quizzes", __name__)
 @bp.get("/courses/<slug>/quiz")
 @login_required
 def quiz(slug: str):
-    quiz = get_quiz_or_404(slug, current_user)
+    quiz, course, questions = access.get_quiz_page_or_404(slug, current_user)
     record = attempts.standing(current_user, quiz)
     if record.in_progress is not None and attempts.finish_if_expired(record.in_progress):
         db.session.commit()
         record = attempts.standing(current_user, quiz)
-    return render_template("quizzes/quiz.html", course=get_course_or_404(slug), quiz=quiz, record=record,
+    return render_template("quizzes/quiz.html", course=course, quiz=quiz, record=record, questions=questions,
                            show=shown_to(current_user, quiz, record), SHOWN=Shown)
 
 
@@ -130,6 +130,7 @@ def save_all(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     attempt = get_own_attempt_or_404(attempt_id, current_user)
+    review_url = url_for("quizzes.review", attempt_id=attempt.id)  # before the commit expires the attempt
     try:
         attempts.submit_attempt(attempt, form_answers(attempt.paper, request.form))
         db.session.commit()
@@ -138,7 +139,7 @@ def submit(attempt_id: int):
         abort(400)
     except OperationalError:  # SQLite: the write lock did not come within the busy timeout
         db.session.rollback()
-    return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    return redirect(review_url)
 
 
 @bp.get("/attempts/<int:attempt_id>/review")

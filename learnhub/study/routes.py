@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from learnhub.auth.models import Role
+from learnhub.courses.models import LessonProgress
 from learnhub.extensions import db
 from learnhub.headers import offline_copy
 from learnhub.plans.member_plans import local_today, plans_for_member
@@ -64,29 +65,32 @@ def course(slug: str):
 @bp.get("/courses/<slug>/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    course = access.get_course_or_404(slug)
-    lesson = access.get_lesson_or_404(course, lesson_slug)
-    if request.headers.get(KEEP_HEADER):  # fetched to keep for offline study: not an opening
-        progress = services.progress_by_lesson(current_user, course).get(lesson.id)
-    else:
+    course, lesson = access.get_course_with_lesson_or_404(slug, lesson_slug)
+    opening = not request.headers.get(KEEP_HEADER)  # fetched to keep for offline study: not an opening
+    progress: LessonProgress | None
+    if opening:
         progress = services.record_lesson_opened(current_user, lesson)
-        db.session.commit()
+    else:
+        progress = services.progress_by_lesson(current_user, course).get(lesson.id)
     previous, following = services.neighbours(course, lesson)
-    return offline_copy(Response(render_template(
+    page = render_template(
         "study/lesson.html",
         course=course,
         lesson=lesson,
         progress=progress,
         previous=previous,
         following=following,
-    )), current_user.id)
+    )
+    user_id = current_user.id
+    if opening:  # after rendering: a commit expires what the page reads, which would be loaded again
+        db.session.commit()
+    return offline_copy(Response(page), user_id)
 
 
 @bp.post("/courses/<slug>/<lesson_slug>/studied")
 @login_required
 def mark_studied(slug: str, lesson_slug: str):
-    course = access.get_course_or_404(slug)
-    lesson = access.get_lesson_or_404(course, lesson_slug)
+    course, lesson = access.get_course_with_lesson_or_404(slug, lesson_slug)
     services.mark_lesson_studied(current_user, lesson)
     db.session.commit()
     flash(_("“%(title)s” is marked as studied.", title=lesson.title), "success")

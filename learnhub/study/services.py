@@ -11,7 +11,7 @@ from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.extensions import db
-from learnhub.study.access import get_course_or_404, get_lesson_or_404, visible_to
+from learnhub.study.access import VIEWER_UNIT, for_viewer, get_course_or_404, get_lesson_or_404, visible_to
 
 # Their home is study/access.py; quizzes and authoring still import them from here.
 __all__ = ["get_course_or_404", "get_lesson_or_404", "visible_to"]
@@ -41,6 +41,13 @@ class CourseProgress:
 
 def open_courses_for(user: User) -> list[CourseProgress]:
     """The modules open to ``user`` with lessons counted and studied, aggregated in SQL."""
+    rows = db.session.execute(for_viewer("open_courses", user, lambda: _open_courses(user)),
+                              {"viewer_id": user.id, "viewer_unit_id": user.unit_id})
+    return [CourseProgress(course, total, done) for course, total, done in rows]
+
+
+def _open_courses(user: User) -> sa.Select:
+    """The statement of ``open_courses_for``; the viewer is bound at execution (``viewer_id``)."""
     totals = (
         sa.select(Lesson.course_id, sa.func.count(Lesson.id).label("total"))
         .where(Lesson.archived_at.is_(None))
@@ -52,13 +59,13 @@ def open_courses_for(user: User) -> list[CourseProgress]:
         .join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
         .where(
             Lesson.archived_at.is_(None),
-            LessonProgress.user_id == user.id,
+            LessonProgress.user_id == sa.bindparam("viewer_id", type_=sa.Integer),
             LessonProgress.studied_at.is_not(None),
         )
         .group_by(Lesson.course_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         sa.select(
             Course,
             sa.func.coalesce(totals.c.total, 0),
@@ -66,10 +73,9 @@ def open_courses_for(user: User) -> list[CourseProgress]:
         )
         .outerjoin(totals, totals.c.course_id == Course.id)
         .outerjoin(studied, studied.c.course_id == Course.id)
-        .where(visible_to(user))
+        .where(visible_to(user, VIEWER_UNIT))
         .order_by(Course.title)
     )
-    return [CourseProgress(course, total, done) for course, total, done in rows]
 
 
 def progress_by_lesson(user: User, course: Course) -> dict[int, LessonProgress]:
