@@ -222,8 +222,9 @@ def _apply(pending: Pending) -> None:
     if pending.everything:
         plans = _load(sa.true())
     else:
-        courses = {c for c in pending.courses if c > 0} | set(db.session.scalars(
-            sa.select(Quiz.course_id).where(Quiz.id.in_([-c for c in pending.courses if c < 0]))))
+        quizzes = [-c for c in pending.courses if c < 0]  # a quiz changed: its module's plans
+        courses = {c for c in pending.courses if c > 0} | (
+            set(db.session.scalars(sa.select(Quiz.course_id).where(Quiz.id.in_(quizzes)))) if quizzes else set())
         covering = sa.select(PlanCourse.plan_id).where(PlanCourse.course_id.in_(courses))
         which: list[sa.ColumnElement[bool]] = [StudyPlan.id.in_(pending.plans), StudyPlan.id.in_(covering)]
         if pending.open_plans:
