@@ -33,6 +33,7 @@ from learnhub.plans.models import (
 )
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.steps import Step, remaining_steps, step_columns
+from learnhub.plans.window import day_end
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt, asks_questions
 from learnhub.security import subtree_ids, whole_organisation
 from learnhub.settings import local_midnight
@@ -48,12 +49,18 @@ def _earlier(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
 
 
+# Members: a few ids, or an expanding bind parameter (a statement built once, run for many members).
+Members = Sequence[int] | sa.BindParameter[Any]
+
+
 def member_filter(units: list[int] | None = None,
-                  members: Sequence[int] | None = None) -> Callable[[Any], list[sa.ColumnElement[bool]]]:
+                  members: Members | None = None) -> Callable[[Any], list[sa.ColumnElement[bool]]]:
     """The condition each per-member aggregate puts on its member column: only the members asked
     for (``members``), or those of ``units``, or none. The databases do not push the roster's
     conditions into a grouped subquery, so a cell's page would otherwise aggregate the whole province."""
     def only(column: Any) -> list[sa.ColumnElement[bool]]:
+        if isinstance(members, sa.BindParameter):
+            return [column.in_(members)]
         if members is not None:
             return [column == members[0]] if len(members) == 1 else [column.in_(members)]
         if units is not None:
@@ -62,7 +69,7 @@ def member_filter(units: list[int] | None = None,
     return only
 
 
-def on_plan_units(plan: StudyPlan, members: Sequence[int] | None = None) -> sa.ColumnElement[bool]:
+def on_plan_units(plan: StudyPlan, members: Members | None = None) -> sa.ColumnElement[bool]:
     """SQL: the member (``User``) belongs to a unit the plan targets or one below it. For a few
     ``members``, climb from their units (a few rows) rather than descend the whole tree."""
     target_units = sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id)
@@ -75,7 +82,7 @@ def on_plan_units(plan: StudyPlan, members: Sequence[int] | None = None) -> sa.C
 
 
 def member_progress(plan: StudyPlan, within: int | None = None, member: int | None = None,
-                    members: Sequence[int] | None = None) -> sa.Subquery:
+                    members: Members | None = None) -> sa.Subquery:
     """One row per roster member: unit, category, lessons studied (and the last when), quiz passed,
     conference attended, the reflection's state, completed and when (``learnhub.plans.steps`` reads
     what is left from it). The one home of the completion rule: the kept figures
@@ -224,7 +231,7 @@ def members_of(units: list[int]) -> sa.Select:
     return sa.select(User.id).where(User.unit_id.in_(units))
 
 
-def _snapshot_progress(plan: StudyPlan, units: list[int] | None, members: Sequence[int] | None) -> sa.Subquery:
+def _snapshot_progress(plan: StudyPlan, units: list[int] | None, members: Members | None) -> sa.Subquery:
     """The frozen roster of a closed plan, in the same columns as the live one."""
     statement = (
         sa.select(
@@ -308,7 +315,7 @@ class CompletionReport:
 
 def due_end(plan: StudyPlan) -> dt.datetime:
     """The end of the due date in local time, as UTC (completions up to then are on time)."""
-    return local_midnight(plan.due_on + dt.timedelta(days=1))
+    return day_end(plan.due_on)
 
 
 def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:

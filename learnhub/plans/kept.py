@@ -6,8 +6,10 @@ every lesson and answer. ``rebuild`` and ``differences`` compare them with the f
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,12 +18,14 @@ from learnhub.auth.models import Category, User
 from learnhub.courses.models import Lesson
 from learnhub.db import enum_column
 from learnhub.extensions import Model, db
-from learnhub.plans.completion import _lesson_count, due_end, member_filter, member_progress, unit_scope
+from learnhub.plans.completion import Members, _lesson_count, due_end, member_filter, member_progress, unit_scope
 from learnhub.plans.formalism import member_formalism
 from learnhub.plans.models import PlanSnapshot, PlanStatus, ReflectionStatus, StudyPlan
 from learnhub.plans.modules import plan_course_ids
+from learnhub.settings import formalism_thresholds, local_midnight
 
 CHUNK = 500  # members per statement when refreshing many
+STATEMENTS_KEPT = 64  # refresh statements kept built (one per plan and shape)
 
 
 class PlanProgress(Model):
@@ -55,10 +59,10 @@ class PlanProgress(Model):
 COLUMNS = [c.name for c in PlanProgress.__table__.columns]
 
 
-def computed(plan: StudyPlan, members: Sequence[int] | None = None) -> sa.Select:
+def computed(plan: StudyPlan, members: Members | None = None, rushed_fraction: float | None = None) -> sa.Select:
     """The plan's rows computed from scratch (for ``members`` only, when given), in ``COLUMNS`` order."""
     progress = member_progress(plan, members=members)
-    reading, attempts, reviewed = member_formalism(plan, member_filter(members=members))
+    reading, attempts, reviewed = member_formalism(plan, member_filter(members=members), rushed_fraction)
     return (
         sa.select(
             sa.literal(plan.id).label("plan_id"), progress.c.user_id, progress.c.unit_id, progress.c.category,
@@ -82,8 +86,9 @@ def computed(plan: StudyPlan, members: Sequence[int] | None = None) -> sa.Select
 
 def rebuild(plan: StudyPlan) -> int:
     """Recompute the plan's kept rows from the raw rows (one DELETE, one INSERT ... SELECT); how many."""
-    db.session.execute(sa.delete(PlanProgress).where(PlanProgress.plan_id == plan.id))
-    db.session.execute(sa.insert(PlanProgress).from_select(COLUMNS, computed(plan)))
+    db.session.execute(sa.delete(PlanProgress).where(PlanProgress.plan_id == plan.id)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.insert(PlanProgress).from_select(COLUMNS, statements(plan).full))
     # Counted, not the cursor's rowcount: SQLite reports -1 for an INSERT that starts with WITH.
     return db.session.scalar(sa.select(sa.func.count()).where(PlanProgress.plan_id == plan.id)) or 0
 
@@ -94,12 +99,51 @@ def refresh_members(user_ids: Iterable[int], plan_ids: Iterable[int] | None = No
     ids = sorted(set(user_ids))
     if not ids:
         return
+    rushed = formalism_thresholds()["rushed_fraction"]
     for plan in _plans(plan_ids):
+        built = statements(plan, rushed)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
-            db.session.execute(sa.delete(PlanProgress).where(PlanProgress.plan_id == plan.id,
-                                                             PlanProgress.user_id.in_(chunk)))
-            db.session.execute(sa.insert(PlanProgress).from_select(COLUMNS, computed(plan, members=chunk)))
+            db.session.execute(built.delete, {"members": chunk})
+            db.session.execute(built.insert, {"members": chunk})
+
+
+_STATEMENTS: OrderedDict[tuple[Any, ...], Statements] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Statements:
+    """A plan's from-scratch rows (``full``; ``some`` for an expanding ``members`` parameter) and
+    the DELETE and INSERT ... SELECT that refresh some members."""
+
+    full: sa.Select
+    some: sa.Select
+    delete: sa.Delete
+    insert: sa.Insert
+
+
+def statements(plan: StudyPlan, rushed_fraction: float | None = None) -> Statements:
+    """The plan's statements, built once per shape of the plan: building member_progress costs far
+    more than running it for one member, and a graded attempt should cost a few milliseconds."""
+    if rushed_fraction is None:
+        rushed_fraction = formalism_thresholds()["rushed_fraction"]
+    key = (plan.id, plan.status, plan.closed_at, plan.include_exempted, tuple(plan.categories),
+           tuple(plan.audiences or ()), tuple(plan.criteria), plan.all_required, plan.opens_on, plan.due_on,
+           tuple(plan_course_ids(plan)), rushed_fraction, local_midnight(plan.opens_on), due_end(plan))
+    found = _STATEMENTS.get(key)
+    if found is None:
+        members: sa.BindParameter[Any] = sa.bindparam("members", expanding=True)
+        some = computed(plan, members=members, rushed_fraction=rushed_fraction)
+        table = cast(sa.Table, PlanProgress.__table__)  # Core statements: the ORM would take the parameters for rows
+        found = Statements(full=computed(plan, rushed_fraction=rushed_fraction), some=some,
+                           delete=sa.delete(table).where(table.c.plan_id == plan.id, table.c.user_id.in_(members)),
+                           insert=sa.insert(table).from_select(COLUMNS, some))
+        _STATEMENTS[key] = found
+        while len(_STATEMENTS) > STATEMENTS_KEPT:
+            _STATEMENTS.popitem(last=False)
+    else:
+        _STATEMENTS.move_to_end(key)
+    return found
 
 
 def _plans(plan_ids: Iterable[int] | None) -> Sequence[StudyPlan]:
@@ -144,7 +188,8 @@ def differences(plan: StudyPlan) -> list[dict[str, Any]]:
     """Members whose kept row differs from the from-scratch one (or exists on one side only):
     ``{"user_id", "kept", "computed"}`` with each side's values (None when missing), by member."""
     kept = sa.select(*(PlanProgress.__table__.c[name] for name in COLUMNS)).where(PlanProgress.plan_id == plan.id)
-    fresh = computed(plan)
+    built = statements(plan)
+    fresh = built.full
     wrong = sa.union(
         sa.select(sa.except_(kept, fresh).subquery().c.user_id),
         sa.select(sa.except_(fresh, kept).subquery().c.user_id),
@@ -154,7 +199,7 @@ def differences(plan: StudyPlan) -> list[dict[str, Any]]:
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start:start + CHUNK]
         ours = {row.user_id: row for row in db.session.execute(kept.where(PlanProgress.user_id.in_(chunk)))}
-        theirs = {row.user_id: row for row in db.session.execute(computed(plan, members=chunk))}
+        theirs = {row.user_id: row for row in db.session.execute(built.some, {"members": chunk})}
         result += [{"user_id": user_id, "kept": _plain(ours.get(user_id)), "computed": _plain(theirs.get(user_id))}
                    for user_id in chunk]
     return result

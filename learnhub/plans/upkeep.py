@@ -194,8 +194,9 @@ def do_orm_execute(state: Any) -> None:
 
 
 def before_commit(session: Session) -> None:
-    """Apply the notes in the transaction about to commit."""
-    if _ours(session) and not session.info.get("kept_suspended"):
+    """Apply the notes in the transaction about to commit (the outermost: a savepoint's release,
+    which SQLAlchemy reports as a commit too, leaves them to it)."""
+    if _ours(session) and not session.info.get("kept_suspended") and not session.in_nested_transaction():
         apply(session)
 
 

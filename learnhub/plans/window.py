@@ -41,6 +41,13 @@ def split_on(plans: list[StudyPlan], as_of: dt.date) -> tuple[list[StudyPlan], l
     return counted, [plan for plan in plans if not counts_on(plan, as_of)]
 
 
+def day_end(day: dt.date) -> dt.datetime:
+    """The end of ``day`` in local time, as UTC (the last day there is ends at the end of time)."""
+    if day == dt.date.max:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+    return local_midnight(day + dt.timedelta(days=1))
+
+
 def window(plan: StudyPlan) -> tuple[dt.datetime, dt.datetime] | None:
     """The plan's window as UTC instants [start, end); None for a draft plan (nothing counts)."""
     if plan.status == PlanStatus.draft:
@@ -48,7 +55,7 @@ def window(plan: StudyPlan) -> tuple[dt.datetime, dt.datetime] | None:
     start = local_midnight(plan.opens_on)
     if plan.status == PlanStatus.closed and plan.closed_at is not None:
         return start, _aware(plan.closed_at)
-    return start, local_midnight(plan.due_on + dt.timedelta(days=1))
+    return start, day_end(plan.due_on)
 
 
 def inside(column: sa.ColumnElement[Any] | InstrumentedAttribute[Any], plan: StudyPlan) -> sa.ColumnElement[bool]:

@@ -43,3 +43,23 @@ def test_figures_follow_the_study_in_the_transaction_that_records_it(app, org) -
         row = db.session.get(PlanProgress, (plan.id, user_id))
         assert row.completed_at is not None and not row.on_time
         assert differences(plan) == []
+
+
+def test_a_closed_plan_keeps_its_snapshot_and_reopening_reads_the_organisation_again(app, org) -> None:  # noqa: F811
+    from learnhub.plans.models import PlanStatus
+    from learnhub.plans.services import set_status
+
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        set_status(plan, PlanStatus.open)
+        db.session.commit()
+        set_status(plan, PlanStatus.closed)
+        db.session.commit()
+        assert differences(plan) == []
+        kept = kept_progress(plan)
+        rows = db.session.execute(sa.select(kept.c.user_id, kept.c.lessons_done, kept.c.passed_at)).all()
+        assert len(rows) == 8 and {(r.lessons_done, r.passed_at) for r in rows} == {(0, None)}
+        set_status(plan, PlanStatus.open)
+        db.session.commit()
+        assert differences(plan) == []
+        assert db.session.scalar(sa.select(sa.func.max(PlanProgress.lessons_done))) == 3
