@@ -97,7 +97,7 @@ def items(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> list[ItemRo
     if scope is not None:
         where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
     thirds = (
-        sa.select(QuizAttempt.id.label("attempt_id"),
+        sa.select(QuizAttempt.id.label("attempt_id"), QuizAttempt.year.label("attempt_year"),
                   sa.func.ntile(3).over(order_by=(QuizAttempt.percent, QuizAttempt.id)).label("third"))
         .where(*where).subquery()
     )
@@ -109,12 +109,14 @@ def items(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> list[ItemRo
             sa.func.avg(sa.case((thirds.c.third == 3, AttemptAnswer.fraction))),
             sa.func.avg(sa.case((thirds.c.third == 1, AttemptAnswer.fraction))),
         )
-        .join(thirds, thirds.c.attempt_id == AttemptAnswer.attempt_id)
+        .join(thirds, sa.and_(thirds.c.attempt_id == AttemptAnswer.attempt_id,
+                             thirds.c.attempt_year == AttemptAnswer.attempt_year))
         .group_by(AttemptAnswer.qid)
     ).all()
     wrong = db.session.execute(
         sa.select(AttemptAnswer.qid, AttemptAnswer.response_key, sa.func.count(AttemptAnswer.id).label("n"))
-        .join(thirds, thirds.c.attempt_id == AttemptAnswer.attempt_id)
+        .join(thirds, sa.and_(thirds.c.attempt_id == AttemptAnswer.attempt_id,
+                             thirds.c.attempt_year == AttemptAnswer.attempt_year))
         .where(AttemptAnswer.fraction < 1, AttemptAnswer.response_key != "")
         .group_by(AttemptAnswer.qid, AttemptAnswer.response_key)
         .order_by(AttemptAnswer.qid, sa.desc("n"), AttemptAnswer.response_key)
@@ -154,11 +156,11 @@ def hardest(quiz: Quiz, scope: sa.Select | list[int] | None = None, limit: int =
     where = [_submitted(quiz)]
     if scope is not None:
         where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
-    sat = sa.select(QuizAttempt.id).where(*where).subquery()
+    sat = sa.select(QuizAttempt.id, QuizAttempt.year).where(*where).subquery()
     facility = sa.func.avg(AttemptAnswer.fraction)
     rows = db.session.execute(
         sa.select(AttemptAnswer.qid, facility)
-        .join(sat, sat.c.id == AttemptAnswer.attempt_id)
+        .join(sat, sa.and_(sat.c.id == AttemptAnswer.attempt_id, sat.c.year == AttemptAnswer.attempt_year))
         .group_by(AttemptAnswer.qid)
         .order_by(facility, AttemptAnswer.qid)
         .limit(limit)

@@ -176,14 +176,19 @@ def save_answer(attempt: QuizAttempt, qid: str, raw: Any, *, now: dt.datetime | 
 
 def _store_answer(attempt: QuizAttempt, qid: str, response: Any, now: dt.datetime) -> None:
     answer = db.session.scalar(
-        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.qid == qid)
+        sa.select(AttemptAnswer).where(*answers_of(attempt), AttemptAnswer.qid == qid)
     )
     if answer is None:
-        answer = AttemptAnswer(attempt_id=attempt.id, qid=qid)
+        answer = AttemptAnswer(attempt_id=attempt.id, attempt_year=attempt.year, qid=qid)
         db.session.add(answer)
     answer.response = response
     answer.response_key = response_key(response)
     answer.saved_at = now
+
+
+def answers_of(attempt: QuizAttempt) -> tuple[sa.ColumnElement[bool], ...]:
+    """SQL: the answers of ``attempt``, in its year's partition only (docs/partitions.md)."""
+    return AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.attempt_year == attempt.year
 
 
 def response_key(response: Any) -> str:
@@ -227,13 +232,14 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, Any] | None = None, 
 
 
 def _grade(attempt: QuizAttempt) -> None:
-    saved = {a.qid: a for a in db.session.scalars(sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+    saved = {a.qid: a for a in db.session.scalars(sa.select(AttemptAnswer).where(*answers_of(attempt)))}
     total = 0.0
     for entry in attempt.paper:
         question = paper_question(entry)
         answer = saved.get(entry["qid"])
         if answer is None:  # unanswered questions count, as zero, in the statistics too
-            answer = AttemptAnswer(attempt_id=attempt.id, qid=entry["qid"], response=None, response_key="")
+            answer = AttemptAnswer(attempt_id=attempt.id, attempt_year=attempt.year, qid=entry["qid"],
+                                   response=None, response_key="")
             db.session.add(answer)
         score = kinds.grade(question, answer.response)
         answer.score = score
