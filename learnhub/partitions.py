@@ -11,11 +11,14 @@ attempts, which are kept; see docs/partitions.md and docs/privacy.md.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
+import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from learnhub.extensions import db
 
@@ -164,3 +167,39 @@ def compare_filter(dialect_name: str) -> Callable[..., bool]:
 def _looks_like_partition(name: str) -> bool:
     table, _, suffix = name.rpartition("_")
     return table in PARTITIONED and (suffix == "default" or suffix.isdigit())
+
+
+@click.group("partitions", help="The tables partitioned by year (PostgreSQL; docs/partitions.md).")
+def partitions_cli() -> None:
+    """Groups ``learnhub db partitions``."""
+
+
+@partitions_cli.command("list")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@with_appcontext
+def list_command(output: str) -> None:
+    """Each partition, its year and its estimated rows (nothing on SQLite)."""
+    found = partitions(db.session.connection())
+    if output == "json":
+        click.echo(json.dumps(found))
+        return
+    if not found:
+        click.echo("no partitioned tables here (SQLite, or not migrated)", err=True)
+    for partition in found:
+        click.echo(f"{partition['name']}\t{partition['year'] or 'default'}\t~{partition['rows']} rows")
+
+
+@partitions_cli.command("create")
+@click.option("--year", type=click.IntRange(1945, 2100), default=None,
+              help="The year to create (default: this year and the next).")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@with_appcontext
+def create_command(year: int | None, output: str) -> None:
+    """Create the partitions of a year ahead of its first row; run it yearly (the timer of the backups)."""
+    today = dt.datetime.now(dt.UTC).year
+    connection = db.session.connection()
+    created = [name for each in ([year] if year else [today, today + 1]) for name in ensure_year(connection, each)]
+    db.session.commit()
+    if output == "json":
+        click.echo(json.dumps({"created": created}))
+    click.echo(f"{len(created)} partition(s) created" + (f": {', '.join(created)}" if created else ""), err=True)
