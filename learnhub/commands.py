@@ -42,7 +42,11 @@ def register_commands(app: Flask) -> None:
     # Replaces Flask-Migrate's `db` group (added by migrate.init_app) with one whose `upgrade`
     # backs up a SQLite database first.
     # Flask-Migrate adds `db` as a click.Group, which the mapping of commands cannot say.
-    app.cli.add_command(with_backup_before_upgrade(cast(click.Group, app.cli.commands["db"])))
+    db_cli = with_backup_before_upgrade(cast(click.Group, app.cli.commands["db"]))
+    from learnhub.partitions import partitions_cli
+
+    db_cli.add_command(partitions_cli)
+    app.cli.add_command(db_cli)
     from learnhub.cli import refusals_in_one_line
 
     refusals_in_one_line(app.cli)

@@ -60,6 +60,18 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def year_of(column: str) -> Any:
+    """A column default: the year of the row's ``column`` (its creation time), or this year.
+
+    The year is the partition key of the tables that grow for years (docs/partitions.md); it is
+    set once, at insert, and never changes."""
+    def default(context: Any) -> int:
+        value = context.get_current_parameters().get(column)
+        return (value or utcnow()).year
+
+    return default
+
+
 def rows_changed(session: Session | scoped_session[Any], statement: sa.Insert | sa.Update | sa.Delete) -> int:
     """How many rows an INSERT, UPDATE or DELETE changed: conditional writes that claim a row read it."""
     return cast("sa.CursorResult[Any]", session.execute(statement)).rowcount

@@ -92,6 +92,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    from learnhub.partitions import compare_filter  # partitions are not in the models
+
+    conf_args.setdefault("include_object", compare_filter(get_engine().dialect.name))
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

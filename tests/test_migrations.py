@@ -20,6 +20,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from learnhub.extensions import db, migrate
+from learnhub.partitions import compare_filter, partition_tables
 from tests.backup.alembic_logging import logging_kept
 
 NOW = dt.datetime(2026, 1, 5, 8, 0)
@@ -58,8 +59,18 @@ class Seeded:
 
 
 def reflect(connection: sa.Connection) -> sa.MetaData:
+    """The tables of the schema; a partition is part of its table, written through it (PostgreSQL)."""
     metadata = sa.MetaData()
-    metadata.reflect(connection)
+    partitions = partition_tables(connection)
+    metadata.reflect(connection, only=lambda name, _metadata: name not in partitions)
+    for table in list(metadata.tables.values()):
+        if table.name in partitions:  # reached through the clones of a foreign key, one per partition
+            metadata.remove(table)
+            continue
+        for foreign_key in [fk for fk in table.foreign_key_constraints if fk.referred_table.name in partitions]:
+            table.constraints.discard(foreign_key)
+            for element in foreign_key.elements:
+                element.parent.foreign_keys.discard(element)
     return metadata
 
 
@@ -183,7 +194,8 @@ def test_models_match_the_migrations(fresh_app: Flask) -> None:
     with fresh_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True, "include_object": compare_filter(connection.dialect.name)})
             assert compare_metadata(context, db.metadata) == []
 
 

@@ -297,11 +297,11 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
                     right = rng.random() < skill
                     choice = "a" if right else rng.choice(["b", "c"])
                     score += int(right)
-                    answers.append(dict(attempt_id=attempt_id, qid=entry["qid"], response=choice, response_key=choice,
+                    answers.append(dict(attempt_id=attempt_id, attempt_year=started.year, qid=entry["qid"], response=choice, response_key=choice,
                                         saved_at=started, fraction=float(right), score=float(right)))
                 percent = 100 * score / course.max_score
                 attempts.append(dict(
-                    id=attempt_id, quiz_id=course.quiz_id, user_id=user_id, number=number, bank_version=1,
+                    id=attempt_id, year=started.year, quiz_id=course.quiz_id, user_id=user_id, number=number, bank_version=1,
                     status=AttemptStatus.submitted, started_at=started, deadline=None,
                     submitted_at=started + dt.timedelta(minutes=rng.randint(3, 15)), late=False, paper=course.paper,
                     pass_score=70, review="always", score=float(score), max_score=course.max_score, percent=percent,

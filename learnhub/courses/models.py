@@ -7,7 +7,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnhub.db import TimestampMixin, enum_column
+from learnhub.db import TimestampMixin, enum_column, year_of
 from learnhub.extensions import Model
 
 
@@ -112,10 +112,14 @@ class CourseMedia(Model):
 
 
 class LessonProgress(Model):
-    """One member's study of one lesson: first opened, studied, and reading time."""
+    """One member's study of one lesson: first opened, studied, and reading time.
+
+    On PostgreSQL the table is partitioned by ``year`` (the year the lesson was first opened,
+    docs/partitions.md): the unique rule includes it, and a trigger refuses a second row for the
+    same member and lesson in another year, so one row per member and lesson still holds."""
 
     __tablename__ = "lesson_progress"
-    __table_args__ = (sa.UniqueConstraint("user_id", "lesson_id"),)
+    __table_args__ = (sa.UniqueConstraint("user_id", "lesson_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
@@ -124,3 +128,4 @@ class LessonProgress(Model):
     last_seen_at: Mapped[dt.datetime]
     studied_at: Mapped[dt.datetime | None]
     seconds_spent: Mapped[int] = mapped_column(default=0)
+    year: Mapped[int] = mapped_column(sa.SmallInteger, default=year_of("first_opened_at"))

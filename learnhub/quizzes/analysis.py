@@ -119,7 +119,7 @@ def items(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> list[ItemRo
     if scope is not None:
         where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
     thirds = (
-        sa.select(QuizAttempt.id.label("attempt_id"),
+        sa.select(QuizAttempt.id.label("attempt_id"), QuizAttempt.year.label("attempt_year"),
                   sa.func.ntile(3).over(order_by=(QuizAttempt.percent, QuizAttempt.id)).label("third"))
         .where(*where).subquery()
     )
@@ -131,12 +131,14 @@ def items(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> list[ItemRo
             sa.func.avg(sa.case((thirds.c.third == 3, AttemptAnswer.fraction))),
             sa.func.avg(sa.case((thirds.c.third == 1, AttemptAnswer.fraction))),
         )
-        .join(thirds, thirds.c.attempt_id == AttemptAnswer.attempt_id)
+        .join(thirds, sa.and_(thirds.c.attempt_id == AttemptAnswer.attempt_id,
+                             thirds.c.attempt_year == AttemptAnswer.attempt_year))
         .group_by(AttemptAnswer.qid)
     ).all()
     wrong = db.session.execute(
         sa.select(AttemptAnswer.qid, AttemptAnswer.response_key, sa.func.count(AttemptAnswer.id).label("n"))
-        .join(thirds, thirds.c.attempt_id == AttemptAnswer.attempt_id)
+        .join(thirds, sa.and_(thirds.c.attempt_id == AttemptAnswer.attempt_id,
+                             thirds.c.attempt_year == AttemptAnswer.attempt_year))
         .where(AttemptAnswer.fraction < 1, AttemptAnswer.response_key != "")
         .group_by(AttemptAnswer.qid, AttemptAnswer.response_key)
         .order_by(AttemptAnswer.qid, sa.desc("n"), AttemptAnswer.response_key)

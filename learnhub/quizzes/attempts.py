@@ -180,18 +180,23 @@ def _store_answer(attempt: QuizAttempt, qid: str, response: Any, now: dt.datetim
     """Write the answer to ``qid``; ``saved`` (the attempt's answers by qid, when already read) spares the query."""
     if saved is None:
         answer = db.session.scalar(
-            sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.qid == qid)
+            sa.select(AttemptAnswer).where(*answers_of(attempt), AttemptAnswer.qid == qid)
         )
     else:
         answer = saved.get(qid)
     if answer is None:
-        answer = AttemptAnswer(attempt_id=attempt.id, qid=qid)
+        answer = AttemptAnswer(attempt_id=attempt.id, attempt_year=attempt.year, qid=qid)
         db.session.add(answer)
         if saved is not None:
             saved[qid] = answer
     answer.response = response
     answer.response_key = response_key(response)
     answer.saved_at = now
+
+
+def answers_of(attempt: QuizAttempt) -> tuple[sa.ColumnElement[bool], ...]:
+    """SQL: the answers of ``attempt``, in its year's partition only (docs/partitions.md)."""
+    return AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.attempt_year == attempt.year
 
 
 def response_key(response: Any) -> str:
@@ -243,7 +248,7 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, Any] | None = None, 
 
 
 def _saved_answers(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
-    return {a.qid: a for a in db.session.scalars(sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+    return {a.qid: a for a in db.session.scalars(sa.select(AttemptAnswer).where(*answers_of(attempt)))}
 
 
 def _grade(attempt: QuizAttempt, saved: dict[str, AttemptAnswer], fresh: dict[str, Any], now: dt.datetime) -> None:
@@ -262,7 +267,7 @@ def _grade(attempt: QuizAttempt, saved: dict[str, AttemptAnswer], fresh: dict[st
         if answer is not None:
             answer.score, answer.fraction = score, fraction
         else:
-            inserted.append({"attempt_id": attempt.id, "qid": qid, "response": response, "saved_at": now,
+            inserted.append({"attempt_id": attempt.id, "attempt_year": attempt.year, "qid": qid, "response": response, "saved_at": now,
                              "response_key": response_key(response) if qid in fresh else "",
                              "score": score, "fraction": fraction})
         total += score

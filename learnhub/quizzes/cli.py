@@ -1,4 +1,4 @@
-"""`learnhub quiz export-gift`"""
+"""`learnhub quiz export-gift`, `learnhub quiz forget-answers`"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -47,3 +47,34 @@ def gift_problems(bank: Bank) -> list[str]:
     if not isinstance(bank.settings.review, str):
         problems.append("GIFT front matter holds only a single-word 'review' (always, after_pass, never)")
     return problems
+
+
+@quiz_cli.command("forget-answers")
+@click.option("--years", type=click.IntRange(min=1, max=100), default=None,
+              help="Closed years of answers kept (default: LEARNHUB_ANSWERS_KEPT_YEARS or 5).")
+@click.option("--dry-run", is_flag=True, help="Only say how many answers would be removed.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def forget_answers_command(years: int | None, dry_run: bool, yes: bool, output: str) -> None:
+    """Remove the detailed answers of closed years older than the kept period; attempts, their
+    scores and every rate stay (docs/privacy.md, docs/partitions.md)."""
+    import datetime as dt
+    import json
+
+    from learnhub.partitions import answers_kept_years, answers_to_forget, forget_answers, last_forgotten_year
+
+    years = years or answers_kept_years()
+    up_to = last_forgotten_year(dt.date.today(), years)
+    counts = answers_to_forget(up_to)
+    total = sum(counts.values())
+    if output == "json":
+        click.echo(json.dumps({"kept_years": years, "up_to_year": up_to, "answers": total,
+                               "by_year": {str(year): n for year, n in counts.items()}, "dry_run": dry_run}))
+    click.echo(f"{total} answer(s) of quiz attempts started in {up_to} or before", err=True)
+    if dry_run or not total:
+        return
+    if not yes and not click.confirm("Remove them? This cannot be undone", default=False, err=True):
+        raise click.ClickException("nothing was changed")
+    forget_answers(up_to)
+    db.session.commit()
+    click.echo(f"{total} answer(s) removed; attempts and rates are unchanged", err=True)

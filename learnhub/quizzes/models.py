@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnhub.db import TimestampMixin, enum_column, utcnow
+from learnhub.db import TimestampMixin, enum_column, utcnow, year_of
 from learnhub.extensions import Model
 
 
@@ -65,10 +65,18 @@ class AttemptStatus(StrEnum):
 
 
 class QuizAttempt(Model):
-    """One sitting of a quiz. ``paper`` keeps the questions drawn, in order, as they were then."""
+    """One sitting of a quiz. ``paper`` keeps the questions drawn, in order, as they were then.
+
+    On PostgreSQL partitioned by ``year`` (the year it was started, docs/partitions.md): its
+    primary key there is (id, year), which the answers reference; ``(id, year)`` is declared
+    unique here for SQLite's foreign key. A trigger keeps (user, quiz, number) unique across years."""
 
     __tablename__ = "quiz_attempt"
-    __table_args__ = (sa.UniqueConstraint("user_id", "quiz_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "quiz_id", "number", "year"),
+        # On PostgreSQL the primary key (id, year) is this rule (learnhub.partitions.compare_filter).
+        sa.UniqueConstraint("id", "year", info={"primary_key_on_postgresql": True}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
@@ -87,18 +95,26 @@ class QuizAttempt(Model):
     max_score: Mapped[float]
     percent: Mapped[float | None] = mapped_column(index=True)
     passed: Mapped[bool | None]
+    year: Mapped[int] = mapped_column(sa.SmallInteger, default=year_of("started_at"))
 
     answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
 
 
 class AttemptAnswer(Model):
-    """The member's answer to one question of an attempt, saved as they go."""
+    """The member's answer to one question of an attempt, saved as they go.
+
+    Kept in the partition of its attempt's year (``attempt_year``), so a closed year's answers can
+    be dropped as one partition (learnhub.partitions.forget_answers) while the attempts stay."""
 
     __tablename__ = "attempt_answer"
-    __table_args__ = (sa.UniqueConstraint("attempt_id", "qid"),)
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "attempt_year", "qid"),
+        sa.ForeignKeyConstraint(["attempt_id", "attempt_year"], ["quiz_attempt.id", "quiz_attempt.year"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempt.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(index=True)
+    attempt_year: Mapped[int] = mapped_column(sa.SmallInteger)
     qid: Mapped[str] = mapped_column(sa.String(80), index=True)
     response: Mapped[Any] = mapped_column(sa.JSON)
     response_key: Mapped[str] = mapped_column(sa.String(200), default="")  # for "most chosen wrong answer"

@@ -151,7 +151,7 @@ def review(attempt_id: int):
     quiz = db.session.get_one(Quiz, attempt.quiz_id)
     record = attempts.standing(current_user, quiz)
     show = shown_to(current_user, quiz, record)
-    answers = {a.qid: a for a in db.session.scalars(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+    answers = {a.qid: a for a in db.session.scalars(db.select(AttemptAnswer).where(*attempts.answers_of(attempt)))}
     items = []
     for entry in attempt.paper:
         answer = answers.get(entry["qid"])
