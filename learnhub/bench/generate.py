@@ -3,20 +3,25 @@
 The tree is province → districts → communes/towns → cells; members carry Vietnamese names in the
 three categories; there are modules with lessons and quizzes, open and closed plans, lesson
 progress, quiz attempts with their answers, reflections and conference attendance, in proportions
-like the demo town's. Rows go in with executemany in chunks, never one ORM object at a time.
+like the demo town's. Rows go in with PostgreSQL's COPY (executemany in chunks on SQLite), never
+one ORM object at a time (learnhub/bench/bulk.py). The same seed draws the same organisation and
+activity on either database; the time of each step is in the summary.
 """
 from __future__ import annotations
 
 import datetime as dt
 import random
 import secrets
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from learnhub.bench.bulk import drop_indexes, insert_rows, rebuild_indexes
 from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference, ConferenceUnit
 from learnhub.courses.importer import import_course
@@ -43,6 +48,9 @@ from learnhub.quizzes.sync import sync_quiz
 from learnhub.text import fold, name_sort_key
 
 CHUNK = 5000
+# The tables written in bulk, loaded without their secondary indexes on PostgreSQL (bulk.drop_indexes).
+BULK_TABLES = ["user_account", "lesson_progress", "quiz_attempt", "attempt_answer", "reflection", "attendance"]
+ANSWERS_PER_COPY = 100_000  # attempts and their answers go in turns (answers need their attempts first)
 BENCH_PREFIX = "bench"
 LESSONS_PER_MODULE = 4
 QUESTIONS_PER_QUIZ = 10
@@ -55,24 +63,29 @@ class GenerateSummary:
     courses: int = 0
     plans: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # each step's wall time, in order
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block as step ``name``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 2)
 
 
 Progress = Callable[[str, int], None]
 
 
 def _insert(model: Any, rows: Iterable[dict[str, Any]], progress: Progress, label: str, summary: GenerateSummary) -> None:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= CHUNK:
-            db.session.execute(sa.insert(model), batch)
-            summary.rows[label] = summary.rows.get(label, 0) + len(batch)
-            progress(label, summary.rows[label])
-            batch = []
-    if batch:
-        db.session.execute(sa.insert(model), batch)
-        summary.rows[label] = summary.rows.get(label, 0) + len(batch)
-        progress(label, summary.rows[label])
+    done = summary.rows.get(label, 0)
+
+    def report(written: int) -> None:
+        summary.rows[label] = done + written
+        progress(label, done + written)
+
+    insert_rows(model, rows, report)
 
 
 def generate(
@@ -83,21 +96,62 @@ def generate(
     rng = random.Random(seed)
     today = today or dt.date.today()
     summary = GenerateSummary()
-    cells = _tree(rng, units, summary)
-    db.session.commit()
+    with summary.step("units"):
+        cells = _tree(rng, units, summary)
+        db.session.commit()
     progress("units", summary.units)
-    member_ids = _members(rng, members, cells, summary, progress)
-    db.session.commit()
-    courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
-    summary.courses = len(courses)
-    db.session.commit()
-    plan_rows = _plans(rng, plans, courses, cells, today, summary)
-    db.session.commit()
-    _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
-    db.session.commit()
-    analyze()  # as after any bulk load: the planner needs to know the tables' new sizes
+    with summary.step("indexes dropped"):
+        deferred = drop_indexes(BULK_TABLES)
+    try:
+        with summary.step("members"):
+            member_ids = _members(rng, members, cells, summary, progress)
+            db.session.commit()
+        with summary.step("modules and plans"):
+            courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
+            summary.courses = len(courses)
+            db.session.commit()
+            plan_rows = _plans(rng, plans, courses, cells, today, summary)
+            db.session.commit()
+        _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
+    finally:
+        with summary.step("indexes rebuilt"):
+            rebuild_indexes(deferred)
+        progress("indexes rebuilt", len(deferred))
+    with summary.step("statistics after the load"):
+        analyze()  # closing a plan snapshots its whole roster: the planner must know the tables' sizes
+    with summary.step("plans opened and closed"):
+        _open_and_close(plan_rows, progress)
+    with summary.step("kept figures"):
+        _keep_figures([plan for plan, _closed in plan_rows], progress)
+    with summary.step("statistics at the end"):
+        analyze()  # the kept figures' tables are new too
     progress("statistics refreshed", 1)
     return summary
+
+
+def _keep_figures(plans: list[StudyPlan], progress: Progress) -> None:
+    """Fill the figures kept as study happens (issue 20, point 1) from the rows just loaded, as
+    `learnhub figures rebuild` does: the generator wrote raw rows around the services that keep them.
+
+    CALL SITE FOR BRANCHES kept-core AND quiz-kept: once merged, this calls
+    ``learnhub.plans.kept.rebuild(plan)`` for every plan and ``learnhub.quizzes.kept.rebuild_quiz_figures()``;
+    until then there is nothing to fill."""
+    try:
+        from learnhub.plans import kept  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        kept = None
+    if kept is not None:
+        for plan in plans:
+            progress("kept figures of plan", kept.rebuild(plan))
+            db.session.commit()
+    try:
+        from learnhub.quizzes import kept as quiz_kept  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        quiz_kept = None
+    if quiz_kept is not None:
+        quiz_kept.rebuild_quiz_figures()
+        db.session.commit()
+        progress("kept quiz figures", 1)
 
 
 def _tree(rng: random.Random, units: int, summary: GenerateSummary) -> list[tuple[int, int]]:
@@ -234,12 +288,20 @@ def _activity(rng, member_ids, courses, plans, cells, today, summary, progress) 
                                studied_at=studied, seconds_spent=seconds)
                     started = studied
 
-    _insert(LessonProgress, progress_rows(), progress, "lesson progress", summary)
-    db.session.commit()
-    _attempts(rng, member_ids, courses, when, summary, progress)
-    _reflections(rng, member_ids, plans, when, summary, progress)
-    _conferences(rng, member_ids, cells, when, summary, progress)
-    db.session.commit()
+    with summary.step("lesson progress"):
+        _insert(LessonProgress, progress_rows(), progress, "lesson progress", summary)
+        db.session.commit()
+    with summary.step("quiz attempts and answers"):
+        _attempts(rng, member_ids, courses, when, summary, progress)
+    with summary.step("reflections"):
+        _reflections(rng, member_ids, plans, when, summary, progress)
+    with summary.step("conferences and attendance"):
+        _conferences(rng, member_ids, cells, when, summary, progress)
+        db.session.commit()
+
+
+def _open_and_close(plans: list[tuple[StudyPlan, bool]], progress: Progress) -> None:
+    """Open every plan through the service, and close the first half (closing snapshots the roster)."""
     from learnhub.plans.services import set_status
 
     for plan, closed in plans:
@@ -268,13 +330,9 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
     answers: list[dict[str, Any]] = []
 
     def flush() -> None:
-        if attempts:
-            db.session.execute(sa.insert(QuizAttempt), attempts)
-            summary.rows["quiz attempts"] = summary.rows.get("quiz attempts", 0) + len(attempts)
-        if answers:
-            db.session.execute(sa.insert(AttemptAnswer), answers)
-            summary.rows["answers"] = summary.rows.get("answers", 0) + len(answers)
-        progress("quiz attempts", summary.rows.get("quiz attempts", 0))
+        summary.rows["quiz attempts"] = summary.rows.get("quiz attempts", 0) + insert_rows(QuizAttempt, attempts)
+        summary.rows["answers"] = summary.rows.get("answers", 0) + insert_rows(AttemptAnswer, answers)
+        progress("quiz attempts", summary.rows["quiz attempts"])
         attempts.clear()
         answers.clear()
 
@@ -302,7 +360,7 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
                 attempt_id += 1
                 if percent >= 70 or rng.random() < 0.5:
                     break
-            if len(answers) >= CHUNK * 4:
+            if len(answers) >= ANSWERS_PER_COPY:
                 flush()
     flush()
     _fix_sequence("quiz_attempt")
@@ -310,12 +368,14 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
 
 
 def _reflections(rng, member_ids, plans, when, summary, progress) -> None:
+    plan_ids = [plan.id for plan, _closed in plans]  # read before the rows stream (bulk.insert_rows)
+
     def rows():
-        for plan, _closed in plans:
+        for plan_id in plan_ids:
             for user_id in member_ids:
                 if rng.random() < 0.1:
                     submitted = when()
-                    yield dict(plan_id=plan.id, user_id=user_id, learned="Nội dung đã học được.",
+                    yield dict(plan_id=plan_id, user_id=user_id, learned="Nội dung đã học được.",
                                application="Vận dụng vào công việc.", commitment="Cam kết thực hiện.",
                                status=ReflectionStatus.accepted, submitted_at=submitted, reviewed_at=submitted,
                                review_comment="")
@@ -359,9 +419,7 @@ def _conferences(rng, member_ids, cells, when, summary, progress) -> None:
             conference_id += 1
     for model, rows, label in ((Conference, conferences, "conferences"), (ConferenceUnit, invited, "invitations"),
                                (Attendance, attendance, "attendance")):
-        for start in range(0, len(rows), CHUNK):
-            db.session.execute(sa.insert(model), rows[start:start + CHUNK])
-        summary.rows[label] = len(rows)
+        summary.rows[label] = insert_rows(model, rows)
         progress(label, len(rows))
     _fix_sequence("conference")
     db.session.commit()
