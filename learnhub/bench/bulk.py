@@ -8,6 +8,7 @@ column the rows leave out takes its Python default, as an ORM insert would give 
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
@@ -15,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from learnhub.db import UTCDateTime
 from learnhub.extensions import db
 
 CHUNK = 5000  # rows per executemany (SQLite) and between progress reports
@@ -95,7 +97,13 @@ def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], A
     """How a Python value of ``column`` becomes the text COPY reads."""
     if isinstance(column.type, sa.JSON):
         return _json_text()
-    return column.type._cached_bind_processor(dialect)  # the conversion an INSERT of the column would apply
+    process = column.type._cached_bind_processor(dialect)  # the conversion an INSERT of the column would apply
+    if isinstance(column.type, UTCDateTime) and process:
+        # A time already in UTC goes as it is: PostgreSQL reads "… +00:00" into a column without a
+        # time zone by dropping the offset, which is what the conversion would do, at a fraction of the cost.
+        convert = process
+        return lambda value: value if value is None or value.tzinfo is dt.UTC else convert(value)
+    return process
 
 
 def _json_text() -> Callable[[Any], Any]:
