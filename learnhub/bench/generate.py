@@ -189,13 +189,18 @@ def _members(rng, count, cells, summary, progress) -> list[int]:
     now = utcnow()
     prefix = f"{BENCH_PREFIX}{secrets.token_hex(3)}-"
 
+    keys: dict[str, tuple[str, str]] = {}  # names repeat: fold and sort each once
+
     def rows():
         for n in range(count):
             full_name, gender = random_full_name(rng)
             draw = rng.random()
             category = Category.party_member if draw < 0.62 else Category.civil_servant if draw < 0.9 else Category.citizen
-            yield dict(username=f"{prefix}{n}", full_name=full_name, search_name=fold(full_name),
-                       sort_key=name_sort_key(full_name), category=category, role=Role.member,
+            if full_name not in keys:
+                keys[full_name] = (fold(full_name), name_sort_key(full_name))
+            search_name, sort_key = keys[full_name]
+            yield dict(username=f"{prefix}{n}", full_name=full_name, search_name=search_name,
+                       sort_key=sort_key, category=category, role=Role.member,
                        unit_id=cells[n % len(cells)][0], active=True,
                        status=MemberStatus.exempted if rng.random() < 0.03 else MemberStatus.active,
                        gender=Gender(gender), password_hash=password_hash, created_at=now, updated_at=now)
@@ -268,9 +273,10 @@ def _plans(rng, count, courses, cells, today, summary) -> list[tuple[StudyPlan, 
 
 
 def _activity(rng, member_ids, courses, plans, cells, today, summary, progress) -> None:
-    now = utcnow()
+    # Activity from New Year to the start of ``today``: the span, hence every draw, depends on the
+    # seed and the day only, not on the second the run started.
     year_start = dt.datetime(today.year, 1, 1, tzinfo=dt.UTC)
-    span = max(1, int((now - year_start).total_seconds()))
+    span = max(1, int((dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC) - year_start).total_seconds()))
 
     def when() -> dt.datetime:
         return year_start + dt.timedelta(seconds=rng.randrange(span))
