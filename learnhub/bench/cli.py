@@ -58,10 +58,13 @@ def generate_command(members: int, units: int | None, plans: int, seed: int, out
     progress.flush()
     seconds = round(time.perf_counter() - started, 1)
     click.echo(", ".join(f"{step} {s:.1f} s" for step, s in summary.seconds.items()), err=True)
+    click.echo(f"CPU: this process {sum(summary.cpu.values()):.1f} s"
+               + (f", the database's {sum(summary.database_cpu.values()):.1f} s" if summary.database_cpu else ""),
+               err=True)
     click.echo(
         f"{summary.units} units, {summary.members:,} members, {summary.courses} modules, {summary.plans} plans "
         f"in {seconds:.1f} s", err=True)
     if output == "json":
         click.echo(json.dumps({"units": summary.units, "members": summary.members, "modules": summary.courses,
                                "plans": summary.plans, "rows": summary.rows, "seconds": seconds,
-                               "steps": summary.seconds}))
+                               "steps": summary.seconds, "cpu": summary.cpu, "database_cpu": summary.database_cpu}))
