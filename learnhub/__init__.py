@@ -43,8 +43,10 @@ def _register_extensions(app: Flask) -> None:
     from learnhub.db import configure_sqlite
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
     from learnhub.i18n import init_i18n
+    from learnhub.plans import upkeep
 
     db.init_app(app)
+    upkeep.listen()  # the kept figures follow every change, in its transaction
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", configure_sqlite)

@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     from learnhub.notify.cli import reminders_cli
     from learnhub.orgs.cli import units_cli
     from learnhub.plans.cli import plans_cli, report_cli
+    from learnhub.plans.kept_cli import figures_cli
     from learnhub.quizzes.cli import quiz_cli
     from learnhub.translate import translate_cli
 
@@ -29,6 +30,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(quiz_cli)
     app.cli.add_command(contest_cli)
     app.cli.add_command(plans_cli)
+    app.cli.add_command(figures_cli)
     app.cli.add_command(reminders_cli)
     import learnhub.reports.cli  # noqa: F401  (adds `report year` to the report group)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 import flask_migrate
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import current_app, g
 from flask.cli import with_appcontext
@@ -125,6 +126,21 @@ def _upgrade_with_backup(directory: str | None, sql: bool, tag: str | None,
         if saved is not None:
             _progress(f"Backed up the database to {saved} before migrating.")
     flask_migrate.upgrade(directory, revision, sql, tag, x_arg)
+    if not sql and revision == "head":
+        _fill_kept_figures()
+
+
+def _fill_kept_figures() -> None:
+    """Compute the kept figures of the plans that have none yet (the first upgrade that adds them):
+    the migration script cannot, as it must not import the application's rules."""
+    from learnhub.plans.upkeep import fill_missing
+
+    if not sa.inspect(db.engine).has_table("plan_progress"):
+        return
+    filled = fill_missing()
+    db.session.commit()
+    if filled:
+        _progress(f"Computed the kept figures of {filled} plans.")
 
 
 @click.command("analyze")

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import random
 import secrets
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from learnhub.db import analyze, utcnow
 from learnhub.demo.names import random_full_name
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.plans import upkeep
 from learnhub.plans.models import (
     Criterion,
     PlanCourse,
@@ -126,62 +128,54 @@ def generate(
     rng = random.Random(seed)
     today = today or dt.date.today()
     summary = GenerateSummary()
-    with summary.step("units"):
-        cells = _tree(rng, units, summary)
-        db.session.commit()
-    progress("units", summary.units)
-    with summary.step("indexes dropped"):
-        deferred = drop_indexes(BULK_TABLES)
-    try:
-        with summary.step("members"):
-            member_ids = _members(rng, members, cells, summary, progress)
+    # The kept figures are held back while the rows go in (the loads commit as they go) and
+    # computed once, at the end, from the raw rows: the step "kept figures".
+    with _exit_timed(upkeep.suspended(), summary, "kept figures"):
+        with summary.step("units"):
+            cells = _tree(rng, units, summary)
             db.session.commit()
-        with summary.step("modules and plans"):
-            courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
-            summary.courses = len(courses)
-            db.session.commit()
-            plan_rows = _plans(rng, plans, courses, cells, today, summary)
-            db.session.commit()
-        _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
-    finally:
-        with summary.step("indexes rebuilt"):
-            rebuild_indexes(deferred)
-        progress("indexes rebuilt", len(deferred))
-    with summary.step("statistics after the load"):
-        analyze()  # closing a plan snapshots its whole roster: the planner must know the tables' sizes
-    with summary.step("plans opened and closed"):
-        _open_and_close(plan_rows, progress)
-    with summary.step("kept figures"):
-        _keep_figures([plan for plan, _closed in plan_rows], progress)
+        progress("units", summary.units)
+        with summary.step("indexes dropped"):
+            deferred = drop_indexes(BULK_TABLES)
+        try:
+            with summary.step("members"):
+                member_ids = _members(rng, members, cells, summary, progress)
+                db.session.commit()
+            with summary.step("modules and plans"):
+                courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
+                summary.courses = len(courses)
+                db.session.commit()
+                plan_rows = _plans(rng, plans, courses, cells, today, summary)
+                db.session.commit()
+            _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
+        finally:
+            with summary.step("indexes rebuilt"):
+                rebuild_indexes(deferred)
+            progress("indexes rebuilt", len(deferred))
+        with summary.step("statistics after the load"):
+            analyze()  # closing a plan snapshots its whole roster: the planner must know the tables' sizes
+        with summary.step("plans opened and closed"):
+            _open_and_close(plan_rows, progress)
+    db.session.commit()
+    progress("kept figures", 1)
     with summary.step("statistics at the end"):
         analyze()  # the kept figures' tables are new too
     progress("statistics refreshed", 1)
     return summary
 
 
-def _keep_figures(plans: list[StudyPlan], progress: Progress) -> None:
-    """Fill the figures kept as study happens (issue 20, point 1) from the rows just loaded, as
-    `learnhub figures rebuild` does: the generator wrote raw rows around the services that keep them.
-
-    CALL SITE FOR BRANCHES kept-core AND quiz-kept: once merged, this calls
-    ``learnhub.plans.kept.rebuild(plan)`` for every plan and ``learnhub.quizzes.kept.rebuild_quiz_figures()``;
-    until then there is nothing to fill."""
+@contextmanager
+def _exit_timed(manager: Any, summary: GenerateSummary, name: str) -> Iterator[None]:
+    """``with manager:`` around the block, the work ``manager`` does on leaving timed as step ``name``."""
+    manager.__enter__()
     try:
-        from learnhub.plans import kept  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        kept = None
-    if kept is not None:
-        for plan in plans:
-            progress("kept figures of plan", kept.rebuild(plan))
-            db.session.commit()
-    try:
-        from learnhub.quizzes import kept as quiz_kept  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        quiz_kept = None
-    if quiz_kept is not None:
-        quiz_kept.rebuild_quiz_figures()
-        db.session.commit()
-        progress("kept quiz figures", 1)
+        yield
+    except BaseException:
+        if not manager.__exit__(*sys.exc_info()):
+            raise
+    else:
+        with summary.step(name):
+            manager.__exit__(None, None, None)
 
 
 def _tree(rng: random.Random, units: int, summary: GenerateSummary) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ from learnhub.members.importmatch import UPDATABLE, MemberMatcher, SamePersonRow
 from learnhub.members.models import MembershipEvent, MembershipEventKind
 from learnhub.members.services import unique_username
 from learnhub.orgs.models import Unit
+from learnhub.plans import upkeep
 from learnhub.security import scope_unit_ids
 from learnhub.text import fold, name_sort_key
 
@@ -304,7 +305,9 @@ class _ChunkWriter:
     def write(self, chunk: list[PlannedRow]) -> tuple[int, int]:
         creates = [self._new_member(r) for r in chunk if r.action == "create"]
         if creates:
-            db.session.execute(sa.insert(User), creates)
+            db.session.execute(sa.insert(User), creates, execution_options={"kept": "noted"})
+            upkeep.note_members(db.session.scalars(
+                sa.select(User.id).where(User.username.in_([row["username"] for row in creates]))))
         changed = [r for r in chunk if r.action == "update" and r.changes]
         if changed:
             ids = {r.member_id for r in changed}

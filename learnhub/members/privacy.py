@@ -16,6 +16,7 @@ from learnhub import audit
 from learnhub.auth.models import MemberStatus, User
 from learnhub.extensions import db
 from learnhub.members.models import MembershipEvent, MembershipEventKind
+from learnhub.plans import upkeep
 from learnhub.plans.models import Reflection
 
 DEFAULT_YEARS = 5
@@ -59,12 +60,13 @@ def anonymise(user_ids: list[int]) -> int:
                 birth_date=None, gender=None, phone=None, email=None, party_card=None,
                 password_hash=None, active=False,
             ),
-            execution_options={"synchronize_session": False},
+            execution_options={"synchronize_session": False, "kept": "noted"},
         )
         db.session.execute(
             sa.update(Reflection).where(Reflection.user_id.in_(chunk)).values(learned="", application="", commitment=""),
-            execution_options={"synchronize_session": False},
+            execution_options={"synchronize_session": False, "kept": "noted"},
         )
+        upkeep.note_members(chunk)
     audit.record("members.anonymise", object_type="user", object_id=None,
                  summary=audit.N_("anonymised %(count)s former members"), params={"count": len(user_ids)}, after={"count": len(user_ids)})
     db.session.flush()

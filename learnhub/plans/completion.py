@@ -7,6 +7,7 @@ categories), completion by the plan's rule, on time (completed by the due date),
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ from learnhub.plans.models import (
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.steps import Step, remaining_steps, step_columns
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt, asks_questions
-from learnhub.security import ancestor_ids, subtree_ids, whole_organisation
+from learnhub.security import subtree_ids, whole_organisation
 from learnhub.settings import local_midnight
 
 
@@ -45,34 +46,50 @@ def _earlier(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
 
 
-def member_progress(plan: StudyPlan, within: int | None = None, member: int | None = None) -> sa.Subquery:
-    """One row per roster member: unit, category, lessons studied, quiz passed, conference attended,
-    the reflection's state, completed and when (``learnhub.plans.steps`` reads what is left from it).
-
-    ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
-    own home page reads one row, not the whole roster). A closed plan reads its snapshot.
-    """
-    units = None if within is None else unit_scope(within)
-    if plan.status == PlanStatus.closed:
-        return _snapshot_progress(plan, units, member)
-
-    def only_member(column):
-        """Each aggregate reads only the rows of the members asked for: the databases do not push
-        the roster's conditions into a grouped subquery, so a cell's page would otherwise
-        aggregate the whole province."""
-        if member is not None:
-            return [column == member]
+def member_filter(units: list[int] | None = None,
+                  members: Sequence[int] | None = None) -> Callable[[Any], list[sa.ColumnElement[bool]]]:
+    """The condition each per-member aggregate puts on its member column: only the members asked
+    for (``members``), or those of ``units``, or none. The databases do not push the roster's
+    conditions into a grouped subquery, so a cell's page would otherwise aggregate the whole province."""
+    def only(column: Any) -> list[sa.ColumnElement[bool]]:
+        if members is not None:
+            return [column == members[0]] if len(members) == 1 else [column.in_(members)]
         if units is not None:
             return [column.in_(members_of(units))]
         return []
+    return only
 
-    statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
+
+def on_plan_units(plan: StudyPlan, members: Sequence[int] | None = None) -> sa.ColumnElement[bool]:
+    """SQL: the member (``User``) belongs to a unit the plan targets or one below it. For a few
+    ``members``, climb from their units (a few rows) rather than descend the whole tree."""
     target_units = sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id)
-    if member is None:
-        on_target: sa.ColumnElement[bool] = User.unit_id.in_(subtree_ids(target_units))
-    else:  # one member: climb from their unit (a few rows) rather than descend the whole tree
-        member_unit = sa.select(User.unit_id).where(User.id == member).scalar_subquery()
-        on_target = sa.exists(target_units.where(PlanUnit.unit_id.in_(ancestor_ids(sa.select(member_unit)))))
+    if members is None:
+        return User.unit_id.in_(subtree_ids(target_units))
+    start = sa.select(User.unit_id).where(User.id.in_(members))
+    up = sa.select(Unit.id.label("origin"), Unit.id.label("id"), Unit.parent_id).where(Unit.id.in_(start)).cte(recursive=True)
+    up = up.union(sa.select(up.c.origin, Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
+    return User.unit_id.in_(sa.select(up.c.origin).where(up.c.id.in_(target_units)))
+
+
+def member_progress(plan: StudyPlan, within: int | None = None, member: int | None = None,
+                    members: Sequence[int] | None = None) -> sa.Subquery:
+    """One row per roster member: unit, category, lessons studied (and the last when), quiz passed,
+    conference attended, the reflection's state, completed and when (``learnhub.plans.steps`` reads
+    what is left from it). The one home of the completion rule: the kept figures
+    (``learnhub.plans.kept``) are copies of its rows.
+
+    ``within`` limits the roster to a unit and the units below it; ``member`` to one member (their
+    own home page reads one row, not the whole roster), ``members`` to a few. A closed plan reads its snapshot.
+    """
+    if member is not None:
+        members = [member]
+    units = None if within is None else unit_scope(within)
+    if plan.status == PlanStatus.closed:
+        return _snapshot_progress(plan, units, members)
+    only_member = member_filter(units, members)
+    statuses = [MemberStatus.active] + ([MemberStatus.exempted] if plan.include_exempted else [])
+    on_target = on_plan_units(plan, members)
     course_ids = plan_course_ids(plan)
     total_lessons = _lesson_count(Lesson.course_id.in_(course_ids))
     studied = (  # each member's lessons studied, in all the plan's modules and in each
@@ -150,7 +167,7 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
         sa.select(
             User.id.label("user_id"), User.full_name, User.sort_key, User.unit_id, User.category,
             done.label("lessons_done"), total_lessons.label("lessons_total"),
-            quiz_at.label("passed_at"), attended.c.attended_at, reflected.c.status.label("reflection_status"),
+            studied.c.last_studied.label("last_studied_at"), quiz_at.label("passed_at"), attended.c.attended_at, reflected.c.status.label("reflection_status"),
             completed_at.label("completed_at"), *per_module, User.status,
         )
         .outerjoin(studied, studied.c.user_id == User.id)
@@ -161,14 +178,14 @@ def member_progress(plan: StudyPlan, within: int | None = None, member: int | No
     )
     if units is not None:
         statement = statement.where(User.unit_id.in_(units))
-    members = statement.subquery("members")
+    addressed = statement.subquery("members")
     # A member who is no longer active stays on the roster when they completed during the plan:
     # a completed study is never erased.
     opened = local_midnight(plan.opens_on)
     return (
-        sa.select(*[c for c in members.c if c.name != "status"])
-        .where(sa.or_(members.c.status.in_(statuses),
-                      sa.and_(members.c.completed_at.is_not(None), members.c.completed_at >= opened)))
+        sa.select(*[c for c in addressed.c if c.name != "status"])
+        .where(sa.or_(addressed.c.status.in_(statuses),
+                      sa.and_(addressed.c.completed_at.is_not(None), addressed.c.completed_at >= opened)))
         .subquery("progress")
     )
 
@@ -205,13 +222,13 @@ def members_of(units: list[int]) -> sa.Select:
     return sa.select(User.id).where(User.unit_id.in_(units))
 
 
-def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | None) -> sa.Subquery:
+def _snapshot_progress(plan: StudyPlan, units: list[int] | None, members: Sequence[int] | None) -> sa.Subquery:
     """The frozen roster of a closed plan, in the same columns as the live one."""
     statement = (
         sa.select(
             PlanSnapshot.user_id, PlanSnapshot.full_name, User.sort_key, PlanSnapshot.unit_id,
             PlanSnapshot.category, sa.literal(0).label("lessons_done"), sa.literal(0).label("lessons_total"),
-            sa.null().label("passed_at"), sa.null().label("attended_at"), sa.null().label("reflection_status"),
+            sa.null().label("last_studied_at"), sa.null().label("passed_at"), sa.null().label("attended_at"), sa.null().label("reflection_status"),
             PlanSnapshot.completed_at,
             *(column for i in range(len(plan.modules)) for column in (
                 sa.literal(0).label(f"mod{i}_done"), sa.literal(0).label(f"mod{i}_total"),
@@ -220,8 +237,8 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | N
         .join(User, User.id == PlanSnapshot.user_id)
         .where(PlanSnapshot.plan_id == plan.id)
     )
-    if member is not None:
-        statement = statement.where(PlanSnapshot.user_id == member)
+    if members is not None:
+        statement = statement.where(PlanSnapshot.user_id.in_(members))
     if units is not None:
         statement = statement.where(PlanSnapshot.unit_id.in_(units))
     return statement.subquery("progress")
@@ -230,14 +247,15 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, member: int | N
 def take_snapshot(plan: StudyPlan) -> int:
     """Freeze the roster and each member's completion as they are now (INSERT ... SELECT)."""
     live = member_progress(plan)
-    db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
+    # The kept figures follow from the plan's status change, which comes with every snapshot.
+    db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id), execution_options={"kept": "noted"})
     return rows_changed(
         db.session,
         sa.insert(PlanSnapshot).from_select(
             ["plan_id", "user_id", "unit_id", "category", "full_name", "completed_at"],
             sa.select(sa.literal(plan.id), live.c.user_id, live.c.unit_id, live.c.category, live.c.full_name,
                       live.c.completed_at),
-        ),
+        ).execution_options(kept="noted"),
     )
 
 
@@ -282,7 +300,7 @@ class CompletionReport:
         return bool(figures.meets_target)
 
 
-def _due_end(plan: StudyPlan) -> dt.datetime:
+def due_end(plan: StudyPlan) -> dt.datetime:
     """The end of the due date in local time, as UTC (completions up to then are on time)."""
     return local_midnight(plan.due_on + dt.timedelta(days=1))
 
@@ -290,7 +308,7 @@ def _due_end(plan: StudyPlan) -> dt.datetime:
 def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
     """The plan's figures for ``unit`` (and below), by category and by direct sub-unit."""
     progress = member_progress(plan, within=unit.id)
-    due = _due_end(plan)
+    due = due_end(plan)
     completed = sa.func.sum(sa.case((progress.c.completed_at.is_not(None), 1), else_=0))
     on_time = sa.func.sum(sa.case((progress.c.completed_at <= due, 1), else_=0))
     counts = (sa.func.count(progress.c.user_id), sa.func.coalesce(completed, 0), sa.func.coalesce(on_time, 0))

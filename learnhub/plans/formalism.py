@@ -6,7 +6,9 @@ Only work inside the plan's window counts (``learnhub.plans.window``): a draft p
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -15,7 +17,7 @@ from flask_babel import ngettext
 from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.figures import number, percent
-from learnhub.plans.completion import member_progress, members_of, rollup_to_children, unit_scope
+from learnhub.plans.completion import member_filter, member_progress, rollup_to_children, unit_scope
 from learnhub.plans.models import Reflection, ReflectionSimilarity, ReflectionStatus, StudyPlan
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.window import inside, window
@@ -62,28 +64,23 @@ def _by_top(rows) -> dict[int, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
-    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members), from the work
-    done inside the plan's window; none for a draft plan."""
-    if window(plan) is None:
-        return {}
-    t = current_thresholds()
-    progress = member_progress(plan, within=unit_id)
-    # Each member's figures read only the members below the unit (none dropped at the top).
-    units = unit_scope(unit_id)
-    in_scope = [] if units is None else [members_of(units)]
-    rollup = rollup_to_children(unit_id)
-    roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
-
-    # Each member's figures first (reading, quiz, reflection), then one pass over the roster that
-    # groups them by sub-unit: the roster is computed once, not once per signal.
+def member_formalism(plan: StudyPlan, only: Callable[[Any], list[sa.ColumnElement[bool]]],
+                     rushed_fraction: float | None = None) -> tuple[sa.Subquery, sa.Subquery, sa.Subquery]:
+    """Each member's formalism inputs, from the work done inside the plan's window: ``reading``
+    (lessons studied, and of them ``fast``: read in less than the rushed fraction of their minutes),
+    ``attempts`` (number of the first passing attempt, ``first_ok`` 1 when attempt 1 passed, the
+    ``best`` percent) and ``reviewed`` (the reflection submitted, ``returned`` 1 when sent back).
+    ``only`` limits each to some members (``learnhub.plans.completion.member_filter``). The one home
+    of these figures: the signals aggregate them and the kept figures copy them."""
+    if rushed_fraction is None:
+        rushed_fraction = current_thresholds()["rushed_fraction"]
     reading = (
         sa.select(LessonProgress.user_id, sa.func.count(LessonProgress.id).label("studied"),
-                  sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * t["rushed_fraction"], 1),
+                  sa.func.sum(sa.case((LessonProgress.seconds_spent < Lesson.minutes * 60 * rushed_fraction, 1),
                                       else_=0)).label("fast"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(Lesson.course_id.in_(plan_course_ids(plan)), inside(LessonProgress.studied_at, plan),
-               *(LessonProgress.user_id.in_(scope) for scope in in_scope))
+               *only(LessonProgress.user_id))
         .group_by(LessonProgress.user_id).subquery()
     )
     attempts = (
@@ -93,15 +90,31 @@ def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
                   sa.func.max(QuizAttempt.percent).label("best"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(Quiz.course_id.in_(plan_course_ids(plan)), QuizAttempt.status == AttemptStatus.submitted,
-               inside(QuizAttempt.submitted_at, plan),
-               *(QuizAttempt.user_id.in_(scope) for scope in in_scope))
+               inside(QuizAttempt.submitted_at, plan), *only(QuizAttempt.user_id))
         .group_by(QuizAttempt.user_id).subquery()
     )
     reviewed = (
         sa.select(Reflection.user_id, sa.case((Reflection.status == ReflectionStatus.returned, 1), else_=0).label("returned"))
         .where(Reflection.plan_id == plan.id, Reflection.status != ReflectionStatus.draft,
-               inside(Reflection.submitted_at, plan)).subquery()
+               inside(Reflection.submitted_at, plan), *only(Reflection.user_id)).subquery()
     )
+    return reading, attempts, reviewed
+
+
+def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
+    """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members), from the work
+    done inside the plan's window; none for a draft plan."""
+    if window(plan) is None:
+        return {}
+    t = current_thresholds()
+    progress = member_progress(plan, within=unit_id)
+    # Each member's figures read only the members below the unit (none dropped at the top).
+    rollup = rollup_to_children(unit_id)
+    roster = sa.select(progress.c.user_id, rollup.c.top).join(rollup, rollup.c.unit_id == progress.c.unit_id).subquery()
+
+    # Each member's figures first (reading, quiz, reflection), then one pass over the roster that
+    # groups them by sub-unit: the roster is computed once, not once per signal.
+    reading, attempts, reviewed = member_formalism(plan, member_filter(unit_scope(unit_id)), t["rushed_fraction"])
     rows = db.session.execute(
         sa.select(roster.c.top,
                   sa.func.sum(reading.c.studied), sa.func.sum(reading.c.fast),

@@ -181,7 +181,8 @@ def set_status(plan: StudyPlan, status: PlanStatus) -> None:
         take_snapshot(plan)  # taken while the plan still reads live figures
         plan.closed_at = utcnow()
     if status != PlanStatus.closed and before == PlanStatus.closed:
-        db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id))
+        db.session.execute(sa.delete(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id),
+                           execution_options={"kept": "noted"})  # the status change rebuilds the kept figures
         plan.closed_at = None
     plan.status = status
     audit.record("plan.status", object_type="plan", object_id=plan.id, summary=audit.N_("%(title)s: %(value)s"), params={"title": plan.title, "value": status.value},

@@ -212,7 +212,8 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, Any] | None = None, 
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.in_progress)
         .values(status=AttemptStatus.submitted, submitted_at=now, late=late)
-        .execution_options(synchronize_session=False),
+        # Grading below writes the attempt through the session, which keeps the figures.
+        .execution_options(synchronize_session=False, kept="noted"),
     )
     if claimed != 1:
         db.session.rollback()

@@ -1,0 +1,174 @@
+"""The kept figures: one row per plan and roster member holding what ``member_progress`` and
+``member_formalism`` compute for them, written in the same transaction as every change that alters
+them (``learnhub.plans.upkeep`` finds those changes), so reports read rows instead of re-aggregating
+every lesson and answer. ``rebuild`` and ``differences`` compare them with the from-scratch computation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnhub.auth.models import Category, User
+from learnhub.courses.models import Lesson
+from learnhub.db import enum_column
+from learnhub.extensions import Model, db
+from learnhub.plans.completion import _lesson_count, due_end, member_filter, member_progress, unit_scope
+from learnhub.plans.formalism import member_formalism
+from learnhub.plans.models import PlanSnapshot, PlanStatus, ReflectionStatus, StudyPlan
+from learnhub.plans.modules import plan_course_ids
+
+CHUNK = 500  # members per statement when refreshing many
+
+
+class PlanProgress(Model):
+    """A roster member's figures for a plan, as ``member_progress`` computes them (kept up to date)."""
+
+    __tablename__ = "plan_progress"
+    __table_args__ = (sa.Index("ix_plan_progress_plan_unit", "plan_id", "unit_id"),)
+
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int]  # the member's unit (a closed plan's: as frozen)
+    category: Mapped[Category] = mapped_column(enum_column(Category))
+    lessons_done: Mapped[int] = mapped_column(default=0)  # lessons of the plan's modules studied (not archived)
+    last_studied_at: Mapped[dt.datetime | None]
+    passed_at: Mapped[dt.datetime | None]  # every module's quiz passed, as of the last first pass
+    attended_at: Mapped[dt.datetime | None]
+    reflection_status: Mapped[ReflectionStatus | None] = mapped_column(enum_column(ReflectionStatus))
+    completed_at: Mapped[dt.datetime | None]
+    on_time: Mapped[bool] = mapped_column(default=False)  # completed by the end of the due date
+    # Formalism inputs: work done inside the plan's window (learnhub.plans.formalism.member_formalism).
+    studied_in_window: Mapped[int] = mapped_column(default=0)
+    rushed_in_window: Mapped[int] = mapped_column(default=0)
+    attempted_in_window: Mapped[bool] = mapped_column(default=False)  # a graded attempt in the window
+    first_pass_number: Mapped[int | None]
+    first_attempt_passed: Mapped[bool] = mapped_column(default=False)
+    best_percent: Mapped[float | None]
+    reflection_in_window: Mapped[bool] = mapped_column(default=False)  # submitted in the window (any state but draft)
+    reflection_returned: Mapped[bool] = mapped_column(default=False)
+
+
+COLUMNS = [c.name for c in PlanProgress.__table__.columns]
+
+
+def computed(plan: StudyPlan, members: Sequence[int] | None = None) -> sa.Select:
+    """The plan's rows computed from scratch (for ``members`` only, when given), in ``COLUMNS`` order."""
+    progress = member_progress(plan, members=members)
+    reading, attempts, reviewed = member_formalism(plan, member_filter(members=members))
+    return (
+        sa.select(
+            sa.literal(plan.id).label("plan_id"), progress.c.user_id, progress.c.unit_id, progress.c.category,
+            progress.c.lessons_done, progress.c.last_studied_at, progress.c.passed_at, progress.c.attended_at,
+            progress.c.reflection_status, progress.c.completed_at,
+            sa.case((progress.c.completed_at <= due_end(plan), sa.true()), else_=sa.false()).label("on_time"),
+            sa.func.coalesce(reading.c.studied, 0).label("studied_in_window"),
+            sa.func.coalesce(reading.c.fast, 0).label("rushed_in_window"),
+            sa.case((attempts.c.user_id.is_not(None), sa.true()), else_=sa.false()).label("attempted_in_window"),
+            attempts.c.first_pass.label("first_pass_number"),
+            sa.case((attempts.c.first_ok == 1, sa.true()), else_=sa.false()).label("first_attempt_passed"),
+            attempts.c.best.label("best_percent"),
+            sa.case((reviewed.c.user_id.is_not(None), sa.true()), else_=sa.false()).label("reflection_in_window"),
+            sa.case((reviewed.c.returned == 1, sa.true()), else_=sa.false()).label("reflection_returned"),
+        )
+        .outerjoin(reading, reading.c.user_id == progress.c.user_id)
+        .outerjoin(attempts, attempts.c.user_id == progress.c.user_id)
+        .outerjoin(reviewed, reviewed.c.user_id == progress.c.user_id)
+    )
+
+
+def rebuild(plan: StudyPlan) -> int:
+    """Recompute the plan's kept rows from the raw rows (one DELETE, one INSERT ... SELECT); how many."""
+    db.session.execute(sa.delete(PlanProgress).where(PlanProgress.plan_id == plan.id))
+    db.session.execute(sa.insert(PlanProgress).from_select(COLUMNS, computed(plan)))
+    # Counted, not the cursor's rowcount: SQLite reports -1 for an INSERT that starts with WITH.
+    return db.session.scalar(sa.select(sa.func.count()).where(PlanProgress.plan_id == plan.id)) or 0
+
+
+def refresh_members(user_ids: Iterable[int], plan_ids: Iterable[int] | None = None) -> None:
+    """Recompute these members' kept rows from the raw rows, for ``plan_ids`` or every plan that
+    is not closed (a closed plan's roster is frozen)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+    for plan in _plans(plan_ids):
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            db.session.execute(sa.delete(PlanProgress).where(PlanProgress.plan_id == plan.id,
+                                                             PlanProgress.user_id.in_(chunk)))
+            db.session.execute(sa.insert(PlanProgress).from_select(COLUMNS, computed(plan, members=chunk)))
+
+
+def _plans(plan_ids: Iterable[int] | None) -> Sequence[StudyPlan]:
+    statement = sa.select(StudyPlan).order_by(StudyPlan.id)
+    if plan_ids is None:
+        statement = statement.where(StudyPlan.status != PlanStatus.closed)
+    else:
+        wanted = sorted(set(plan_ids))
+        if not wanted:
+            return []
+        statement = statement.where(StudyPlan.id.in_(wanted))
+    return db.session.scalars(statement).all()
+
+
+def kept_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
+    """The plan's kept rows (for ``within`` and the units below it), in member_progress's core
+    column names, with the member's name and sort key (a closed plan's name as frozen) and the
+    plan's lesson count."""
+    units = None if within is None else unit_scope(within)
+    closed = plan.status == PlanStatus.closed
+    total = sa.literal(0) if closed else _lesson_count(Lesson.course_id.in_(plan_course_ids(plan)))
+    statement = (
+        sa.select(*(PlanProgress.__table__.c[name] for name in COLUMNS if name != "plan_id"),
+                  (PlanSnapshot.full_name if closed else User.full_name).label("full_name"), User.sort_key,
+                  total.label("lessons_total"))
+        .join(User, User.id == PlanProgress.user_id)
+        .where(PlanProgress.plan_id == plan.id)
+    )
+    if closed:
+        statement = statement.join(PlanSnapshot, sa.and_(PlanSnapshot.plan_id == plan.id,
+                                                         PlanSnapshot.user_id == PlanProgress.user_id))
+    if units is not None:
+        statement = statement.where(PlanProgress.unit_id.in_(units))
+    return statement.subquery("progress")
+
+
+def differences(plan: StudyPlan) -> list[dict[str, Any]]:
+    """Members whose kept row differs from the from-scratch one (or exists on one side only):
+    ``{"user_id", "kept", "computed"}`` with each side's values (None when missing), by member."""
+    kept = sa.select(*(PlanProgress.__table__.c[name] for name in COLUMNS)).where(PlanProgress.plan_id == plan.id)
+    fresh = computed(plan)
+    wrong = sa.union(
+        sa.select(sa.except_(kept, fresh).subquery().c.user_id),
+        sa.select(sa.except_(fresh, kept).subquery().c.user_id),
+    ).subquery()
+    user_ids = sorted(db.session.scalars(sa.select(wrong.c.user_id)))
+    result = []
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start:start + CHUNK]
+        ours = {row.user_id: row for row in db.session.execute(kept.where(PlanProgress.user_id.in_(chunk)))}
+        theirs = {row.user_id: row for row in db.session.execute(computed(plan, members=chunk))}
+        result += [{"user_id": user_id, "kept": _plain(ours.get(user_id)), "computed": _plain(theirs.get(user_id))}
+                   for user_id in chunk]
+    return result
+
+
+def _plain(row: Any) -> dict[str, Any] | None:
+    """A row as JSON-ready values (times in ISO format, enums by value)."""
+    if row is None:
+        return None
+    values = {}
+    for name in COLUMNS:
+        value = row._mapping[name]
+        if isinstance(value, dt.datetime):
+            value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        elif name in ("on_time", "attempted_in_window", "first_attempt_passed", "reflection_in_window",
+                      "reflection_returned"):
+            value = bool(value)
+        values[name] = value
+    return values
