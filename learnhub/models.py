@@ -31,13 +31,22 @@ from learnhub.plans.models import (
     ReflectionSimilarity,
     StudyPlan,
 )
-from learnhub.quizzes.models import AttemptAnswer, Quiz, QuizAttempt, QuizQuestion
+from learnhub.quizzes.models import (
+    AttemptAnswer,
+    Quiz,
+    QuizAttempt,
+    QuizQuestion,
+    QuizUnitAnswer,
+    QuizUnitFigures,
+    QuizUnitScore,
+)
 from learnhub.settings import Setting
 from learnhub.study.models import OfflineReading
 
 __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
+    "QuizUnitFigures", "QuizUnitScore", "QuizUnitAnswer",
     "StudyPlan", "PlanUnit", "PlanCourse", "PlanTask", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "PlanProgress", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
     "DocumentSettings",

@@ -46,6 +46,7 @@ from learnhub.plans.models import (
 )
 from learnhub.quizzes.attempts import _paper_entry
 from learnhub.quizzes.bank import Bank, QuizSettings
+from learnhub.quizzes.kept import rebuild_quiz_figures
 from learnhub.quizzes.kinds.base import KindName
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from learnhub.quizzes.sync import sync_quiz
@@ -158,6 +159,9 @@ def generate(
             _open_and_close(plan_rows, progress)
     db.session.commit()
     progress("kept figures", 1)
+    with summary.step("kept quiz figures"):
+        progress("kept quiz figures", rebuild_quiz_figures())  # the attempts went in in bulk
+        db.session.commit()
     with summary.step("statistics at the end"):
         analyze()  # the kept figures' tables are new too
     progress("statistics refreshed", 1)

@@ -39,6 +39,7 @@ from learnhub.members.models import MembershipEvent, MembershipEventKind
 from learnhub.members.services import unique_username
 from learnhub.orgs.models import Unit
 from learnhub.plans import upkeep
+from learnhub.quizzes.kept import refresh_quiz_units
 from learnhub.security import scope_unit_ids
 from learnhub.text import fold, name_sort_key
 
@@ -301,6 +302,7 @@ class _ChunkWriter:
         self.actor_id = actor.id if actor is not None else None
         self.now = utcnow()
         self.today = dt.date.today()
+        self.left: dict[int, int] = {}  # member id: the unit a move took them from
 
     def write(self, chunk: list[PlannedRow]) -> tuple[int, int]:
         creates = [self._new_member(r) for r in chunk if r.action == "create"]
@@ -317,6 +319,9 @@ class _ChunkWriter:
                     raise ValueError(f"row {planned.row}: an update names no member")
                 self._update(found[planned.member_id], planned)
             db.session.flush()  # the next chunk's objects replace these in the session
+            # The units moved members left and joined: their attempts count for the latter now.
+            refresh_quiz_units({*self.left.values(), *(r.unit_id for r in changed if "unit" in r.changes)})
+            self.left.clear()
         return len(creates), len(changed)
 
     def _new_member(self, r: PlannedRow) -> dict[str, Any]:
@@ -332,6 +337,7 @@ class _ChunkWriter:
     def _update(self, member: User, r: PlannedRow) -> None:
         for name in r.changes:
             if name == "unit":
+                self.left[member.id] = member.unit_id
                 db.session.add(MembershipEvent(user_id=member.id, kind=MembershipEventKind.transfer,
                                                effective_on=self.today, from_unit_id=member.unit_id,
                                                to_unit_id=r.unit_id, reason=self.reason,

@@ -13,6 +13,7 @@ from learnhub.extensions import db
 from learnhub.members.models import MembershipEvent, MembershipEventKind
 from learnhub.orgs.assignments import assign
 from learnhub.orgs.models import Unit
+from learnhub.quizzes.kept import refresh_quiz_units
 from learnhub.security import limit_to_scope, subtree_ids
 from learnhub.text import fold, username_base
 
@@ -116,6 +117,7 @@ def transfer_member(member: User, to_unit: Unit, *, effective_on: dt.date, reaso
     audit.record("member.transfer", object_type="user", object_id=member.id,
                  summary=audit.N_("transferred %(username)s to %(name)s"), params={"username": member.username, "name": to_unit.name},
                  before={"unit_id": from_unit_id}, after={"unit_id": to_unit.id})
+    refresh_quiz_units([from_unit_id, to_unit.id])  # the member's attempts now count for to_unit
 
 
 def set_member_status(

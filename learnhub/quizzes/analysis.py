@@ -1,15 +1,29 @@
 """Item analysis of a quiz, aggregated in SQL: which questions members get wrong, and how well
-each question tells those who grasp the content from those who do not."""
+each question tells those who grasp the content from those who do not.
+
+The summary and the hardest questions are sums of the kept rows (learnhub/quizzes/kept.py), fast at
+a province's top; the item analysis (``items``) reads the raw answers, because its discrimination
+ranks every attempt of the scope into thirds by score, which no per-unit sum can give."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from learnhub.extensions import db
 from learnhub.quizzes.kinds import REGISTRY
-from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt, QuizQuestion
+from learnhub.quizzes.models import (
+    AttemptAnswer,
+    AttemptStatus,
+    Quiz,
+    QuizAttempt,
+    QuizQuestion,
+    QuizUnitAnswer,
+    QuizUnitFigures,
+    QuizUnitScore,
+)
 
 TOO_EASY = 0.9
 TOO_HARD = 0.3
@@ -55,38 +69,46 @@ def _submitted(quiz: Quiz):
     return sa.and_(QuizAttempt.quiz_id == quiz.id, QuizAttempt.status == AttemptStatus.submitted)
 
 
-def summary(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> QuizSummary:
-    """Attempts, mean and median score, pass rate and first-attempt pass rate (members in ``scope``)."""
-    from learnhub.auth.models import User
+def _in_scope(model: Any, scope: sa.Select | list[int] | None) -> list[sa.ColumnElement[bool]]:
+    return [] if scope is None else [model.unit_id.in_(scope)]
 
-    where = [_submitted(quiz)]
-    if scope is not None:
-        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
+
+def summary(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> QuizSummary:
+    """Attempts, mean and median score, pass rate and first-attempt pass rate (members of the units
+    in ``scope``; None: everyone), summed from the kept rows of learnhub/quizzes/kept.py."""
     totals = db.session.execute(
-        sa.select(sa.func.count(QuizAttempt.id), sa.func.count(sa.distinct(QuizAttempt.user_id)),
-                  sa.func.avg(QuizAttempt.percent)).where(*where)
+        sa.select(sa.func.sum(QuizUnitFigures.attempts), sa.func.sum(QuizUnitFigures.members),
+                  sa.func.sum(QuizUnitFigures.percent_sum), sa.func.sum(QuizUnitFigures.passed_members),
+                  sa.func.sum(QuizUnitFigures.first_passed_members), sa.func.sum(QuizUnitFigures.best_sum))
+        .where(QuizUnitFigures.quiz_id == quiz.id, *_in_scope(QuizUnitFigures, scope))
     ).one()
-    attempts, members, mean = totals
+    attempts, members, percent_sum, passed, first, best = totals
     if not attempts:
         return QuizSummary(0, 0, None, None, None, None)
-    # The median in SQL for both databases: the middle one or two scores, by OFFSET.
-    # A submitted attempt always has its percent, which the column's type cannot say.
-    middle = cast("list[float]", db.session.scalars(
-        sa.select(QuizAttempt.percent).where(*where).order_by(QuizAttempt.percent)
-        .offset((attempts - 1) // 2).limit(2 - attempts % 2)
-    ).all())
-    per_member = (
-        sa.select(QuizAttempt.user_id,
-                  sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
-                  sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first"),
-                  sa.func.max(QuizAttempt.percent).label("best"))
-        .where(*where).group_by(QuizAttempt.user_id).subquery()
-    )
-    passed, first, best = db.session.execute(
-        sa.select(sa.func.sum(per_member.c.passed), sa.func.sum(per_member.c.first), sa.func.avg(per_member.c.best))
-    ).one()
-    return QuizSummary(attempts, members, float(mean), sum(middle) / len(middle),
-                       (passed or 0) / members, (first or 0) / members, float(best))
+    attempts, members = int(attempts), int(members)
+    histogram = db.session.execute(
+        sa.select(QuizUnitScore.percent, sa.func.sum(QuizUnitScore.attempts))
+        .where(QuizUnitScore.quiz_id == quiz.id, *_in_scope(QuizUnitScore, scope))
+        .group_by(QuizUnitScore.percent).order_by(QuizUnitScore.percent)
+    ).tuples().all()
+    return QuizSummary(attempts, members, float(percent_sum) / attempts, median_of(histogram, attempts),
+                       int(passed) / members, int(first) / members, float(best) / members)
+
+
+def median_of(histogram: Sequence[tuple[float, Any]], total: int) -> float | None:
+    """The median of ``total`` scores given as (score, how many) in ascending order: the middle
+    score, or the mean of the middle two."""
+    wanted = [(total - 1) // 2, total // 2]  # 0-based ranks of the middle one or two
+    middle: list[float] = []
+    seen = 0
+    for score, count in histogram:
+        seen += int(count)
+        while wanted and wanted[0] < seen:
+            middle.append(float(score))
+            wanted.pop(0)
+        if not wanted:
+            break
+    return sum(middle) / len(middle) if middle else None
 
 
 def items(quiz: Quiz, scope: sa.Select | list[int] | None = None) -> list[ItemRow]:
@@ -148,26 +170,21 @@ class HardQuestion:
 
 def hardest(quiz: Quiz, scope: sa.Select | list[int] | None = None, limit: int = 5) -> list[HardQuestion]:
     """The ``limit`` questions with the lowest facility (members in ``scope``): the dashboard's
-    short list, one aggregate without the item analysis's discrimination and wrong answers."""
-    from learnhub.auth.models import User
-
-    where = [_submitted(quiz)]
-    if scope is not None:
-        where.append(QuizAttempt.user_id.in_(sa.select(User.id).where(User.unit_id.in_(scope))))
-    sat = sa.select(QuizAttempt.id).where(*where).subquery()
-    facility = sa.func.avg(AttemptAnswer.fraction)
+    short list, summed from the kept per-question rows (learnhub/quizzes/kept.py)."""
+    facility = sa.func.sum(QuizUnitAnswer.credit) / sa.func.sum(QuizUnitAnswer.answered)
     rows = db.session.execute(
-        sa.select(AttemptAnswer.qid, facility)
-        .join(sat, sat.c.id == AttemptAnswer.attempt_id)
-        .group_by(AttemptAnswer.qid)
-        .order_by(facility, AttemptAnswer.qid)
+        sa.select(QuizUnitAnswer.qid, facility)
+        .where(QuizUnitAnswer.quiz_id == quiz.id, *_in_scope(QuizUnitAnswer, scope))
+        .group_by(QuizUnitAnswer.qid)
+        .having(sa.func.sum(QuizUnitAnswer.answered) > 0)
+        .order_by(facility, QuizUnitAnswer.qid)
         .limit(limit)
     ).all()
     stems = dict(db.session.execute(
         sa.select(QuizQuestion.qid, QuizQuestion.data["stem"].as_string())
         .where(QuizQuestion.quiz_id == quiz.id, QuizQuestion.qid.in_([r[0] for r in rows]))
     ).tuples().all())
-    return [HardQuestion(qid, stems.get(qid) or qid, float(value)) for qid, value in rows if value is not None]
+    return [HardQuestion(qid, stems.get(qid) or qid, float(value)) for qid, value in rows]
 
 
 def _answer_text(question: QuizQuestion | None, key: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from learnhub.auth.models import User
 from learnhub.db import rows_changed, utcnow
 from learnhub.extensions import db
-from learnhub.quizzes import kinds
+from learnhub.quizzes import kept, kinds
 from learnhub.quizzes.bank import InvalidResponse, paper_question
 from learnhub.quizzes.models import AttemptAnswer, AttemptStatus, Quiz, QuizAttempt
 from learnhub.quizzes.review import legacy_review
@@ -244,6 +244,7 @@ def _grade(attempt: QuizAttempt) -> None:
     attempt.percent = round(100 * total / attempt.max_score, 2) if attempt.max_score else 0.0
     attempt.passed = attempt.percent >= attempt.pass_score
     db.session.flush()
+    kept.refresh_for_attempt(attempt)
 
 
 def finish_if_expired(attempt: QuizAttempt, *, now: dt.datetime | None = None) -> bool:

@@ -107,3 +107,50 @@ class AttemptAnswer(Model):
     score: Mapped[float | None]
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class QuizUnitFigures(Model):
+    """Kept figures of one quiz for the members of one unit (its own members, not the units below):
+    what ``learnhub.quizzes.analysis.summary`` sums over a subtree. Written by learnhub/quizzes/kept.py
+    in the same transaction as the graded attempt or the member's move; a row exists only while the
+    unit's members have a submitted attempt at the quiz."""
+
+    __tablename__ = "quiz_unit_figures"
+
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True)
+    attempts: Mapped[int]  # submitted attempts
+    percent_sum: Mapped[float]  # of their percents
+    members: Mapped[int]  # members with a submitted attempt
+    passed_members: Mapped[int]  # of them, those with a passing attempt
+    first_passed_members: Mapped[int]  # those whose first attempt passed
+    best_sum: Mapped[float]  # the sum of each member's best percent
+
+
+class QuizUnitScore(Model):
+    """How many of a unit's submitted attempts at a quiz scored exactly ``percent``: the histogram
+    the median is read from (exact: one row per distinct score)."""
+
+    __tablename__ = "quiz_unit_score"
+    __table_args__ = (sa.ForeignKeyConstraint(["quiz_id", "unit_id"], ["quiz_unit_figures.quiz_id", "quiz_unit_figures.unit_id"],
+                                              ondelete="CASCADE"),)
+
+    quiz_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    percent: Mapped[float] = mapped_column(primary_key=True)
+    attempts: Mapped[int]
+
+
+class QuizUnitAnswer(Model):
+    """Per question of a quiz and unit: graded answers in submitted attempts and their summed credit
+    (fractions of the points), so a question's facility is ``credit / answered`` over a subtree."""
+
+    __tablename__ = "quiz_unit_answer"
+    __table_args__ = (sa.ForeignKeyConstraint(["quiz_id", "unit_id"], ["quiz_unit_figures.quiz_id", "quiz_unit_figures.unit_id"],
+                                              ondelete="CASCADE"),)
+
+    quiz_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    qid: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    answered: Mapped[int]
+    credit: Mapped[float]
