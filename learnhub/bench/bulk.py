@@ -64,6 +64,7 @@ def _copy(table: sa.Table, first: dict[str, Any], rows: Iterator[dict[str, Any]]
     names = ", ".join(f'"{c.name}"' for c in columns)
     written = 0
     raw = connection.connection.driver_connection
+    assert raw is not None  # a live psycopg connection: the session's own
 
     def refuse(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         raise CopyInProgress(f"a query while rows stream into {table.name}: {statement[:80]}")
@@ -87,10 +88,10 @@ def _copy(table: sa.Table, first: dict[str, Any], rows: Iterator[dict[str, Any]]
 
 
 def _default(column: sa.Column[Any]) -> Any:
-    default = column.default
+    default: Any = column.default
     if default.is_callable:
-        return default.arg(None)  # type: ignore[union-attr, operator]  # utcnow: once for the whole load
-    return default.arg  # type: ignore[union-attr]
+        return default.arg(None)  # utcnow: once for the whole load
+    return default.arg
 
 
 def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any] | None:
