@@ -228,7 +228,12 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, members: Sequen
         sa.select(
             PlanSnapshot.user_id, PlanSnapshot.full_name, User.sort_key, PlanSnapshot.unit_id,
             PlanSnapshot.category, sa.literal(0).label("lessons_done"), sa.literal(0).label("lessons_total"),
-            sa.null().label("last_studied_at"), sa.null().label("passed_at"), sa.null().label("attended_at"), sa.null().label("reflection_status"),
+            # Typed NULLs: PostgreSQL takes a bare NULL in a subquery for text, which an INSERT ... SELECT
+            # into the kept figures' timestamp columns refuses (a closed plan's rebuild).
+            sa.cast(sa.null(), PlanSnapshot.completed_at.type).label("last_studied_at"),
+            sa.cast(sa.null(), PlanSnapshot.completed_at.type).label("passed_at"),
+            sa.cast(sa.null(), PlanSnapshot.completed_at.type).label("attended_at"),
+            sa.cast(sa.null(), sa.String(32)).label("reflection_status"),
             PlanSnapshot.completed_at,
             *(column for i in range(len(plan.modules)) for column in (
                 sa.literal(0).label(f"mod{i}_done"), sa.literal(0).label(f"mod{i}_total"),
