@@ -118,3 +118,21 @@ def _page(client, url: str, counter: QueryCounter, repeat: int) -> tuple[float, 
     client.get(url)
     queries = counter.count
     return median_ms(lambda: client.get(url), repeat), queries, len(response.data)
+
+
+def member_statements(app: Flask, *, username: str, password: str, pages: dict[str, str]) -> dict[str, int]:
+    """The SQL statements each member page sends, the sign-in excluded: the page opened once to warm
+    what a worker keeps, then counted on its second visit (``pages``: name → URL)."""
+    from learnhub.extensions import db
+
+    client = _signed_in(app, username, password)
+    counts: dict[str, int] = {}
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+        for name, url in pages.items():
+            assert client.get(url).status_code == 200, f"{url} as {username}"
+            counter.count = 0
+            client.get(url)
+            counts[name] = counter.count
+        sa.event.remove(db.engine, "before_cursor_execute", counter._seen)
+    return counts

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import table
+from benchmarks import targets as issue_targets
+from benchmarks.run import backups, table
 
 DASHBOARD_RATIO, ROOT_MS, CELL_MS = 1.5, 1000, 100
 PAGE_SHARE, SUBMIT_SHARE, RSS_MB, IMPORT_S = 0.5, 0.3, 150, 60
@@ -41,6 +42,8 @@ def files_detail(results: list[dict[str, Any]]) -> str:
     for r in results:
         imported = r.get("import")
         run = [r["database"], f"{r['members']:,}", str(r["database_mb"]), str(r["generate_seconds"])]
+        if not r["exports"]:
+            lines.append("| " + " | ".join(run + ["skipped (" + "; ".join(r.get("skipped", [])) + ")", "", "", ""]) + " |")
         for name, e in r["exports"].items():
             first = name == next(iter(r["exports"]))
             import_cell = f"{imported['seconds']} s, peak {imported['peak_rss_mb']} MB" if first and imported else ""
@@ -94,8 +97,9 @@ def targets(results: list[dict[str, Any]]) -> str:
         rss = max(m for m in r["load"]["worker_peak_rss_mb"] if m)
         checks.append((f"worker RSS < {RSS_MB} MB ({where})", rss < RSS_MB, f"{rss:.0f} MB"))
         if r["members"] == max(x["members"] for x in results):
+            kept = _page(r, "dashboard (root, kept)")
             checks.append((f"root dashboard < {ROOT_MS} ms ({where})", root["page_ms"] < ROOT_MS,
-                           f"{root['page_ms']:.0f} ms"))
+                           f"{root['page_ms']:.0f} ms computed" + (f", {kept['page_ms']:.0f} ms kept" if kept else "")))
             checks.append((f"cell dashboard < {CELL_MS} ms ({where})", cell["page_ms"] < CELL_MS, f"{cell['page_ms']:.0f} ms"))
         if r.get("import"):
             checks.append((f"{r['import']['rows']:,}-row import < {IMPORT_S} s, bounded memory ({r['database']})",
@@ -109,8 +113,8 @@ def targets(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _page(run: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(p for p in run["pages"] if p["page"] == name)
+def _page(run: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((p for p in run["pages"] if p["page"] == name), None)
 
 
 def _target(run: dict[str, Any], name: str) -> dict[str, Any]:
@@ -126,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     results = report["results"]
     for title, body in (("machine", machine(report)), ("table", table(results)), ("load", load_detail(results)),
                         ("files", files_detail(results)), ("growth", growth(results)),
-                        ("targets", targets(results))):
+                        ("targets", targets(results)), ("issue 20 targets", issue_targets.table(results)),
+                        ("backup", backups(results))):
         print(f"<!-- {title} -->\n{body}\n")
     return 0
 

@@ -1,13 +1,16 @@
 """LearnHub's benchmark runner: one command, every figure of docs/performance.md.
 
-    .venv/bin/python -m benchmarks.run                      # 1,000 / 10,000 / 100,000 members, SQLite and PostgreSQL
+    .venv/bin/python -m benchmarks.run                      # 100,000 on SQLite, 100,000 and 1,000,000 on PostgreSQL
+    .venv/bin/python -m benchmarks.run --members 100000 1000000 --databases postgresql --backup
     .venv/bin/python -m benchmarks.run --members 1000 --databases sqlite   # a quick look
 
 For each database and size it builds a fresh database (`learnhub db upgrade`, then
 `learnhub bench generate`), times the committee pages against their hand-written SQL, drives
 member pages and quiz submission under gunicorn against the trivial route, reads each worker's
-peak memory, and times the root dashboard's .xlsx exports and (once per database) a member import.
-It prints a table and writes everything as JSON (--out). Progress goes to stderr.
+peak memory, and times the root dashboard's .xlsx exports and (once per database) a member import
+(both skipped above --files-up-to members, and the table says so). It counts the SQL statements of
+each member page, optionally times pg_dump and pg_restore (--backup), and prints a table, issue 20's
+targets (benchmarks/targets.py) and writes everything as JSON (--out). Progress goes to stderr.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from benchmarks import files, load, pages
+from benchmarks import backup_times, files, load, pages
+from benchmarks import targets as issue_targets
 from tests.load.server import BIN, fresh_database, migrate, server_environment
 
 PASSWORD = "mat-khau-do-hieu-nang"
@@ -109,12 +113,13 @@ def one_run(kind: str, members: int, args: argparse.Namespace, workdir: Path, fi
         log(f"== {kind}, {members:,} members: generating ...")
         started = time.perf_counter()
         generated = subprocess.run([str(BIN / "learnhub"), "bench", "generate", "--members", str(members),
-                                    "--plans", "4", "--seed", "1"], env=env, cwd=instance, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                    "--plans", "4", "--seed", "1", "--format", "json"], env=env, cwd=instance,
+                                   text=True, capture_output=True)
         if generated.returncode != 0:
             raise SystemExit(f"bench generate failed: {generated.stderr[-2000:]}")
         result["generate_seconds"] = round(time.perf_counter() - started, 1)
-        log(f"   {generated.stderr.strip().splitlines()[-1]}")
+        result["generate"] = json.loads(generated.stdout)  # rows written and each step's seconds
+        log(f"   {' / '.join(generated.stderr.strip().splitlines()[-2:])}")
 
         result["database_mb"] = database_mb(url)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16),
@@ -129,6 +134,11 @@ def one_run(kind: str, members: int, args: argparse.Namespace, workdir: Path, fi
         result["checks"] = checks
         for f in figures:
             log(f"    {f.page}: {f.page_ms:.0f} ms, SQL {f.sql_ms:.0f} ms, ×{f.ratio:.2f}, {f.queries} queries")
+        result["member_page_statements"] = pages.member_statements(
+            app, username=site["usernames"][0], password=PASSWORD,
+            pages={"home": "/", "lesson": f"/courses/{site['course']}/{site['lesson']}",
+                   "quiz page": f"/courses/{site['course']}/quiz"})
+        log(f"    SQL statements per member page: {result['member_page_statements']}")
         with app.app_context():
             from learnhub.extensions import db
 
@@ -143,18 +153,27 @@ def one_run(kind: str, members: int, args: argparse.Namespace, workdir: Path, fi
         result["load"]["cores"] = ("gunicorn on core 1, load generator on core 0" if server_cpus
                                    else "not pinned (one core)")
 
-        log("   exports ...")
+        result["skipped"] = []
+        if members > args.files_up_to:
+            result["exports"] = {}
+            result["skipped"].append(f".xlsx exports and member import skipped above {args.files_up_to:,} members")
+            log(f"   {result['skipped'][-1]}")
         root = site["root"]
-        result["exports"] = {
-            "baseline (sign in only)": files.export(env, instance, ADMIN, PASSWORD, "/healthz"),
-            "dashboard .xlsx": files.export(env, instance, ADMIN, PASSWORD,
-                                            f"/plans/{site['plan']}/export.xlsx?unit={root}"),
-            "not completed .xlsx": files.export(env, instance, ADMIN, PASSWORD,
-                                                f"/plans/{site['plan']}/missing.xlsx?unit={root}"),
-        }
+        if members <= args.files_up_to:
+            log("   exports ...")
+            result["exports"] = {
+                "baseline (sign in only)": files.export(env, instance, ADMIN, PASSWORD, "/healthz"),
+                "dashboard .xlsx": files.export(env, instance, ADMIN, PASSWORD,
+                                                f"/plans/{site['plan']}/export.xlsx?unit={root}"),
+                "not completed .xlsx": files.export(env, instance, ADMIN, PASSWORD,
+                                                    f"/plans/{site['plan']}/missing.xlsx?unit={root}"),
+            }
         for name, figure in result["exports"].items():
             log(f"    {name}: {figure['seconds']} s, peak {figure['peak_rss_mb']} MB ({figure['stdout']})")
-        if first and args.import_rows:
+        if kind == "postgresql" and args.backup:
+            log("   backup and restore ...")
+            result["backup"] = backup_times.measure(url, workdir, log=log)
+        if first and args.import_rows and members <= args.files_up_to:
             log(f"   importing {args.import_rows:,} members ...")
             path = files.member_file(workdir / "members.csv", args.import_rows, site["cell_names"])
             result["import"] = {"rows": args.import_rows, **files.import_members(env, instance, path)}
@@ -175,32 +194,67 @@ def machine() -> dict[str, Any]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    """The figures as a Markdown table, one row per database and size."""
-    head = ("| database | members | root dashboard ms (× SQL, queries) | cell dashboard ms (× SQL, queries) "
+    """The figures as a Markdown table, one row per database and size. The "kept ms" column (the
+    dashboard served from its kept copy) appears only when the run measured it."""
+    kept = any(_page(r, "dashboard (root, kept)") for r in results)
+    head = ("| database | members | root dashboard ms (× SQL, queries) " + ("| kept ms " if kept else "")
+            + "| cell dashboard ms (× SQL, queries) "
             "| yearly report ms (× SQL) | home / lesson / quiz page ÷ trivial | submission ÷ trivial "
             "| p95 submit ms | errors | worker peak RSS MB | not completed .xlsx s / MB |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    notes = []
     for r in results:
         p = {f["page"]: f for f in r["pages"]}
         t = {f["target"]: f for f in r["load"]["targets"]}
         cell = lambda f: f"{f['page_ms']:.0f} (×{f['ratio']:.2f}, {f['queries']})"  # noqa: E731
         errors = sum(f["errors"] for f in r["load"]["targets"]) + r["load"]["server_tracebacks"]
-        export = r["exports"]["not completed .xlsx"]
+        export = r["exports"].get("not completed .xlsx")
+        exported = f"{export['seconds']} / {export['peak_rss_mb']:.0f}" if export else "skipped"
+        kept_cell = f"| {p['dashboard (root, kept)']['page_ms']:.0f} " if "dashboard (root, kept)" in p else "| – "
         lines.append(
-            f"| {r['database']} | {r['members']:,} | {cell(p['dashboard (root)'])} "
-            f"| {cell(p['dashboard (cell)'])} "
+            f"| {r['database']} | {r['members']:,} | {cell(p['dashboard (root)'])} " + (kept_cell if kept else "")
+            + f"| {cell(p['dashboard (cell)'])} "
             f"| {p['yearly report (root)']['page_ms']:.0f} (×{p['yearly report (root)']['ratio']:.2f}) "
             f"| {t['home']['ratio_to_trivial']:.2f} / {t['lesson']['ratio_to_trivial']:.2f} / "
             f"{t['quiz page']['ratio_to_trivial']:.2f} | {t['quiz submission']['ratio_to_trivial']:.2f} "
             f"| {t['quiz submission']['p95_ms']:.0f} | {errors} | {max(r['load']['worker_peak_rss_mb'] or [0]):.0f} "
-            f"| {export['seconds']} / {export['peak_rss_mb']:.0f} |")
+            f"| {exported} |")
+        notes += [f"{r['database']}, {r['members']:,}: {note}" for note in r.get("skipped", [])]
+    return "\n".join(lines + ([""] + [f"- {note}" for note in notes] if notes else []))
+
+
+def backups(results: list[dict[str, Any]]) -> str:
+    """pg_dump and pg_restore of each PostgreSQL database measured with --backup."""
+    runs = [r for r in results if r.get("backup")]
+    if not runs:
+        return ""
+    lines = ["| database | members | database MB | pg_dump -Fc s | dump MB | pg_restore -j s | restored MB |",
+             "|---|---|---|---|---|---|---|"]
+    for r in runs:
+        b = r["backup"]
+        lines.append(f"| {r['database']} | {r['members']:,} | {b['database_mb']:,} | {b['dump_seconds']} "
+                     f"| {b['dump_mb']:,} | {b['restore_seconds']} (-j {b['restore_jobs']}) | {b['restored_mb']:,} |")
     return "\n".join(lines)
+
+
+def _page(run: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((p for p in run["pages"] if p["page"] == name), None)
+
+
+DEFAULT_PLAN = [("sqlite", 100_000), ("postgresql", 100_000), ("postgresql", 1_000_000)]  # issue 20's table
+
+
+def _listed(values: list[str] | None) -> list[str]:
+    """``--members 1000 10000`` and ``--members 1000,10000`` alike."""
+    return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--members", default="1000,10000,100000", help="comma-separated sizes")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--members", nargs="+", default=None,
+                        help="sizes, e.g. 100000 1000000 (default: 100,000 on both databases and 1,000,000 on "
+                             "PostgreSQL, issue 20's table)")
+    parser.add_argument("--databases", nargs="+", default=None, help="sqlite and/or postgresql (default: both)")
     parser.add_argument("--postgres-url", default=os.environ.get(
         "LEARNHUB_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--requests", type=int, default=400, help="requests per member page")
@@ -209,24 +263,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each committee page (median)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the member import (0: skip)")
+    parser.add_argument("--files-up-to", type=int, default=100_000,
+                        help="skip the .xlsx exports and the member import above this many members")
+    parser.add_argument("--backup", action="store_true",
+                        help="also time pg_dump -Fc and pg_restore -j 2 of each PostgreSQL database")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     args = parser.parse_args(argv)
     try:
-        sizes = [int(n) for n in args.members.split(",")]
+        sizes = [int(n) for n in _listed(args.members)]
     except ValueError:
-        parser.error(f"--members: not a list of numbers: {args.members}")
-    kinds = [k.strip() for k in args.databases.split(",")]
+        parser.error(f"--members: not a list of numbers: {' '.join(args.members)}")
+    kinds = _listed(args.databases) or ["sqlite", "postgresql"]
     if not set(kinds) <= {"sqlite", "postgresql"} or args.sitters < args.concurrency:
         parser.error("--databases takes sqlite and/or postgresql; --sitters must be at least --concurrency")
+    plan = ([(kind, n) for kind in kinds for n in sizes] if sizes
+            else [(kind, n) for kind, n in DEFAULT_PLAN if kind in kinds])
     results = []
     with tempfile.TemporaryDirectory(prefix="learnhub-bench-") as tmp:
-        for kind in kinds:
-            for n, members in enumerate(sizes):
-                results.append(one_run(kind, members, args, Path(tmp), first=n == 0))
+        for index, (kind, members) in enumerate(plan):
+            first = all(k != kind for k, _ in plan[:index])
+            results.append(one_run(kind, members, args, Path(tmp), first=first))
     report = {"machine": machine(), "arguments": {k: str(v) for k, v in vars(args).items()}, "results": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
+    if backups(results):
+        print("\n" + backups(results))
+    print("\n## Targets\n\n" + issue_targets.table(results))
     log(f"written {args.out}")
     return 0
 

@@ -42,3 +42,33 @@ def test_generate_builds_a_tree_members_and_a_year_of_activity(app: Flask) -> No
 def test_bad_arguments_exit_with_one_line(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bench", "generate", "--members", "0"])
     assert result.exit_code == 2 and "--members" in result.output
+
+
+def test_the_same_seed_and_day_draw_the_same_activity_on_either_database(app: Flask) -> None:
+    """Two runs with one seed and one day write the same members, reading and quiz results (the
+    rows go in by COPY on PostgreSQL and by executemany on SQLite: the draws are the same)."""
+    import datetime as dt
+
+    from learnhub.bench.generate import generate
+
+    def fingerprints() -> list[tuple]:
+        prefix = sa.func.substr(User.username, 1, 12)  # "bench" + 6 hex digits + "-": one run's members
+        studied = db.session.execute(
+            sa.select(prefix, sa.func.count(), sa.func.sum(LessonProgress.seconds_spent))
+            .join(LessonProgress, LessonProgress.user_id == User.id).group_by(prefix).order_by(prefix)).all()
+        sat = db.session.execute(
+            sa.select(prefix, sa.func.count(), sa.func.sum(QuizAttempt.score), sa.func.min(QuizAttempt.submitted_at))
+            .join(QuizAttempt, QuizAttempt.user_id == User.id).group_by(prefix).order_by(prefix)).all()
+        names = db.session.execute(
+            sa.select(prefix, sa.func.min(User.full_name), sa.func.max(User.sort_key), sa.func.count())
+            .group_by(prefix).order_by(prefix)).all()
+        return [tuple(row[1:]) for row in (*studied, *sat, *names)]
+
+    with app.app_context():
+        for _ in range(2):
+            generate(members=60, units=8, plans=2, seed=5, today=dt.date(2026, 6, 15))
+        runs = fingerprints()
+    studied, sat, names = runs[0:2], runs[2:4], runs[4:6]
+    assert studied[0] == studied[1] and studied[0][0] > 60
+    assert sat[0] == sat[1] and sat[0][0] > 0
+    assert names[0] == names[1] and names[0][2] == 60

@@ -3,21 +3,29 @@
 The tree is province → districts → communes/towns → cells; members carry Vietnamese names in the
 three categories; there are modules with lessons and quizzes, open and closed plans, lesson
 progress, quiz attempts with their answers, reflections and conference attendance, in proportions
-like the demo town's. Rows go in with executemany in chunks, never one ORM object at a time.
+like the demo town's. Rows go in with PostgreSQL's COPY (executemany in chunks on SQLite), never
+one ORM object at a time (learnhub/bench/bulk.py). The same seed draws the same organisation and
+activity on either database; the time of each step is in the summary.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import secrets
-from collections.abc import Callable, Iterable
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from learnhub.auth.models import Category, Gender, MemberStatus, Role, User
+from learnhub.bench.bulk import drop_indexes, insert_rows, rebuild_indexes
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference, ConferenceUnit
 from learnhub.courses.importer import import_course
 from learnhub.courses.models import Course, CourseKind, LessonProgress
@@ -45,6 +53,9 @@ from learnhub.quizzes.sync import sync_quiz
 from learnhub.text import fold, name_sort_key
 
 CHUNK = 5000
+# The tables written in bulk, loaded without their secondary indexes on PostgreSQL (bulk.drop_indexes).
+BULK_TABLES = ["user_account", "lesson_progress", "quiz_attempt", "attempt_answer", "reflection", "attendance"]
+ANSWERS_PER_COPY = 100_000  # attempts and their answers go in turns (answers need their attempts first)
 BENCH_PREFIX = "bench"
 LESSONS_PER_MODULE = 4
 QUESTIONS_PER_QUIZ = 10
@@ -57,24 +68,57 @@ class GenerateSummary:
     courses: int = 0
     plans: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # each step's wall time, in order
+    # The CPU seconds this process and the database's server processes spent: on a machine others
+    # share, the wall time says how busy it was, the CPU time what the generation itself costs.
+    cpu: dict[str, float] = field(default_factory=dict)
+    database_cpu: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block as step ``name``."""
+        started, cpu, database = time.perf_counter(), time.process_time(), _database_cpu()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 2)
+            self.cpu[name] = round(self.cpu.get(name, 0.0) + time.process_time() - cpu, 2)
+            if database is not None and (after := _database_cpu()) is not None:
+                self.database_cpu[name] = round(self.database_cpu.get(name, 0.0) + after - database, 2)
+
+
+def _database_cpu() -> float | None:
+    """CPU seconds used so far by this database's PostgreSQL server processes, when the server runs
+    on this machine (read from /proc); None elsewhere."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    try:
+        pids = db.session.scalars(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                                          " AND backend_type = 'client backend'")).all()
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:  # a step that failed: its own error is the one to see
+        return None
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 Progress = Callable[[str, int], None]
 
 
 def _insert(model: Any, rows: Iterable[dict[str, Any]], progress: Progress, label: str, summary: GenerateSummary) -> None:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= CHUNK:
-            db.session.execute(sa.insert(model), batch)
-            summary.rows[label] = summary.rows.get(label, 0) + len(batch)
-            progress(label, summary.rows[label])
-            batch = []
-    if batch:
-        db.session.execute(sa.insert(model), batch)
-        summary.rows[label] = summary.rows.get(label, 0) + len(batch)
-        progress(label, summary.rows[label])
+    done = summary.rows.get(label, 0)
+
+    def report(written: int) -> None:
+        summary.rows[label] = done + written
+        progress(label, done + written)
+
+    insert_rows(model, rows, report)
 
 
 def generate(
@@ -85,26 +129,57 @@ def generate(
     rng = random.Random(seed)
     today = today or dt.date.today()
     summary = GenerateSummary()
-    with upkeep.suspended():  # the kept figures are computed once, at the end, not at every commit
-        cells = _tree(rng, units, summary)
-        db.session.commit()
+    # The kept figures are held back while the rows go in (the loads commit as they go) and
+    # computed once, at the end, from the raw rows: the step "kept figures".
+    with _exit_timed(upkeep.suspended(), summary, "kept figures"):
+        with summary.step("units"):
+            cells = _tree(rng, units, summary)
+            db.session.commit()
         progress("units", summary.units)
-        member_ids = _members(rng, members, cells, summary, progress)
-        db.session.commit()
-        courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
-        summary.courses = len(courses)
-        db.session.commit()
-        plan_rows = _plans(rng, plans, courses, cells, today, summary)
-        db.session.commit()
-        _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
-        db.session.commit()
+        with summary.step("indexes dropped"):
+            deferred = drop_indexes(BULK_TABLES)
+        try:
+            with summary.step("members"):
+                member_ids = _members(rng, members, cells, summary, progress)
+                db.session.commit()
+            with summary.step("modules and plans"):
+                courses = _courses(rng, max(2, min(plans, 6)), cells[0][1])
+                summary.courses = len(courses)
+                db.session.commit()
+                plan_rows = _plans(rng, plans, courses, cells, today, summary)
+                db.session.commit()
+            _activity(rng, member_ids, courses, plan_rows, cells, today, summary, progress)
+        finally:
+            with summary.step("indexes rebuilt"):
+                rebuild_indexes(deferred)
+            progress("indexes rebuilt", len(deferred))
+        with summary.step("statistics after the load"):
+            analyze()  # closing a plan snapshots its whole roster: the planner must know the tables' sizes
+        with summary.step("plans opened and closed"):
+            _open_and_close(plan_rows, progress)
     db.session.commit()
     progress("kept figures", 1)
-    progress("kept quiz figures", rebuild_quiz_figures())  # the attempts went in in bulk
-    db.session.commit()
-    analyze()  # as after any bulk load: the planner needs to know the tables' new sizes
+    with summary.step("kept quiz figures"):
+        progress("kept quiz figures", rebuild_quiz_figures())  # the attempts went in in bulk
+        db.session.commit()
+    with summary.step("statistics at the end"):
+        analyze()  # the kept figures' tables are new too
     progress("statistics refreshed", 1)
     return summary
+
+
+@contextmanager
+def _exit_timed(manager: Any, summary: GenerateSummary, name: str) -> Iterator[None]:
+    """``with manager:`` around the block, the work ``manager`` does on leaving timed as step ``name``."""
+    manager.__enter__()
+    try:
+        yield
+    except BaseException:
+        if not manager.__exit__(*sys.exc_info()):
+            raise
+    else:
+        with summary.step(name):
+            manager.__exit__(None, None, None)
 
 
 def _tree(rng: random.Random, units: int, summary: GenerateSummary) -> list[tuple[int, int]]:
@@ -142,13 +217,18 @@ def _members(rng, count, cells, summary, progress) -> list[int]:
     now = utcnow()
     prefix = f"{BENCH_PREFIX}{secrets.token_hex(3)}-"
 
+    keys: dict[str, tuple[str, str]] = {}  # names repeat: fold and sort each once
+
     def rows():
         for n in range(count):
             full_name, gender = random_full_name(rng)
             draw = rng.random()
             category = Category.party_member if draw < 0.62 else Category.civil_servant if draw < 0.9 else Category.citizen
-            yield dict(username=f"{prefix}{n}", full_name=full_name, search_name=fold(full_name),
-                       sort_key=name_sort_key(full_name), category=category, role=Role.member,
+            if full_name not in keys:
+                keys[full_name] = (fold(full_name), name_sort_key(full_name))
+            search_name, sort_key = keys[full_name]
+            yield dict(username=f"{prefix}{n}", full_name=full_name, search_name=search_name,
+                       sort_key=sort_key, category=category, role=Role.member,
                        unit_id=cells[n % len(cells)][0], active=True,
                        status=MemberStatus.exempted if rng.random() < 0.03 else MemberStatus.active,
                        gender=Gender(gender), password_hash=password_hash, created_at=now, updated_at=now)
@@ -221,9 +301,10 @@ def _plans(rng, count, courses, cells, today, summary) -> list[tuple[StudyPlan, 
 
 
 def _activity(rng, member_ids, courses, plans, cells, today, summary, progress) -> None:
-    now = utcnow()
+    # Activity from New Year to the start of ``today``: the span, hence every draw, depends on the
+    # seed and the day only, not on the second the run started.
     year_start = dt.datetime(today.year, 1, 1, tzinfo=dt.UTC)
-    span = max(1, int((now - year_start).total_seconds()))
+    span = max(1, int((dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC) - year_start).total_seconds()))
 
     def when() -> dt.datetime:
         return year_start + dt.timedelta(seconds=rng.randrange(span))
@@ -238,15 +319,23 @@ def _activity(rng, member_ids, courses, plans, cells, today, summary, progress) 
                     seconds = int(minutes * 60 * rng.uniform(0.15, 1.4))
                     studied = started + dt.timedelta(seconds=seconds)
                     yield dict(user_id=user_id, lesson_id=lesson_id, first_opened_at=started, last_seen_at=studied,
-                               studied_at=studied, seconds_spent=seconds)
+                               studied_at=studied, seconds_spent=seconds, year=started.year)
                     started = studied
 
-    _insert(LessonProgress, progress_rows(), progress, "lesson progress", summary)
-    db.session.commit()
-    _attempts(rng, member_ids, courses, when, summary, progress)
-    _reflections(rng, member_ids, plans, when, summary, progress)
-    _conferences(rng, member_ids, cells, when, summary, progress)
-    db.session.commit()
+    with summary.step("lesson progress"):
+        _insert(LessonProgress, progress_rows(), progress, "lesson progress", summary)
+        db.session.commit()
+    with summary.step("quiz attempts and answers"):
+        _attempts(rng, member_ids, courses, when, summary, progress)
+    with summary.step("reflections"):
+        _reflections(rng, member_ids, plans, when, summary, progress)
+    with summary.step("conferences and attendance"):
+        _conferences(rng, member_ids, cells, when, summary, progress)
+        db.session.commit()
+
+
+def _open_and_close(plans: list[tuple[StudyPlan, bool]], progress: Progress) -> None:
+    """Open every plan through the service, and close the first half (closing snapshots the roster)."""
     from learnhub.plans.services import set_status
 
     for plan, closed in plans:
@@ -275,13 +364,9 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
     answers: list[dict[str, Any]] = []
 
     def flush() -> None:
-        if attempts:
-            db.session.execute(sa.insert(QuizAttempt), attempts)
-            summary.rows["quiz attempts"] = summary.rows.get("quiz attempts", 0) + len(attempts)
-        if answers:
-            db.session.execute(sa.insert(AttemptAnswer), answers)
-            summary.rows["answers"] = summary.rows.get("answers", 0) + len(answers)
-        progress("quiz attempts", summary.rows.get("quiz attempts", 0))
+        summary.rows["quiz attempts"] = summary.rows.get("quiz attempts", 0) + insert_rows(QuizAttempt, attempts)
+        summary.rows["answers"] = summary.rows.get("answers", 0) + insert_rows(AttemptAnswer, answers)
+        progress("quiz attempts", summary.rows["quiz attempts"])
         attempts.clear()
         answers.clear()
 
@@ -309,7 +394,7 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
                 attempt_id += 1
                 if percent >= 70 or rng.random() < 0.5:
                     break
-            if len(answers) >= CHUNK * 4:
+            if len(answers) >= ANSWERS_PER_COPY:
                 flush()
     flush()
     _fix_sequence("quiz_attempt")
@@ -317,12 +402,14 @@ def _attempts(rng, member_ids, courses, when, summary, progress) -> None:
 
 
 def _reflections(rng, member_ids, plans, when, summary, progress) -> None:
+    plan_ids = [plan.id for plan, _closed in plans]  # read before the rows stream (bulk.insert_rows)
+
     def rows():
-        for plan, _closed in plans:
+        for plan_id in plan_ids:
             for user_id in member_ids:
                 if rng.random() < 0.1:
                     submitted = when()
-                    yield dict(plan_id=plan.id, user_id=user_id, learned="Nội dung đã học được.",
+                    yield dict(plan_id=plan_id, user_id=user_id, learned="Nội dung đã học được.",
                                application="Vận dụng vào công việc.", commitment="Cam kết thực hiện.",
                                status=ReflectionStatus.accepted, submitted_at=submitted, reviewed_at=submitted,
                                review_comment="")
@@ -366,9 +453,7 @@ def _conferences(rng, member_ids, cells, when, summary, progress) -> None:
             conference_id += 1
     for model, rows, label in ((Conference, conferences, "conferences"), (ConferenceUnit, invited, "invitations"),
                                (Attendance, attendance, "attendance")):
-        for start in range(0, len(rows), CHUNK):
-            db.session.execute(sa.insert(model), rows[start:start + CHUNK])
-        summary.rows[label] = len(rows)
+        summary.rows[label] = insert_rows(model, rows)
         progress(label, len(rows))
     _fix_sequence("conference")
     db.session.commit()
