@@ -36,8 +36,9 @@ def live_summary(quiz: Quiz, scope: Any) -> analysis.QuizSummary:
                   sa.func.avg(QuizAttempt.percent)).where(*where)).one()
     if not attempts:
         return analysis.QuizSummary(0, 0, None, None, None, None)
-    middle = db.session.scalars(sa.select(QuizAttempt.percent).where(*where).order_by(QuizAttempt.percent)
-                                .offset((attempts - 1) // 2).limit(2 - attempts % 2)).all()
+    middle = [float(p or 0) for p in db.session.scalars(
+        sa.select(QuizAttempt.percent).where(*where).order_by(QuizAttempt.percent)
+        .offset((attempts - 1) // 2).limit(2 - attempts % 2))]
     per_member = (
         sa.select(sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
                   sa.func.max(sa.case((sa.and_(QuizAttempt.number == 1, QuizAttempt.passed.is_(True)), 1), else_=0)).label("first"),
@@ -58,13 +59,16 @@ def live_facilities(quiz: Quiz, scope: Any) -> dict[str, float]:
     ).tuples().all())
 
 
-def _ms(work: Callable[[], Any], repeat: int = 3) -> float:
-    times = []
+def _ms(work: Callable[[], Any], repeat: int = 3) -> str:
+    """The median wall time and this process's CPU time of ``work``, in ms (on SQLite the CPU time
+    is the whole cost, the database running in the process: it does not grow with the machine's load)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         work()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return f"{statistics.median(walls):.1f} ms (CPU {statistics.median(cpus):.1f} ms)"
 
 
 def measure(url: str) -> None:
@@ -80,18 +84,25 @@ def measure(url: str) -> None:
             sa.select(Quiz).join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id)
             .group_by(Quiz.id).order_by(sa.func.count().desc()).limit(1)).one()
         top = db.session.scalar(sa.select(Unit.id).where(Unit.parent_id.is_(None)))
-        cell = db.session.scalar(sa.select(User.unit_id).join(QuizAttempt, QuizAttempt.user_id == User.id)
-                                 .where(QuizAttempt.quiz_id == quiz.id).limit(1))
+        cell = db.session.scalars(sa.select(User.unit_id).join(QuizAttempt, QuizAttempt.user_id == User.id)
+                                  .where(QuizAttempt.quiz_id == quiz.id).limit(1)).one()
         attempts = db.session.scalar(sa.select(sa.func.count()).where(QuizAttempt.quiz_id == quiz.id))
         print(f"{url.split('/')[-1]} ({db.engine.dialect.name}): quiz {quiz.id}, {attempts:,} attempts")
-        for name, scope in (("top unit", unit_scope(top) if top else None), ("a cell", unit_scope(cell))):
-            before = _ms(lambda scope=scope: (live_summary(quiz, scope), live_facilities(quiz, scope)))
-            after = _ms(lambda scope=scope: (analysis.summary(quiz, scope), analysis.hardest(quiz, scope)))
-            print(f"  {name}: summary + hardest from the raw rows {before:.1f} ms, kept {after:.1f} ms")
+        scopes: list[tuple[str, list[int] | None]] = [("top unit", unit_scope(top) if top else None),
+                                                      ("a cell", unit_scope(cell))]
+        for name, scope in scopes:
+            def raw(scope: list[int] | None = scope) -> Any:
+                return live_summary(quiz, scope), live_facilities(quiz, scope)
+
+            def kept(scope: list[int] | None = scope) -> Any:
+                return analysis.summary(quiz, scope), analysis.hardest(quiz, scope)
+
+            before, after = _ms(raw), _ms(kept)
+            print(f"  {name}: summary + hardest from the raw rows {before}, kept {after}")
             db.session.rollback()
         refresh = _ms(lambda: refresh_quiz_units([cell], [quiz.id]), repeat=20)
         db.session.rollback()
-        print(f"  refreshing one cell's rows (as a graded attempt does): {refresh:.2f} ms")
+        print(f"  refreshing one cell's rows (as a graded attempt does): {refresh}")
         started = time.perf_counter()
         rows = rebuild_quiz_figures()
         db.session.commit()
