@@ -43,6 +43,8 @@ def refusal_paths(tmp: Path) -> list[list[str]]:
         ["bench", "generate", "--members", "-5"],
         ["plans", "list", "--format", "pdf"],
         ["reminders", "send", "--format", "pdf"],
+        ["figures", "check", "--plan", HUGE],
+        ["figures", "rebuild", "--plan", "nope"],
         ["contest", "results", HUGE, "--format", "json"],
         ["contest", "results", "nope"],
         ["contest", "anonymise", "--months", "0"],

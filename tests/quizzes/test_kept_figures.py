@@ -182,7 +182,7 @@ def test_a_question_edit_changes_the_stem_the_dashboard_shows_not_its_figures(ap
 
 
 def test_the_dashboard_shows_the_figures_the_raw_attempts_give(app: Flask, client, town, make_quiz) -> None:
-    from learnhub.plans.dashboard_figures import compute
+    from learnhub.plans.dashboard_figures import dashboard_figures
     from learnhub.plans.models import StudyPlan
     from tests.conftest import login
     from tests.plans.test_plan_pages import create
@@ -197,7 +197,7 @@ def test_the_dashboard_shows_the_figures_the_raw_attempts_give(app: Flask, clien
         db.session.commit()
         plan = db.session.get_one(StudyPlan, plan_id)
         for unit in (town["root"], town["a"]):
-            figures = compute(plan, db.session.get_one(Unit, unit.id), T0)
+            figures = dashboard_figures(plan, db.session.get_one(Unit, unit.id))
             scope = unit_scope(unit.id)
             live = live_summary(quiz, scope)
             assert figures.comprehension is not None
