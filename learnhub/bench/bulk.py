@@ -127,7 +127,7 @@ Deferred = list[tuple[str, str, str | None, str]]  # index, its definition, its 
 
 def drop_indexes(tables: list[str]) -> Deferred:
     """On PostgreSQL, drop the secondary indexes and unique constraints of ``tables`` (primary keys
-    stay) before a bulk load and return them for ``rebuild_indexes``: one sorted build per index
+    and keys a foreign key references stay) before a bulk load and return them for ``rebuild_indexes``: one sorted build per index
     afterwards instead of millions of row-by-row inserts into each. Elsewhere nothing."""
     if db.session.get_bind().dialect.name != "postgresql":
         return []
@@ -136,6 +136,8 @@ def drop_indexes(tables: list[str]) -> Deferred:
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype IN ('u', 'p', 'x')
         WHERE t.relname = ANY(:tables) AND NOT x.indisprimary
+          -- a unique key another table's foreign key points at stays (the answers' (attempt, year))
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid)
           AND t.relnamespace = 'public'::regnamespace ORDER BY t.relname, i.relname"""), {"tables": tables})]
     for index, _definition, constraint, table in deferred:
         db.session.execute(sa.text(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"' if constraint

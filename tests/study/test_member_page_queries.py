@@ -80,7 +80,7 @@ def test_an_edited_plan_changes_the_member_home_at_once(app: Flask, client, town
     assert "Chỉ thị 05: 2 lessons to study" in home  # the module added since the last visit
 
 
-KEPT_FIGURES = 5  # the cell's quiz figures recomputed (learnhub.quizzes.kept: 4) and the plans the quiz is in (1)
+KEPT_FIGURES = 6  # the cell's quiz figures recomputed (learnhub.quizzes.kept: 4, and its lock on PostgreSQL) and the plans the quiz is in (1)
 
 
 def test_a_quiz_submission_is_graded_in_a_few_statements(app: Flask, client, town, make_quiz,
