@@ -193,6 +193,16 @@ def _machine_to_itself(request: pytest.FixtureRequest, tmp_path_factory: pytest.
         yield  # the lock is released as its file closes
 
 
+def empty_tables() -> None:
+    """Delete every row, children first, and count ids from 1 again (inside an app context)."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(RESTART_SEQUENCES)
+
+
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts from empty tables and ids counting from 1 (tests may commit, as the views do).
@@ -205,12 +215,7 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-            if db.engine.dialect.name == "postgresql":
-                connection.execute(RESTART_SEQUENCES)
+        empty_tables()
 
 
 @pytest.fixture

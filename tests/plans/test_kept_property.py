@@ -36,7 +36,7 @@ from learnhub.quizzes.bank import Bank, QuizSettings
 from learnhub.quizzes.models import Quiz
 from learnhub.quizzes.sync import sync_quiz
 from learnhub.settings import set_setting
-from tests.conftest import RESTART_SEQUENCES, course_source
+from tests.conftest import course_source, empty_tables
 from tests.quiz_factory import RIGHT, sample_questions
 
 OPENS, DUE = dt.date(2026, 6, 1), dt.date(2026, 6, 30)
@@ -70,12 +70,7 @@ events = st.one_of(
 
 
 def _empty() -> None:
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-        if db.engine.dialect.name == "postgresql":
-            connection.execute(RESTART_SEQUENCES)
+    empty_tables()
 
 
 def _world() -> dict:
