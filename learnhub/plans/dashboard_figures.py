@@ -10,15 +10,9 @@ from dataclasses import dataclass
 
 from learnhub.auth.models import Category
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import (
-    Figures,
-    MissingMember,
-    UnitFigures,
-    completion_report,
-    missing_members,
-    unit_scope,
-)
+from learnhub.plans.completion import Figures, UnitFigures, completion_report, unit_scope
 from learnhub.plans.formalism import Signal, formalism_signals
+from learnhub.plans.missing import MissingMember, missing_members
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.modules import first_quiz
 from learnhub.quizzes import analysis as quiz_analysis

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from learnhub.exports import Sheet
 from learnhub.figures import percent, percent_cell
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import CompletionReport, MissingMember
+from learnhub.plans.completion import CompletionReport
+from learnhub.plans.missing import MissingMember
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.steps import describe
 

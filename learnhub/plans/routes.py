@@ -22,7 +22,8 @@ from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_paths, units_in_scope
 from learnhub.plans import access, services
-from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.completion import completion_report
+from learnhub.plans.missing import missing_members
 from learnhub.plans.dashboard_figures import dashboard_figures
 from learnhub.plans.downloads import completion_sheet, missing_sheet
 from learnhub.plans.forms import BLANK_TASK_ROWS, PlanForm

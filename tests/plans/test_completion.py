@@ -12,7 +12,8 @@ from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
-from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.completion import completion_report
+from learnhub.plans.missing import missing_members
 from learnhub.plans.models import Criterion, PlanStatus, StudyPlan
 from learnhub.plans.services import PlanRefused, create_plan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt

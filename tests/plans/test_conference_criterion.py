@@ -11,7 +11,7 @@ from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
 from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import missing_members
+from learnhub.plans.missing import missing_members
 from learnhub.plans.models import Criterion, PlanStatus, StudyForm, StudyPlan
 from learnhub.plans.services import create_plan, set_status
 from tests.conftest import login

@@ -57,7 +57,8 @@ def _figures(plan: StudyPlan, unit: Unit, *, reports: bool) -> dict[str, Any]:
     """Every figure a committee sees for the plan at the unit, as plain values (with ``reports``,
     also the unit's yearly report and evaluation of the plan's year, and the plan's certificates)."""
     from learnhub.notify.sender import to_remind
-    from learnhub.plans.completion import as_json, completion_report, missing_members
+    from learnhub.plans.completion import as_json, completion_report
+    from learnhub.plans.missing import missing_members
     from learnhub.plans.formalism import formalism_signals
 
     figures = {

@@ -14,7 +14,7 @@ from learnhub.auth.models import Role
 from learnhub.extensions import db
 from learnhub.notifications import Notification
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import missing_members
+from learnhub.plans.missing import missing_members
 from learnhub.plans.models import Criterion, PlanStatus, Reflection, ReflectionStatus, StudyPlan
 from learnhub.plans.reminders import send_reminders
 from learnhub.plans.services import set_status

@@ -13,7 +13,8 @@ from learnhub.auth.models import Category, Role
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
-from learnhub.plans.completion import completion_report, missing_members
+from learnhub.plans.completion import completion_report
+from learnhub.plans.missing import missing_members
 from learnhub.plans.models import PlanCourse, PlanStatus, PlanTask, StudyPlan
 from learnhub.plans.modules import plan_course_ids
 from learnhub.plans.services import NumberTaken, create_plan, next_year
