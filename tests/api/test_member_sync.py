@@ -37,7 +37,7 @@ def test_a_list_is_synced_once_and_the_same_list_changes_nothing(app: Flask, api
     assert again.get_json() == {"created": 0, "updated": 0, "unchanged": 2}
     assert _members(app) == after
     with app.app_context():
-        imports = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "members.import")).all()
+        imports = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "members.import").order_by(AuditEntry.id)).all()
         assert [entry.actor_name for entry in imports] == ["bithu1", "bithu1"]
 
 

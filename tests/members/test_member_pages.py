@@ -100,7 +100,7 @@ def test_transfer_and_status_are_kept_as_history(app: Flask, client, town) -> No
     with app.app_context():
         stored = db.session.get(User, member.id)
         assert stored.unit_id == town["b"].id and stored.status is MemberStatus.exempted
-        events = db.session.scalars(sa.select(MembershipEvent).where(MembershipEvent.user_id == member.id)).all()
+        events = db.session.scalars(sa.select(MembershipEvent).where(MembershipEvent.user_id == member.id).order_by(MembershipEvent.id)).all()
         assert [e.kind.value for e in events] == ["transfer", "status"]
         actions = set(db.session.scalars(sa.select(AuditEntry.action)))
         assert {"member.transfer", "member.status"} <= actions

@@ -173,7 +173,7 @@ def test_reminders_reach_members_not_completed_in_the_unit_once_a_day(app: Flask
     with app.app_context():
         notice = db.session.scalars(sa.select(Notification).where(Notification.user_id == town["member_b"].id)).one()
         assert (notice.link, notice.read_at) == (f"/#plan-{plan_id}", None)
-        summaries = db.session.scalars(sa.select(AuditEntry.after).where(AuditEntry.action == "plan.remind")).all()
+        summaries = db.session.scalars(sa.select(AuditEntry.after).where(AuditEntry.action == "plan.remind").order_by(AuditEntry.id)).all()
         assert [s["reminded"] for s in summaries] == [2, 0, 4]
         plan, unit = db.session.get(StudyPlan, plan_id), db.session.get(Unit, town["a"].id)
         tomorrow = local_today() + dt.timedelta(days=1)
