@@ -224,6 +224,8 @@ def profile(action: Callable[[], Any]) -> None:
     stats = pstats.Stats(profiler, stream=sys.stderr)
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(30)
+    if os.environ.get("LEARNHUB_PROFILE_OUT"):
+        stats.dump_stats(os.environ["LEARNHUB_PROFILE_OUT"])
 
 
 if __name__ == "__main__":

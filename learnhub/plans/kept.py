@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from learnhub.auth.models import Category, User
 from learnhub.courses.models import Lesson
-from learnhub.db import enum_column
+from learnhub.db import enum_column, kept_statement
 from learnhub.extensions import Model, db
 from learnhub.plans.completion import Members, _lesson_count, due_end, member_filter, member_progress, unit_scope
 from learnhub.plans.formalism import member_formalism
@@ -147,15 +147,20 @@ def statements(plan: StudyPlan, rushed_fraction: float | None = None) -> Stateme
 
 
 def _plans(plan_ids: Iterable[int] | None) -> Sequence[StudyPlan]:
-    statement = sa.select(StudyPlan).order_by(StudyPlan.id)
+    """The plans (every plan not closed, for None) with their modules: statements kept built, since
+    a graded attempt refreshes its member's rows through here."""
     if plan_ids is None:
-        statement = statement.where(StudyPlan.status != PlanStatus.closed)
-    else:
-        wanted = sorted(set(plan_ids))
-        if not wanted:
-            return []
-        statement = statement.where(StudyPlan.id.in_(wanted))
-    return db.session.scalars(statement).all()
+        return db.session.scalars(kept_statement("kept_open_plans", lambda: _plans_statement(
+            StudyPlan.status != PlanStatus.closed))).all()
+    wanted = sorted(set(plan_ids))
+    if not wanted:
+        return []
+    return db.session.scalars(kept_statement("kept_plans_by_id", lambda: _plans_statement(
+        StudyPlan.id.in_(sa.bindparam("plans", expanding=True)))), {"plans": wanted}).all()
+
+
+def _plans_statement(which: sa.ColumnElement[bool]) -> sa.Select[tuple[StudyPlan]]:
+    return sa.select(StudyPlan).where(which).options(selectinload(StudyPlan.modules)).order_by(StudyPlan.id)
 
 
 def kept_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:

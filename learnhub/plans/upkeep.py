@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from learnhub.auth.models import User
 from learnhub.conferences.models import Attendance, Conference
 from learnhub.courses.models import Lesson, LessonProgress
+from learnhub.db import kept_statement
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.kept import PlanProgress, rebuild, refresh_members
@@ -251,15 +252,8 @@ def _apply(pending: Pending) -> None:
                                  (Quiz, Quiz.course_id, pending.quiz_members)):
         if not noted:
             continue
-        late = sa.or_(StudyPlan.status != PlanStatus.closed, StudyPlan.closed_at.is_(None))
-        if pending.earliest is not None:  # a closed plan moves only for work dated before it closed
-            late = sa.or_(late, StudyPlan.closed_at > pending.earliest)
-        rows = db.session.execute(
-            sa.select(model.id, PlanCourse.plan_id)
-            .join(PlanCourse, PlanCourse.course_id == column)
-            .join(StudyPlan, StudyPlan.id == PlanCourse.plan_id)
-            .where(model.id.in_(list(noted)), late)
-        ).tuples()
+        rows = db.session.execute(kept_statement(("kept_plans_of", model.__name__), lambda: _plans_of(model, column)),
+                                  {"ids": list(noted), "earliest": pending.earliest}).tuples()
         for row_id, plan_id in rows:
             by_plan.setdefault(plan_id, set()).update(noted[row_id])
     open_ids = set(_open_plan_ids()) if pending.members else set()
@@ -268,6 +262,18 @@ def _apply(pending: Pending) -> None:
     for plan_id, users in sorted(by_plan.items()):
         if plan_id not in rebuilt:  # the members refreshed in every open plan already are in this one
             refresh_members(users - pending.members if plan_id in open_ids else users, [plan_id])
+
+
+def _plans_of(model: type[Lesson] | type[Quiz], column: Any) -> sa.Select[tuple[int, int]]:
+    """(lesson or quiz id, plan id) of the plans whose modules hold the ``:ids``, that the work can
+    still move: not closed, or closed after ``:earliest`` (the oldest work noted; NULL matches no
+    closed plan), since a closed plan moves only for work dated before it closed."""
+    late = sa.or_(StudyPlan.status != PlanStatus.closed, StudyPlan.closed_at.is_(None),
+                  StudyPlan.closed_at > sa.bindparam("earliest", type_=StudyPlan.closed_at.type))
+    return (sa.select(model.id, PlanCourse.plan_id)
+            .join(PlanCourse, PlanCourse.course_id == column)
+            .join(StudyPlan, StudyPlan.id == PlanCourse.plan_id)
+            .where(model.id.in_(sa.bindparam("ids", expanding=True)), late))
 
 
 def _load(which: sa.ColumnElement[bool]) -> list[StudyPlan]:

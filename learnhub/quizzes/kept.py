@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from learnhub.auth.models import User
+from learnhub.db import kept_statement
 from learnhub.extensions import db
 from learnhub.quizzes.models import (
     AttemptAnswer,
@@ -31,16 +32,22 @@ LOCK_CLASS = 0x51554B  # "QUK"
 CHUNK = 500  # units per statement
 
 
-def _filters(quiz_ids: list[int] | None, unit_ids: list[int] | None) -> list[sa.ColumnElement[bool]]:
-    where = [QuizAttempt.status == AttemptStatus.submitted]
-    if quiz_ids is not None:
-        where.append(QuizAttempt.quiz_id.in_(quiz_ids))
-    if unit_ids is not None:
-        where.append(User.unit_id.in_(unit_ids))
-    return where
+# Which quizzes and units: a list of ids, one id bound at execution (a BindParameter), or None for all.
+Some = list[int] | sa.BindParameter[Any] | None
 
 
-def computed_figures(quiz_ids: list[int] | None = None, unit_ids: list[int] | None = None) -> sa.Select:
+def _among(column: Any, ids: Some) -> list[sa.ColumnElement[bool]]:
+    if ids is None:
+        return []
+    return [column == ids] if isinstance(ids, sa.BindParameter) else [column.in_(ids)]
+
+
+def _filters(quiz_ids: Some, unit_ids: Some) -> list[sa.ColumnElement[bool]]:
+    return [QuizAttempt.status == AttemptStatus.submitted, *_among(QuizAttempt.quiz_id, quiz_ids),
+            *_among(User.unit_id, unit_ids)]
+
+
+def computed_figures(quiz_ids: Some = None, unit_ids: Some = None) -> sa.Select:
     """QuizUnitFigures' columns computed from the raw attempts (the definition the kept rows follow)."""
     per_member = (
         sa.select(
@@ -67,7 +74,7 @@ def computed_figures(quiz_ids: list[int] | None = None, unit_ids: list[int] | No
     ).group_by(per_member.c.quiz_id, per_member.c.unit_id)
 
 
-def computed_scores(quiz_ids: list[int] | None = None, unit_ids: list[int] | None = None) -> sa.Select:
+def computed_scores(quiz_ids: Some = None, unit_ids: Some = None) -> sa.Select:
     """QuizUnitScore's columns from the raw attempts: how many attempts scored each percent."""
     return (
         sa.select(QuizAttempt.quiz_id, User.unit_id, QuizAttempt.percent, sa.func.count().label("attempts"))
@@ -77,7 +84,7 @@ def computed_scores(quiz_ids: list[int] | None = None, unit_ids: list[int] | Non
     )
 
 
-def computed_answers(quiz_ids: list[int] | None = None, unit_ids: list[int] | None = None) -> sa.Select:
+def computed_answers(quiz_ids: Some = None, unit_ids: Some = None) -> sa.Select:
     """QuizUnitAnswer's columns from the raw answers of submitted attempts (graded ones counted)."""
     return (
         sa.select(QuizAttempt.quiz_id, User.unit_id, AttemptAnswer.qid,
@@ -94,11 +101,31 @@ def computed_answers(quiz_ids: list[int] | None = None, unit_ids: list[int] | No
 KEPT = ((QuizUnitFigures, computed_figures, 2), (QuizUnitScore, computed_scores, 3), (QuizUnitAnswer, computed_answers, 3))
 
 
-def _write(quiz_ids: list[int] | None, unit_ids: list[int] | None) -> None:
-    """Insert the rows of ``quiz_ids`` x ``unit_ids`` (None: all) computed from the raw rows."""
+def _inserts(quiz_ids: Some, unit_ids: Some) -> list[sa.Insert]:
+    """INSERT ... SELECT of the rows of ``quiz_ids`` x ``unit_ids`` computed from the raw rows."""
+    found = []
     for model, computed, _width in KEPT:
         query = computed(quiz_ids, unit_ids)
-        db.session.execute(sa.insert(model).from_select([c.name for c in query.selected_columns], query))
+        found.append(sa.insert(cast(sa.Table, model.__table__)).from_select([c.name for c in query.selected_columns], query))
+    return found
+
+
+def _write(quiz_ids: list[int] | None, unit_ids: list[int] | None) -> None:
+    """Insert the rows of ``quiz_ids`` x ``unit_ids`` (None: all) computed from the raw rows."""
+    for insert in _inserts(quiz_ids, unit_ids):
+        db.session.execute(insert)
+
+
+def _one_unit_statements() -> list[sa.Executable]:
+    """The DELETE and INSERTs refreshing one quiz's rows of one unit, with ``:quiz`` and
+    ``:unit`` bound at execution: built once per worker (a graded attempt's share of the work)."""
+    quiz, unit = sa.bindparam("quiz", type_=sa.Integer), sa.bindparam("unit", type_=sa.Integer)
+    table = cast(sa.Table, QuizUnitFigures.__table__)
+    doomed = sa.delete(table).where(table.c.unit_id == unit, table.c.quiz_id == quiz)  # the rest cascade
+    return [doomed, *_inserts(quiz, unit)]
+
+
+_LOCK_ONE = sa.text("SELECT pg_advisory_xact_lock(:cls, :unit)")
 
 
 def refresh_quiz_units(unit_ids: Iterable[int | None], quiz_ids: Iterable[int] | None = None) -> None:
@@ -128,9 +155,17 @@ def refresh_quiz_units(unit_ids: Iterable[int | None], quiz_ids: Iterable[int] |
 
 
 def refresh_for_attempt(attempt: QuizAttempt) -> None:
-    """Keep the figures of the attempt's quiz for its member's unit (after grading it)."""
+    """Keep the figures of the attempt's quiz for its member's unit (after grading it): the same
+    statements as ``refresh_quiz_units``, for one quiz and one unit, kept built."""
     member = db.session.get(User, attempt.user_id)
-    refresh_quiz_units([member.unit_id if member else None], [attempt.quiz_id])
+    if member is None:
+        return
+    db.session.flush()
+    bound = {"quiz": attempt.quiz_id, "unit": member.unit_id}
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_LOCK_ONE, {"cls": LOCK_CLASS, "unit": member.unit_id})
+    for statement in kept_statement("quiz_kept_one_unit", _one_unit_statements):
+        db.session.execute(statement, bound)
 
 
 def rebuild_quiz_figures(quiz_id: int | None = None) -> int:
