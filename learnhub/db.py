@@ -38,7 +38,7 @@ import datetime as dt
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
@@ -202,3 +202,19 @@ def kept_statement(key: Hashable, build: Callable[[], S]) -> S:
         with _kept_lock:
             _kept[key] = statement
     return cast(S, statement)
+
+
+# pg_advisory_xact_lock(UNIT_LOCK, unit id): the kept figures of a unit (its quiz figures and its
+# plans' sums) are recomputed by one transaction at a time.
+UNIT_LOCK = 0x51554B  # "QUK"
+_LOCK_UNITS = sa.text("SELECT count(pg_advisory_xact_lock(:cls, u)) FROM (SELECT unnest(:units) AS u ORDER BY 1) AS s")
+
+
+def lock_units(session: Session, unit_ids: Iterable[int]) -> None:
+    """On PostgreSQL, hold a lock per unit until the transaction ends, taken in id order, so that two
+    members of a cell changing their figures at the same moment cannot each write a unit total
+    without the other's change (under READ COMMITTED every later statement sees what the lock's last
+    holder committed). Nothing on SQLite, where a writer holds the whole database."""
+    units = sorted(set(unit_ids))
+    if units and session.get_bind().dialect.name == "postgresql":
+        session.execute(_LOCK_UNITS, {"cls": UNIT_LOCK, "units": units})

@@ -20,7 +20,7 @@ from learnhub.notifications import Notification
 from learnhub.notify.models import CalendarFeed, ReminderDelivery, ReminderPreference
 from learnhub.orgs.models import Unit, UnitAssignment
 from learnhub.outreach.models import OutreachSession, PublicVisit
-from learnhub.plans.kept import PlanProgress
+from learnhub.plans.kept import PlanProgress, PlanUnitSums
 from learnhub.plans.models import (
     PlanCourse,
     PlanSnapshot,
@@ -47,7 +47,7 @@ __all__ = [
     "AuditEntry", "Course", "CourseMedia", "Lesson", "LessonProgress", "MembershipEvent",
     "Setting", "Unit", "UnitAssignment", "User", "Quiz", "QuizQuestion", "QuizAttempt", "AttemptAnswer",
     "QuizUnitFigures", "QuizUnitScore", "QuizUnitAnswer",
-    "StudyPlan", "PlanUnit", "PlanCourse", "PlanTask", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "PlanProgress", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
+    "StudyPlan", "PlanUnit", "PlanCourse", "PlanTask", "Reflection", "ReflectionBand", "ReflectionSimilarity", "PlanSnapshot", "PlanProgress", "PlanUnitSums", "Notification", "DraftFile", "Revision", "Conference", "ConferenceUnit",
     "ConferencePresenter", "Attendance", "ConferenceGuest", "PublicVisit", "OutreachSession", "Post", "Inspection",
     "DocumentSettings",
     "ReminderDelivery", "ReminderPreference", "CalendarFeed",

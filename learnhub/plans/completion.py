@@ -317,29 +317,25 @@ def due_end(plan: StudyPlan) -> dt.datetime:
 
 
 def completion_report(plan: StudyPlan, unit: Unit) -> CompletionReport:
-    """The plan's figures for ``unit`` (and below), by category and by direct sub-unit, grouped
-    from the rows kept per member (``learnhub.plans.kept``): no lesson or answer is read."""
-    from learnhub.plans.kept import kept_progress  # kept.py computes its rows with member_progress
+    """The plan's figures for ``unit`` (and below), by category and by direct sub-unit, summed from
+    the sums kept per unit and category (``learnhub.plans.kept``): no lesson or answer is read."""
+    from learnhub.plans.kept import kept_sums  # kept.py computes its rows with member_progress
 
-    progress = kept_progress(plan, within=unit.id)
-    due = due_end(plan)
-    completed = sa.func.sum(sa.case((progress.c.completed_at.is_not(None), 1), else_=0))
-    on_time = sa.func.sum(sa.case((progress.c.completed_at <= due, 1), else_=0))
-    counts = (sa.func.count(progress.c.user_id), sa.func.coalesce(completed, 0), sa.func.coalesce(on_time, 0))
-
-    # One pass over the roster, grouped by sub-unit and category; the totals are sums of its few rows.
+    sums = kept_sums(plan)
+    # The subtree's unit sums grouped by sub-unit and category; the totals are sums of these few rows.
     rollup = rollup_to_children(unit.id)
     rows = db.session.execute(
-        sa.select(rollup.c.top, progress.c.category, *counts)
-        .select_from(progress.join(rollup, rollup.c.unit_id == progress.c.unit_id))
-        .group_by(rollup.c.top, progress.c.category)
+        sa.select(rollup.c.top, sums.c.category, sa.func.sum(sums.c.members), sa.func.sum(sums.c.completed),
+                  sa.func.sum(sums.c.on_time))
+        .select_from(sums.join(rollup, rollup.c.unit_id == sums.c.unit_id))
+        .group_by(rollup.c.top, sums.c.category)
     ).all()
     by_unit: dict[int, list[int]] = {}
     by_category: dict[Category, list[int]] = {}
     for top, category, *values in rows:
         for bucket in (by_unit.setdefault(top, [0, 0, 0]), by_category.setdefault(Category(category), [0, 0, 0])):
             for i, value in enumerate(values):
-                bucket[i] += value
+                bucket[i] += int(value)
 
     def figures(required: int, completed: int, on_time: int) -> Figures:
         return Figures(completed=completed, roster=required, target=plan.target_rate, on_time=on_time)

@@ -103,35 +103,34 @@ def member_formalism(plan: StudyPlan, only: Callable[[Any], list[sa.ColumnElemen
 
 def formalism_signals(plan: StudyPlan, unit_id: int) -> dict[int, list[Signal]]:
     """Signals for each direct sub-unit of ``unit_id`` (and the unit's own members), from the work
-    done inside the plan's window; none for a draft plan. One pass over the roster's kept rows
-    (``learnhub.plans.kept``, each a copy of ``member_formalism``'s figures) grouped by sub-unit."""
+    done inside the plan's window; none for a draft plan. The sums kept per unit of the roster's
+    kept rows (``learnhub.plans.kept``, each a copy of ``member_formalism``'s figures), rolled up to
+    each sub-unit: averages are sums over counts."""
     if window(plan) is None:
         return {}
-    from learnhub.plans.kept import kept_progress  # kept.py copies member_formalism's figures
+    from learnhub.plans.kept import kept_sums  # kept.py copies member_formalism's figures
 
     t = current_thresholds()
-    kept = kept_progress(plan, within=unit_id)
+    sums = kept_sums(plan)
     rollup = rollup_to_children(unit_id)
+    columns = ("studied_in_window", "rushed_in_window", "attempted", "first_pass_sum", "first_pass_count",
+               "first_passed", "best_sum", "best_count", "reflections", "returned")
+    totals = {
+        top: dict(zip(columns, values, strict=True)) for top, *values in db.session.execute(
+            sa.select(rollup.c.top, *(sa.func.sum(sums.c[name]) for name in columns))
+            .select_from(sums.join(rollup, rollup.c.unit_id == sums.c.unit_id))
+            .group_by(rollup.c.top))
+    }
 
-    def count(flag):
-        return sa.func.sum(sa.case((flag, 1), else_=0))
+    def mean(top: int, total: str, count: str) -> float | None:
+        return float(totals[top][total]) / float(totals[top][count]) if totals[top][count] else None
 
-    attempted = kept.c.attempted_in_window
-    rows = db.session.execute(
-        sa.select(rollup.c.top,
-                  sa.func.sum(kept.c.studied_in_window), sa.func.sum(kept.c.rushed_in_window),
-                  count(attempted), sa.func.avg(kept.c.first_pass_number),
-                  sa.func.avg(sa.case((attempted, sa.case((kept.c.first_attempt_passed, 1), else_=0)))),
-                  sa.func.avg(kept.c.best_percent),
-                  count(kept.c.reflection_in_window), count(kept.c.reflection_returned))
-        .select_from(kept.join(rollup, rollup.c.unit_id == kept.c.unit_id))
-        .group_by(rollup.c.top)
-    ).all()
     pass_score = db.session.scalar(sa.select(sa.func.max(Quiz.settings["pass_score"].as_float()))
                                    .where(Quiz.course_id.in_(plan_course_ids(plan))))
-    rushed = {r[0]: (r[1], r[2]) for r in rows if r[1]}
-    quiz = {r[0]: (r[4], r[5], r[6], pass_score) for r in rows if r[3]}
-    reflections = {r[0]: (r[7], r[8]) for r in rows if r[7]}
+    rushed = {top: (v["studied_in_window"], v["rushed_in_window"]) for top, v in totals.items() if v["studied_in_window"]}
+    quiz = {top: (mean(top, "first_pass_sum", "first_pass_count"), mean(top, "first_passed", "attempted"),
+                  mean(top, "best_sum", "best_count"), pass_score) for top, v in totals.items() if v["attempted"]}
+    reflections = {top: (v["reflections"], v["returned"]) for top, v in totals.items() if v["reflections"]}
     # A pair counts once in each sub-unit holding one of its authors (a copy across cells counts in both).
     copied = _by_top(db.session.execute(
         sa.select(rollup.c.top, sa.func.count(sa.distinct(ReflectionSimilarity.id)))

@@ -6,6 +6,7 @@ every lesson and answer. ``rebuild`` and ``differences`` compare them with the f
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from learnhub.auth.models import Category, User
 from learnhub.courses.models import Lesson
-from learnhub.db import enum_column, kept_statement
+from learnhub.db import enum_column, kept_statement, lock_units
 from learnhub.extensions import Model, db
 from learnhub.plans.completion import Members, _lesson_count, due_end, member_filter, member_progress, unit_scope
 from learnhub.plans.formalism import member_formalism
@@ -59,6 +60,34 @@ class PlanProgress(Model):
 COLUMNS = [c.name for c in PlanProgress.__table__.columns]
 
 
+class PlanUnitSums(Model):
+    """A plan's kept rows summed over one unit's own roster members of one category, kept with them
+    (``refresh_units``): the dashboards roll these up the tree (completion, formalism signals), a few
+    rows per unit where the members' rows are a million. Averages are kept as a sum and a count."""
+
+    __tablename__ = "plan_unit_sums"
+
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("study_plan.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_column(Category), primary_key=True)
+    members: Mapped[int]
+    completed: Mapped[int]
+    on_time: Mapped[int]
+    studied_in_window: Mapped[int]
+    rushed_in_window: Mapped[int]
+    attempted: Mapped[int]  # members with a graded attempt in the window
+    first_pass_sum: Mapped[int]  # of first_pass_number, over first_pass_count members
+    first_pass_count: Mapped[int]
+    first_passed: Mapped[int]  # attempted members whose first attempt passed
+    best_sum: Mapped[float]  # of best_percent, over best_count members
+    best_count: Mapped[int]
+    reflections: Mapped[int]  # submitted in the window
+    returned: Mapped[int]
+
+
+SUM_COLUMNS = [c.name for c in PlanUnitSums.__table__.columns]
+
+
 def computed(plan: StudyPlan, members: Members | None = None, rushed_fraction: float | None = None) -> sa.Select:
     """The plan's rows computed from scratch (for ``members`` only, when given), in ``COLUMNS`` order."""
     progress = member_progress(plan, members=members)
@@ -89,6 +118,9 @@ def rebuild(plan: StudyPlan) -> int:
     db.session.execute(sa.delete(PlanProgress).where(PlanProgress.plan_id == plan.id)
                        .execution_options(synchronize_session=False))
     db.session.execute(sa.insert(PlanProgress).from_select(COLUMNS, statements(plan).full))
+    db.session.execute(sa.delete(PlanUnitSums).where(PlanUnitSums.plan_id == plan.id)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.insert(PlanUnitSums).from_select(SUM_COLUMNS, computed_sums(plan.id)))
     # Counted, not the cursor's rowcount: SQLite reports -1 for an INSERT that starts with WITH.
     return db.session.scalar(sa.select(sa.func.count()).where(PlanProgress.plan_id == plan.id)) or 0
 
@@ -104,8 +136,52 @@ def refresh_members(user_ids: Iterable[int], plan_ids: Iterable[int] | None = No
         built = statements(plan, rushed)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
-            db.session.execute(built.delete, {"members": chunk})
-            db.session.execute(built.insert, {"members": chunk})
+            left = db.session.scalars(built.delete, {"members": chunk}).all()
+            joined = db.session.scalars(built.insert, {"members": chunk}).all()
+            refresh_units(plan.id, {*left, *joined})
+
+
+def computed_sums(plan_id: int | sa.BindParameter[int], units: Any = None) -> sa.Select:
+    """PlanUnitSums' rows computed from the plan's kept member rows (of ``units`` only, when given:
+    ids or an expanding bind parameter), in ``SUM_COLUMNS`` order."""
+    p = cast(sa.Table, PlanProgress.__table__).c
+
+    def count(flag: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((flag, 1), else_=0)), 0)
+
+    statement = sa.select(
+        p.plan_id, p.unit_id, p.category, sa.func.count().label("members"),
+        count(p.completed_at.is_not(None)).label("completed"), count(p.on_time).label("on_time"),
+        sa.func.coalesce(sa.func.sum(p.studied_in_window), 0).label("studied_in_window"),
+        sa.func.coalesce(sa.func.sum(p.rushed_in_window), 0).label("rushed_in_window"),
+        count(p.attempted_in_window).label("attempted"),
+        sa.func.coalesce(sa.func.sum(p.first_pass_number), 0).label("first_pass_sum"),
+        sa.func.count(p.first_pass_number).label("first_pass_count"),
+        count(sa.and_(p.attempted_in_window, p.first_attempt_passed)).label("first_passed"),
+        sa.func.coalesce(sa.func.sum(p.best_percent), 0.0).label("best_sum"),
+        sa.func.count(p.best_percent).label("best_count"),
+        count(p.reflection_in_window).label("reflections"), count(p.reflection_returned).label("returned"),
+    ).where(p.plan_id == plan_id).group_by(p.plan_id, p.unit_id, p.category)
+    return statement if units is None else statement.where(p.unit_id.in_(units))
+
+
+def _units_statements() -> tuple[sa.Delete, sa.Insert]:
+    table = cast(sa.Table, PlanUnitSums.__table__)
+    plan: sa.BindParameter[int] = sa.bindparam("plan", type_=sa.Integer)
+    units: sa.BindParameter[Any] = sa.bindparam("units", expanding=True)
+    return (sa.delete(table).where(table.c.plan_id == plan, table.c.unit_id.in_(units)),
+            sa.insert(table).from_select(SUM_COLUMNS, computed_sums(plan, units)))
+
+
+def refresh_units(plan_id: int, unit_ids: Iterable[int]) -> None:
+    """Recompute the plan's sums of these units from its kept member rows (after those changed),
+    one transaction per unit at a time (``learnhub.db.lock_units``)."""
+    units = sorted(set(unit_ids))
+    if not units:
+        return
+    lock_units(db.session(), units)
+    for statement in kept_statement("plan_unit_sums", _units_statements):
+        db.session.execute(statement, {"plan": plan_id, "units": units})
 
 
 _STATEMENTS: OrderedDict[tuple[Any, ...], Statements] = OrderedDict()
@@ -114,12 +190,12 @@ _STATEMENTS: OrderedDict[tuple[Any, ...], Statements] = OrderedDict()
 @dataclass(frozen=True)
 class Statements:
     """A plan's from-scratch rows (``full``; ``some`` for an expanding ``members`` parameter) and
-    the DELETE and INSERT ... SELECT that refresh some members."""
+    the DELETE and INSERT ... SELECT that refresh some members (each returning the rows' units)."""
 
     full: sa.Select
     some: sa.Select
-    delete: sa.Delete
-    insert: sa.Insert
+    delete: sa.Executable
+    insert: sa.Executable
 
 
 def statements(plan: StudyPlan, rushed_fraction: float | None = None) -> Statements:
@@ -136,8 +212,9 @@ def statements(plan: StudyPlan, rushed_fraction: float | None = None) -> Stateme
         some = computed(plan, members=members, rushed_fraction=rushed_fraction)
         table = cast(sa.Table, PlanProgress.__table__)  # Core statements: the ORM would take the parameters for rows
         found = Statements(full=computed(plan, rushed_fraction=rushed_fraction), some=some,
-                           delete=sa.delete(table).where(table.c.plan_id == plan.id, table.c.user_id.in_(members)),
-                           insert=sa.insert(table).from_select(COLUMNS, some))
+                           delete=sa.delete(table).where(table.c.plan_id == plan.id, table.c.user_id.in_(members))
+                           .returning(table.c.unit_id),
+                           insert=sa.insert(table).from_select(COLUMNS, some).returning(table.c.unit_id))
         _STATEMENTS[key] = found
         while len(_STATEMENTS) > STATEMENTS_KEPT:
             _STATEMENTS.popitem(last=False)
@@ -189,9 +266,47 @@ def kept_progress(plan: StudyPlan, within: int | None = None) -> sa.Subquery:
     return statement.subquery("progress")
 
 
+def kept_sums(plan: StudyPlan) -> sa.Subquery:
+    """The plan's kept unit sums (``PlanUnitSums``' columns), the transaction's own changes applied
+    first: join them to ``rollup_to_children`` to sum a subtree."""
+    from learnhub.plans import upkeep  # upkeep writes these rows with this module's functions
+
+    upkeep.apply()
+    table = cast(sa.Table, PlanUnitSums.__table__)
+    return sa.select(*table.c).where(table.c.plan_id == plan.id).subquery("sums")
+
+
 def differences(plan: StudyPlan) -> list[dict[str, Any]]:
     """Members whose kept row differs from the from-scratch one (or exists on one side only):
-    ``{"user_id", "kept", "computed"}`` with each side's values (None when missing), by member."""
+    ``{"user_id", "kept", "computed"}`` with each side's values (None when missing), by member;
+    then the unit sums that differ from a sum of the kept rows: ``{"unit_id", "category", "kept",
+    "computed"}``."""
+    return _member_differences(plan) + _sum_differences(plan)
+
+
+def _sum_differences(plan: StudyPlan) -> list[dict[str, Any]]:
+    table = cast(sa.Table, PlanUnitSums.__table__)
+    width = 3  # plan, unit, category
+
+    def keyed(statement: sa.Select) -> dict[tuple, tuple]:
+        return {tuple(row[1:width]): tuple(row[width:]) for row in db.session.execute(statement)}
+
+    kept = keyed(sa.select(*(table.c[name] for name in SUM_COLUMNS)).where(table.c.plan_id == plan.id))
+    fresh = keyed(computed_sums(plan.id))
+    names = SUM_COLUMNS[width:]
+    found = []
+    for key in sorted(set(kept) | set(fresh), key=repr):
+        ours, theirs = kept.get(key), fresh.get(key)
+        if ours is None or theirs is None or not all(
+                math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) for a, b in zip(ours, theirs, strict=True)):
+            unit_id, category = key
+            found.append({"unit_id": unit_id, "category": Category(category).value,
+                          "kept": None if ours is None else dict(zip(names, ours, strict=True)),
+                          "computed": None if theirs is None else dict(zip(names, theirs, strict=True))})
+    return found
+
+
+def _member_differences(plan: StudyPlan) -> list[dict[str, Any]]:
     kept = sa.select(*(PlanProgress.__table__.c[name] for name in COLUMNS)).where(PlanProgress.plan_id == plan.id)
     built = statements(plan)
     fresh = built.full

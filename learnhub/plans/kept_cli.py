@@ -60,12 +60,14 @@ def check_command(plan_spec: str | None, output: str) -> None:
         for entry in found:
             for difference in entry["differences"]:
                 kept, computed = difference["kept"], difference["computed"]
+                whose = (f"member {difference['user_id']}" if "user_id" in difference
+                         else f"unit {difference['unit_id']} ({difference['category']}) sums")
                 if kept is None or computed is None:
                     what = "kept row missing" if kept is None else "kept row not on the roster"
                 else:
                     what = ", ".join(f"{name}: kept {kept[name]!r}, computed {computed[name]!r}"
                                      for name in kept if kept[name] != computed[name])
-                click.echo(f"plan {entry['plan_id']} member {difference['user_id']}: {what}")
+                click.echo(f"plan {entry['plan_id']} {whose}: {what}")
         click.echo(f"{total} differences" if total else "no difference")
     if total:
         sys.exit(1)

@@ -28,6 +28,7 @@ from learnhub.courses.models import Lesson, LessonProgress
 from learnhub.db import kept_statement
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
+from learnhub.plans.completion import due_end
 from learnhub.plans.kept import PlanProgress, rebuild, refresh_members
 from learnhub.plans.models import PlanCourse, PlanSnapshot, PlanStatus, PlanUnit, Reflection, StudyPlan
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt, QuizQuestion
@@ -305,9 +306,17 @@ def suspended() -> Iterator[None]:
 
 
 def fill_missing() -> int:
-    """Rebuild the plans that have no kept rows yet (after the upgrade that adds the table); how many
-    plans have rows now."""
+    """Rebuild the plans that have no kept rows yet (after the upgrade that adds the table), and those
+    whose on-time figures were counted against another end of the due date (the time zone setting
+    changed since); how many plans were rebuilt with rows. Run by every ``learnhub db upgrade``."""
     plans = _load(~sa.exists(sa.select(PlanProgress.plan_id).where(PlanProgress.plan_id == StudyPlan.id)))
+    missing = {plan.id for plan in plans}
+    for plan in _load(StudyPlan.id.not_in(missing)):
+        late = PlanProgress.completed_at > due_end(plan)
+        stale = sa.or_(sa.and_(PlanProgress.on_time.is_(True), late),
+                       sa.and_(PlanProgress.on_time.is_(False), PlanProgress.completed_at.is_not(None), ~late))
+        if db.session.scalar(sa.select(sa.exists().where(PlanProgress.plan_id == plan.id, stale))):
+            plans.append(plan)
     return sum(1 for plan in plans if rebuild(plan))
 
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from learnhub.auth.models import User
-from learnhub.db import kept_statement
+from learnhub.db import kept_statement, lock_units
 from learnhub.extensions import db
 from learnhub.quizzes.models import (
     AttemptAnswer,
@@ -27,8 +27,6 @@ from learnhub.quizzes.models import (
     QuizUnitScore,
 )
 
-# pg_advisory_xact_lock(LOCK_CLASS, unit id): one refresh of a unit's rows at a time.
-LOCK_CLASS = 0x51554B  # "QUK"
 CHUNK = 500  # units per statement
 
 
@@ -125,9 +123,6 @@ def _one_unit_statements() -> list[sa.Executable]:
     return [doomed, *_inserts(quiz, unit)]
 
 
-_LOCK_ONE = sa.text("SELECT pg_advisory_xact_lock(:cls, :unit)")
-
-
 def refresh_quiz_units(unit_ids: Iterable[int | None], quiz_ids: Iterable[int] | None = None) -> None:
     """Recompute the kept rows of ``unit_ids`` (for ``quiz_ids``, or every quiz) from the raw rows;
     only flushes. Call it, in the same transaction, after anything that changes which submitted
@@ -141,12 +136,7 @@ def refresh_quiz_units(unit_ids: Iterable[int | None], quiz_ids: Iterable[int] |
     db.session.flush()
     for start in range(0, len(units), CHUNK):
         chunk = units[start:start + CHUNK]
-        if db.session.get_bind().dialect.name == "postgresql":
-            # Under READ COMMITTED every later statement sees what the lock's last holder committed.
-            db.session.execute(
-                sa.text("SELECT count(pg_advisory_xact_lock(:cls, u)) FROM (SELECT unnest(:units) AS u ORDER BY 1) AS s"),
-                {"cls": LOCK_CLASS, "units": chunk},
-            )
+        lock_units(db.session(), chunk)
         doomed = sa.delete(QuizUnitFigures).where(QuizUnitFigures.unit_id.in_(chunk))  # the rest cascade
         if quizzes is not None:
             doomed = doomed.where(QuizUnitFigures.quiz_id.in_(quizzes))
@@ -162,8 +152,7 @@ def refresh_for_attempt(attempt: QuizAttempt) -> None:
         return
     db.session.flush()
     bound = {"quiz": attempt.quiz_id, "unit": member.unit_id}
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_LOCK_ONE, {"cls": LOCK_CLASS, "unit": member.unit_id})
+    lock_units(db.session(), [member.unit_id])
     for statement in kept_statement("quiz_kept_one_unit", _one_unit_statements):
         db.session.execute(statement, bound)
 

@@ -12,7 +12,7 @@ from learnhub.courses.importer import import_course
 from learnhub.courses.models import Course, Lesson
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
-from learnhub.plans.kept import PlanProgress
+from learnhub.plans.kept import PlanProgress, PlanUnitSums
 from learnhub.plans.models import Criterion, PlanStatus
 from learnhub.plans.services import create_plan, set_status
 from tests.conftest import course_source
@@ -43,16 +43,35 @@ def test_check_finds_a_tampered_row_and_rebuild_mends_it(app: Flask, org: dict) 
     checked = runner.invoke(args=["figures", "check", "--format", "json"])
     assert checked.exit_code == 1
     report = json.loads(checked.stdout)
-    assert report["differences"] == 2
+    assert report["differences"] == 3  # two members' rows, and the unit sums that still count the deleted one
     (plan,) = report["plans"]
-    wrong = {d["user_id"]: d for d in plan["differences"]}
+    wrong = {d["user_id"]: d for d in plan["differences"] if "user_id" in d}
     assert (wrong[member]["kept"]["lessons_done"], wrong[member]["computed"]["lessons_done"]) == (3, 0)
     assert wrong[org["people"]["a_done"].id]["kept"] is None
+    (sums,) = [d for d in plan["differences"] if "unit_id" in d]
+    assert (sums["unit_id"], sums["category"]) == (org["people"]["a_done"].unit_id, "party_member")
+    assert sums["kept"]["members"] == sums["computed"]["members"] + 1
     text = runner.invoke(args=["figures", "check"])
     assert text.exit_code == 1 and f"member {member}: lessons_done: kept 3, computed 0" in text.stdout
+    assert f"unit {sums['unit_id']} (party_member) sums: members: kept" in text.stdout
     assert runner.invoke(args=["figures", "rebuild", "--plan", "Học tập Chỉ thị 05"]).exit_code == 0
     again = runner.invoke(args=["figures", "check"])
     assert again.exit_code == 0 and "no difference" in again.stdout
+
+
+def test_check_finds_tampered_unit_sums_and_rebuild_mends_them(app: Flask, org: dict) -> None:  # noqa: F811
+    with app.app_context():
+        db.session.execute(sa.update(PlanUnitSums).values(completed=PlanUnitSums.completed + 5))
+        db.session.commit()
+        tampered = db.session.scalar(sa.select(sa.func.count()).select_from(PlanUnitSums))
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["figures", "check", "--format", "json"])
+    assert checked.exit_code == 1
+    (plan,) = json.loads(checked.stdout)["plans"]
+    assert len(plan["differences"]) == tampered > 0
+    assert all(d["kept"]["completed"] == d["computed"]["completed"] + 5 for d in plan["differences"])
+    assert runner.invoke(args=["figures", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["figures", "check"]).exit_code == 0
 
 
 def test_an_unknown_plan_is_refused_in_one_line(app: Flask, org: dict) -> None:  # noqa: F811

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from learnhub.auth.models import Category, Role
 from learnhub.extensions import db
 from learnhub.figures import Rate, percent, pool
+from learnhub.plans.upkeep import fill_missing
 from learnhub.plans.formalism import Signal
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.services import set_status
@@ -118,5 +119,12 @@ def test_one_time_zone_setting_decides_what_is_on_time(app: Flask, org: dict, mo
         assert report_for(org).total.on_time == 4
         assert local_midnight(dt.date(2026, 7, 1)) == dt.datetime(2026, 6, 30, 17, 0, tzinfo=dt.UTC)
         monkeypatch.setitem(app.config, "TIMEZONE", "UTC")
+        # The kept figures counted "on time" in Hanoi's time: `figures check` says so, and the
+        # next `db upgrade` (run with every deployment) recounts them.
+        checked = app.test_cli_runner().invoke(args=["figures", "check", "--format", "json"])
+        assert checked.exit_code == 1 and '"on_time": false' in checked.stdout
+        assert fill_missing() == 1
+        db.session.commit()
         assert report_for(org).total.on_time == 5
+        assert fill_missing() == 0
         assert local_midnight(dt.date(2026, 7, 1)) == dt.datetime(2026, 7, 1, 0, 0, tzinfo=dt.UTC)
