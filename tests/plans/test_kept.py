@@ -4,7 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from learnhub.extensions import db
-from learnhub.plans.completion import member_progress
+from learnhub.orgs.models import Unit
+from learnhub.plans import upkeep
+from learnhub.plans.completion import completion_report, member_progress
 from learnhub.plans.kept import PlanProgress, differences, kept_progress, rebuild, refresh_members
 from learnhub.plans.models import StudyPlan
 from tests.plans.test_completion import org  # noqa: F401  (the hand-built organisation)
@@ -63,3 +65,49 @@ def test_a_closed_plan_keeps_its_snapshot_and_reopening_reads_the_organisation_a
         db.session.commit()
         assert differences(plan) == []
         assert db.session.scalar(sa.select(sa.func.max(PlanProgress.lessons_done))) == 3
+
+
+def test_two_members_of_a_cell_completing_at_once_are_both_summed(app, org, make_user) -> None:  # noqa: F811
+    """Each transaction recomputes the cell's sums from the kept rows it can see; the unit lock makes
+    the second wait for the first's commit, so neither writes a total without the other."""
+    import threading
+    import time
+
+    from tests.plans.test_completion import BEFORE_DUE, pass_quiz, study_all
+
+    first = org["people"]["a_lessons_only"].id  # has read every lesson: the quiz completes the plan
+    second = make_user(unit=org["a"]).id  # new to Chi bộ A, nothing studied
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        before = completion_report(plan, db.session.get(Unit, org["town"].id)).total.completed
+    written = threading.Event()
+    errors: list[BaseException] = []
+
+    def complete(member_id: int, hold: bool) -> None:
+        with app.app_context():
+            try:
+                if member_id == second:
+                    study_all(member_id, BEFORE_DUE)
+                pass_quiz(member_id, BEFORE_DUE)
+                upkeep.apply()  # the kept rows and the cell's sums written, not yet committed
+                if hold:
+                    written.set()
+                    time.sleep(0.5)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    holder = threading.Thread(target=complete, args=(first, True))
+    holder.start()
+    assert written.wait(30), errors
+    other = threading.Thread(target=complete, args=(second, False))
+    other.start()
+    for thread in (holder, other):
+        thread.join(timeout=30)
+    assert errors == []
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        assert completion_report(plan, db.session.get(Unit, org["town"].id)).total.completed == before + 2
+        assert differences(plan) == []
