@@ -13,8 +13,9 @@ from learnhub.extensions import db
 from learnhub.plans.kept import differences, rebuild
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.services import find_plan
+from learnhub.quizzes.kept import quiz_figure_differences, rebuild_quiz_figures
 
-figures_cli = AppGroup("figures", help="The kept figures (plan progress kept as study happens).")
+figures_cli = AppGroup("figures", help="The kept figures (plan progress and quiz figures kept as study happens).")
 
 
 def _plans(plan_spec: str | None) -> list[StudyPlan]:
@@ -30,33 +31,49 @@ def _plans(plan_spec: str | None) -> list[StudyPlan]:
 @click.option("--plan", "plan_spec", default=None, help="Plan id or exact title (default: every plan).")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 def rebuild_command(plan_spec: str | None, output: str) -> None:
-    """Recompute the kept figures from the raw rows (lessons, attempts, reflections, attendance)."""
+    """Recompute the kept figures from the raw rows (lessons, attempts, reflections, attendance);
+    without --plan, the kept quiz figures too."""
     done: list[dict[str, Any]] = []
     for plan in _plans(plan_spec):
         rows = rebuild(plan)
         db.session.commit()
         done.append({"plan_id": plan.id, "title": plan.title, "rows": rows})
         click.echo(f"plan {plan.id}: {rows} rows", err=True)
+    quiz_rows = None
+    if plan_spec is None:
+        quiz_rows = rebuild_quiz_figures()
+        db.session.commit()
+        click.echo(f"quiz figures: {quiz_rows} rows", err=True)
     if output == "json":
-        click.echo(json.dumps({"plans": done, "rows": sum(p["rows"] for p in done)}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"plans": done, "rows": sum(p["rows"] for p in done), "quiz_rows": quiz_rows},
+                              ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{len(done)} plans rebuilt, {sum(p['rows'] for p in done)} rows")
+        quizzes = "" if quiz_rows is None else f"; quiz figures rebuilt, {quiz_rows} rows"
+        click.echo(f"{len(done)} plans rebuilt, {sum(p['rows'] for p in done)} rows{quizzes}")
 
 
 @figures_cli.command("check")
 @click.option("--plan", "plan_spec", default=None, help="Plan id or exact title (default: every plan).")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 def check_command(plan_spec: str | None, output: str) -> None:
-    """Compare the kept figures with the raw rows; exit 1 and list the differences when there are any."""
+    """Compare the kept figures with the raw rows (without --plan, the kept quiz figures too); exit 1
+    and list the differences when there are any."""
     found: list[dict[str, Any]] = []
     for plan in _plans(plan_spec):
         wrong = differences(plan)
         click.echo(f"plan {plan.id}: {len(wrong)} differences", err=True)
         found.append({"plan_id": plan.id, "title": plan.title, "differences": wrong})
-    total = sum(len(entry["differences"]) for entry in found)
+    quizzes = quiz_figure_differences() if plan_spec is None else []
+    if plan_spec is None:
+        click.echo(f"quiz figures: {len(quizzes)} differences", err=True)
+    total = sum(len(entry["differences"]) for entry in found) + len(quizzes)
     if output == "json":
-        click.echo(json.dumps({"plans": found, "differences": total}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"plans": found, "quiz_differences": quizzes, "differences": total},
+                              ensure_ascii=False, indent=2, default=str))
     else:
+        for difference in quizzes:
+            click.echo(f"quiz figures {difference['table']} {difference['key']}: kept {difference['kept']}, "
+                       f"computed {difference['computed']}")
         for entry in found:
             for difference in entry["differences"]:
                 kept, computed = difference["kept"], difference["computed"]

@@ -16,6 +16,7 @@ from learnhub.plans.completion import completion_report
 from learnhub.plans.missing import missing_members
 from learnhub.plans.models import Criterion, PlanStatus, StudyPlan
 from learnhub.plans.services import PlanRefused, create_plan
+from learnhub.quizzes.kept import refresh_for_attempt
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt
 
 DUE = dt.date(2026, 6, 30)
@@ -33,10 +34,12 @@ def study_all(user_id: int, when: dt.datetime) -> None:
 def pass_quiz(user_id: int, when: dt.datetime, passed: bool = True) -> None:
     quiz = db.session.scalars(sa.select(Quiz)).one()
     number = db.session.scalar(sa.select(sa.func.count()).where(QuizAttempt.user_id == user_id)) + 1
-    db.session.add(QuizAttempt(quiz_id=quiz.id, user_id=user_id, number=number, bank_version=1,
-                               status=AttemptStatus.submitted, started_at=when, submitted_at=when, paper=[],
-                               pass_score=80, review="always", score=1, max_score=1,
-                               percent=100.0 if passed else 50.0, passed=passed))
+    attempt = QuizAttempt(quiz_id=quiz.id, user_id=user_id, number=number, bank_version=1,
+                          status=AttemptStatus.submitted, started_at=when, submitted_at=when, paper=[],
+                          pass_score=80, review="always", score=1, max_score=1,
+                          percent=100.0 if passed else 50.0, passed=passed)
+    db.session.add(attempt)
+    refresh_for_attempt(attempt)  # as grading does
 
 
 @pytest.fixture

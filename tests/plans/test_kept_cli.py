@@ -15,6 +15,7 @@ from learnhub.orgs.models import Unit, UnitKind
 from learnhub.plans.kept import PlanProgress, PlanUnitSums
 from learnhub.plans.models import Criterion, PlanStatus
 from learnhub.plans.services import create_plan, set_status
+from learnhub.quizzes.models import QuizUnitFigures
 from tests.conftest import course_source
 from tests.plans.test_completion import org  # noqa: F401  (the hand-built organisation)
 
@@ -25,8 +26,11 @@ def test_rebuild_and_check_in_json(app: Flask, org: dict) -> None:  # noqa: F811
     runner = app.test_cli_runner()
     rebuilt = runner.invoke(args=["figures", "rebuild", "--format", "json"])
     assert rebuilt.exit_code == 0, rebuilt.output
+    with app.app_context():  # the units whose members sat the quiz: Chi bộ A, Tổ A1, Chi bộ B, the town
+        quiz_rows = db.session.scalar(sa.select(sa.func.count()).select_from(QuizUnitFigures))
     assert json.loads(rebuilt.stdout) == {"plans": [{"plan_id": org["plan"], "title": "Học tập Chỉ thị 05", "rows": 8}],
-                                          "rows": 8}
+                                          "rows": 8, "quiz_rows": quiz_rows}
+    assert quiz_rows == 4 and "quiz figures: 4 rows" in rebuilt.stderr
     assert f"plan {org['plan']}: 8 rows" in rebuilt.stderr
     checked = runner.invoke(args=["figures", "check", "--plan", str(org["plan"]), "--format", "json"])
     assert checked.exit_code == 0, checked.output
@@ -70,6 +74,25 @@ def test_check_finds_tampered_unit_sums_and_rebuild_mends_them(app: Flask, org: 
     (plan,) = json.loads(checked.stdout)["plans"]
     assert len(plan["differences"]) == tampered > 0
     assert all(d["kept"]["completed"] == d["computed"]["completed"] + 5 for d in plan["differences"])
+    assert runner.invoke(args=["figures", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["figures", "check"]).exit_code == 0
+
+
+def test_check_finds_tampered_quiz_figures_and_rebuild_mends_them(app: Flask, org: dict) -> None:  # noqa: F811
+    with app.app_context():
+        db.session.execute(sa.update(QuizUnitFigures).where(QuizUnitFigures.unit_id == org["b"].id)
+                           .values(attempts=QuizUnitFigures.attempts + 1))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["figures", "check", "--format", "json"])
+    assert checked.exit_code == 1
+    report = json.loads(checked.stdout)
+    (wrong,) = report["quiz_differences"]
+    assert (wrong["table"], wrong["key"]["unit_id"]) == ("quiz_unit_figures", org["b"].id)
+    assert wrong["kept"][0] == wrong["computed"][0] + 1 and report["differences"] == 1
+    text = runner.invoke(args=["figures", "check"])
+    assert text.exit_code == 1 and "quiz figures quiz_unit_figures {'quiz_id'" in text.stdout
+    assert runner.invoke(args=["figures", "check", "--plan", str(org["plan"])]).exit_code == 0  # one plan: no quizzes
     assert runner.invoke(args=["figures", "rebuild"]).exit_code == 0
     assert runner.invoke(args=["figures", "check"]).exit_code == 0
 
