@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ WROTE = "_lh_wrote"  # when the signed-in browser last committed a write (second
 LAG_HEADER = "X-LearnHub-Replica-Lag"  # seconds, on every response read from the replica
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 # Run on the replica. An idle primary sends nothing, so the last replayed commit grows old while the
 # replica is complete: it is behind only while it has received WAL it has not replayed yet, or when
@@ -163,20 +165,39 @@ def forget_failures() -> None:
 
 
 def _replica_for_request() -> ReplicaState | None:
-    """The replica's state when this request should read it, else None."""
+    """The replica's state when this request (or command) should read it, else None."""
     from learnhub.extensions import db
 
     engine = db.engines.get(BIND)
     if engine is None:
         return None
     state = _measure(engine)
-    wrote = session.get(WROTE)
+    wrote = session.get(WROTE) if has_request_context() else None
     if state is not None and isinstance(wrote, int | float):
         # The user's own write is not on the replica yet: read it where it is, for a while.
         missing = state.replayed_at is None or state.replayed_at < wrote
         if missing and time.time() - wrote < float(current_app.config["REPLICA_LAG_WARN_SECONDS"]):
             return None
     return state
+
+
+def on_replica(read: Callable[[], T]) -> tuple[T, ReplicaState | None]:
+    """``read()`` with its queries sent to the replica when there is one and it answers, else to the
+    primary; with the replica's state (None: read from the primary). ``read`` must only read: when
+    the replica stops answering halfway, it is run again on the primary. For views, ``@reads_replica``;
+    the report commands call it directly."""
+    state = _replica_for_request()
+    if state is None:
+        return read(), None
+    g._lh_replica, g.replica = True, state
+    try:
+        return read(), state
+    except sa.exc.OperationalError:
+        if not _replica_died():
+            raise
+        return read(), None  # read-only, so running it again on the primary is safe
+    finally:
+        g._lh_replica = False
 
 
 def reads_replica(view: F) -> F:
@@ -186,19 +207,8 @@ def reads_replica(view: F) -> F:
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        state = _replica_for_request()
-        if state is None:
-            return view(*args, **kwargs)
-        g._lh_replica, g.replica = True, state
-        try:
-            response = make_response(view(*args, **kwargs))
-        except sa.exc.OperationalError:
-            if not _replica_died():
-                raise
-            return view(*args, **kwargs)  # read-only, so running it again on the primary is safe
-        finally:
-            g._lh_replica = False
-        return _with_lag(response, state)
+        response, state = on_replica(lambda: make_response(view(*args, **kwargs)))
+        return response if state is None else _with_lag(response, state)
 
     return cast(F, wrapped)
 
@@ -216,6 +226,14 @@ def _replica_died() -> bool:
 def _with_lag(response: Response, state: ReplicaState) -> Response:
     response.headers[LAG_HEADER] = "unknown" if state.lag is None else f"{state.lag:.3f}"
     return response
+
+
+def say_if_behind(state: ReplicaState | None) -> None:
+    """For a report command: one line on stderr when its figures came from a replica that is
+    further behind than the setting."""
+    if state is not None and state.behind(float(current_app.config["REPLICA_LAG_WARN_SECONDS"])):
+        behind = "an unknown time" if state.lag is None else f"{state.lag:.0f} s"
+        print(f"read from the replica, {behind} behind the primary", file=sys.stderr)
 
 
 def replica_delay() -> ReplicaState | None:

@@ -31,6 +31,7 @@ from learnhub.plans import completion
 from learnhub.plans.access import get_dashboard_unit_or_404, get_plan_or_404, visible_plans
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.steps import remaining_steps, step_columns
+from learnhub.replica import reads_replica
 from learnhub.reports import yearly
 from learnhub.reports.access import get_report_unit_or_404
 from learnhub.security import get_unit_in_scope_or_404, limit_to_scope
@@ -191,6 +192,7 @@ def plan(plan_id: int):
 @operation("/plans/<int:plan_id>/completion", summary="A plan's completion figures for a unit, by category and sub-unit "
            "(the dashboard's and `learnhub report completion`'s numbers)", response=ref("Completion"),
            parameters=(_path("plan_id"), UNIT_FILTER), tag="plans")
+@reads_replica
 def plan_completion(plan_id: int):
     found = get_plan_or_404(plan_id, owner())
     unit = get_dashboard_unit_or_404(found, query_int("unit_id"), owner())
@@ -238,6 +240,7 @@ def conference_attendance(conference_id: int):
 @operation("/reports/yearly", summary="The yearly report's figures for a unit (`learnhub report year --format json`)",
            response=ref("YearlyReport"), tag="reports",
            parameters=(UNIT_FILTER, _query("year", {"type": "integer", "minimum": 2000, "maximum": 2100})))
+@reads_replica
 def yearly_report():
     unit = get_report_unit_or_404(query_int("unit_id"), owner())
     year = query_int("year", default=local_today().year, low=2000, high=2100)

@@ -18,6 +18,7 @@ from learnhub.plans.completion import as_json, completion_report
 from learnhub.plans.downloads import completion_sheet
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.services import find_plan
+from learnhub.replica import on_replica, say_if_behind
 
 plans_cli = AppGroup("plans", help="Study plans.")
 report_cli = AppGroup("report", help="Reports.")
@@ -51,7 +52,8 @@ def completion(plan_spec: str, unit_spec: str | None, output: str, output_file: 
         unit = resolve_unit(unit_spec) if unit_spec else _top_unit()
     except UnitNotFound as exc:
         raise click.UsageError(str(exc)) from None
-    report = completion_report(plan, unit)
+    report, state = on_replica(lambda: completion_report(plan, unit))
+    say_if_behind(state)
     if output == "json":
         _write(json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n", output_file)
         return

@@ -11,6 +11,7 @@ import click
 from learnhub.numbers import parse_date
 from learnhub.orgs.services import UnitNotFound, resolve_unit
 from learnhub.plans.cli import report_cli
+from learnhub.replica import on_replica, say_if_behind
 from learnhub.reports.docx_export import build_docx, docx_filename
 from learnhub.reports.forms import FIRST_YEAR, LAST_YEAR
 from learnhub.reports.yearly import as_json, yearly_report
@@ -55,7 +56,8 @@ def year_report(unit_spec: str, year_text: str, as_of_text: str | None, output: 
         unit = resolve_unit(unit_spec)
     except UnitNotFound as exc:
         raise ReportRefused(str(exc)) from None
-    report = yearly_report(unit.id, year, as_of)
+    report, state = on_replica(lambda: yearly_report(unit.id, year, as_of))
+    say_if_behind(state)
     if output == "json":
         text = json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n"
         if output_file in (None, "-"):

@@ -2,6 +2,7 @@
 that it never writes, and that the pages go on from the primary when it stops."""
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 
@@ -9,6 +10,9 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from learnhub.api.models import TokenScope
+from learnhub.api.tokens import create_token
+from learnhub.auth.models import User
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.replica import LAG_HEADER, ReplicaReadOnly, reads_replica
@@ -132,3 +136,39 @@ def test_a_stopped_replica_leaves_the_pages_to_the_primary(app, pair, town, sign
     finally:
         pair.start_replica()
         pair.wait_for_replica()
+
+
+@pytest.fixture
+def token(app: Flask, town) -> str:
+    with app.app_context():
+        _token, secret = create_token(db.session.get(User, town["capuy"].id), name="Hệ thống", scope=TokenScope.read)
+        db.session.commit()
+    return secret
+
+
+def test_the_api_and_the_report_commands_read_the_replica(app, pair, town, token, paused):
+    """The API's completion and yearly figures and `learnhub report` read the replica too: behind
+    it, they say so (the API in its header, a command in one line on stderr)."""
+    secret = token
+    rename(app, town["root"], "Đảng bộ Thị trấn Mới")
+    pair.wait_for_replica(replayed=False)
+    response = app.test_client().get(f"/api/v1/reports/yearly?unit_id={town['root'].id}&year=2026",
+                                     headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    assert float(response.headers[LAG_HEADER]) > 0
+    app.config["REPLICA_LAG_WARN_SECONDS"] = 0
+    try:
+        result = app.test_cli_runner().invoke(args=["report", "year", "--unit", "Đảng bộ Thị trấn Mới",
+                                                    "--year", "2026", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert "read from the replica" in result.stderr and "behind the primary" in result.stderr
+        assert json.loads(result.stdout)["year"] == 2026
+    finally:
+        app.config["REPLICA_LAG_WARN_SECONDS"] = 60
+    pair.stop_replica()
+    try:  # the replica down: the command reads the primary and says nothing of a replica
+        result = app.test_cli_runner().invoke(args=["report", "year", "--unit", "Đảng bộ Thị trấn Mới",
+                                                    "--year", "2026", "--format", "json"])
+        assert result.exit_code == 0 and "read from the replica" not in result.stderr
+    finally:
+        pair.start_replica()
