@@ -42,7 +42,10 @@ def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> li
         sa.select(kept.c.user_id).where(kept.c.completed_at.is_(None))
         .order_by(kept.c.unit_id, kept.c.sort_key, kept.c.user_id).limit(limit)))
     found: dict[int, Any] = {}
-    for progress in progress_of_members(plan, listed, within=unit.id):
+    # A page's few hundred: from their own raw rows. The download's tens of thousands: one pass over
+    # the subtree costs less than dozens of chunks, each climbing from its members' units.
+    whole = len(listed) > STEPS_CHUNK
+    for progress in [member_progress(plan, within=unit.id)] if whole else progress_of_members(plan, listed, unit.id):
         found |= {r.user_id: r for r in db.session.execute(
             sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, *step_columns(progress))
             .where(progress.c.completed_at.is_(None)))}

@@ -12,6 +12,7 @@ from learnhub.auth.models import Category, MemberStatus, User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.plans import missing
 from learnhub.plans.completion import completion_report
 from learnhub.plans.missing import missing_members
 from learnhub.plans.models import Criterion, PlanStatus, StudyPlan
@@ -123,6 +124,22 @@ def test_a_unit_view_and_the_missing_members(app: Flask, org: dict) -> None:
             ("Hoàng Văn Chưa", 0, 3, False)]
         empty = completion_report(plan, db.session.scalars(sa.select(Unit).where(Unit.name == "Chi bộ C")).one())
         assert empty.total.required == 0 and empty.total.rate is None  # no rate, not 0%
+
+
+def test_the_missing_list_is_the_same_for_a_page_and_for_the_download(app: Flask, org: dict, monkeypatch) -> None:
+    """A few members' steps come from their own rows, a long list's from one pass over the subtree:
+    the same members, order and steps either way, at the top and in a cell."""
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        for key in ("town", "a", "b"):
+            unit = db.session.get(Unit, org[key].id)
+            few = missing_members(plan, unit)
+            monkeypatch.setattr(missing, "STEPS_CHUNK", 1)  # any list longer than 1: the whole subtree
+            many = missing_members(plan, unit)
+            assert missing_members(plan, unit, limit=1) == few[:1]
+            monkeypatch.undo()
+            assert many == few and len(few) >= 1
+        assert len(missing_members(plan, db.session.get(Unit, org["town"].id))) == 3
 
 
 def test_plan_rules_are_checked(app: Flask, org: dict) -> None:
