@@ -26,6 +26,10 @@ from learnhub.plans.modules import plan_course_ids
 from learnhub.settings import formalism_thresholds, local_midnight
 
 CHUNK = 500  # members per statement when refreshing many
+# Refreshing a member's row costs about seven times its share of rebuilding the whole plan (measured
+# at 100,000 members on PostgreSQL: 20,000 members in 4.6 s, the plan's 100,000 in 3.4 s): past an
+# eighth of the plan's rows, ``refresh_members`` rebuilds the plan instead.
+REBUILD_SHARE = 8
 STATEMENTS_KEPT = 64  # refresh statements kept built (one per plan and shape)
 
 
@@ -133,12 +137,19 @@ def refresh_members(user_ids: Iterable[int], plan_ids: Iterable[int] | None = No
         return
     rushed = formalism_thresholds()["rushed_fraction"]
     for plan in _plans(plan_ids):
+        if len(ids) > CHUNK and len(ids) * REBUILD_SHARE > _rows_of(plan.id):
+            rebuild(plan)  # a large import: the whole plan in one statement costs less
+            continue
         built = statements(plan, rushed)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             left = db.session.scalars(built.delete, {"members": chunk}).all()
             joined = db.session.scalars(built.insert, {"members": chunk}).all()
             refresh_units(plan.id, {*left, *joined})
+
+
+def _rows_of(plan_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(PlanProgress.plan_id == plan_id)) or 0
 
 
 def computed_sums(plan_id: int | sa.BindParameter[int], units: Any = None) -> sa.Select:

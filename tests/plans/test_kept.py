@@ -111,3 +111,20 @@ def test_two_members_of_a_cell_completing_at_once_are_both_summed(app, org, make
         plan = db.session.get(StudyPlan, org["plan"])
         assert completion_report(plan, db.session.get(Unit, org["town"].id)).total.completed == before + 2
         assert differences(plan) == []
+
+
+def test_refreshing_most_of_a_plan_rebuilds_it_and_a_few_members_do_not(app, org, monkeypatch) -> None:  # noqa: F811
+    from learnhub.plans import kept
+
+    rebuilt: list[int] = []
+    real = kept.rebuild
+    monkeypatch.setattr(kept, "rebuild", lambda plan: rebuilt.append(plan.id) or real(plan))
+    monkeypatch.setattr(kept, "CHUNK", 1)
+    with app.app_context():
+        plan = db.session.get(StudyPlan, org["plan"])
+        people = [org["people"][key].id for key in ("a_done", "b_none", "a1_none")]
+        db.session.execute(sa.update(PlanProgress).values(lessons_done=99))  # every row wrong
+        refresh_members(people[:1])
+        assert rebuilt == [] and len(differences(plan)) > 1  # one member refreshed, the others still wrong
+        refresh_members(people)  # 3 of 8 rows: past an eighth, the plan is rebuilt
+        assert rebuilt == [plan.id] and differences(plan) == []
