@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.member_pages                        # SQLite, 10,000 members (kept in /tmp)
     .venv/bin/python -m benchmarks.member_pages --database-url postgresql+psycopg://postgres@127.0.0.1/bench_mp
     .venv/bin/python -m benchmarks.member_pages --profile home          # where one page's time goes (cProfile)
+    LEARNHUB_PROFILE_OUT=/tmp/home.prof .venv/bin/python -m benchmarks.member_pages --profile home  # and keep it
 
 The database is built once (`learnhub db upgrade`, then `learnhub bench generate --members N --plans 4`)
 and reused by later runs. The app runs with the production settings (CSRF on, no TESTING); only
@@ -55,7 +56,8 @@ def ensure_database(url: str, members: int, instance: Path) -> None:
     finally:
         engine.dispose()
     if generated:
-        log("reusing the generated database")
+        log("reusing the generated database (upgraded to the latest migration)")
+        migrate(url, instance)
         return
     log(f"generating {members:,} members ...")
     migrate(url, instance)

@@ -233,7 +233,7 @@ def _rosters(plans: list[StudyPlan], unit_id: int) -> sa.Subquery:
     return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("rosters")
 
 
-def _add_rates(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Subquery) -> None:
+def _add_rates(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.FromClause) -> None:
     if not plans:
         return
     rosters = _rosters(plans, unit_id)
@@ -250,7 +250,7 @@ def _add_rates(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Subquery) 
             cell.plans.append(PlanResult(plan.id, plan.title, plan.target_rate, int(required), int(completed or 0)))
 
 
-def _add_comprehension(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.Subquery) -> None:
+def _add_comprehension(grid, plans: list[StudyPlan], unit_id: int, rollup: sa.FromClause) -> None:
     """Mean best score and first-attempt pass rate over (plan, roster member, module quiz) triples
     where the member took the quiz (one per plan and member when the plan covers one module)."""
     if not plans:
@@ -301,7 +301,7 @@ def _year_of(column, years: list[int], start: Callable[[int], object]) -> sa.Cas
     return sa.case(*[(sa.and_(column >= start(y), column < start(y + 1)), _int(y)) for y in years])
 
 
-def _add_conferences(grid, unit_id: int, years: list[int], rollup: sa.Subquery) -> None:
+def _add_conferences(grid, unit_id: int, years: list[int], rollup: sa.FromClause) -> None:
     """Conferences each sub-unit held (as the yearly report counts them: learnhub.conferences.figures),
     and how many of the members on those conferences' rosters were present."""
     year = _year_of(Conference.starts_at, years, _local_new_year)
@@ -347,7 +347,7 @@ def _add_conferences(grid, unit_id: int, years: list[int], rollup: sa.Subquery) 
             cell.invited, cell.present = int(count), int(present or 0)
 
 
-def _add_inspections(grid, years: list[int], rollup: sa.Subquery) -> None:
+def _add_inspections(grid, years: list[int], rollup: sa.FromClause) -> None:
     year = _year_of(Inspection.held_on, years, lambda y: dt.date(y, 1, 1))
     held = sa.select(Inspection.unit_id, Inspection.conclusion, year.label("year")).subquery("inspections")
     for year_value, top, conclusion, count in db.session.execute(

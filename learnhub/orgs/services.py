@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit, UnitKind
+from learnhub.security import ancestor_ids
 
 
 class UnitNotFound(LookupError):
@@ -60,9 +62,20 @@ def get_or_create_unit(name: str, kind: UnitKind, parent: Unit | None) -> Unit:
     return unit
 
 
-def unit_paths() -> dict[int, str]:
-    """Every unit's "Parent/Child" path, computed from one query (a province has a few thousand)."""
-    rows = db.session.execute(sa.select(Unit.id, Unit.name, Unit.parent_id)).all()
+PATHS_BY_ID = 2000  # past this many units, reading every unit costs less than climbing from each
+
+
+def unit_paths(unit_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """The "Parent/Child" paths of ``unit_ids`` (None: of every unit), from one query over those
+    units and the units above them: a page that names a few units should not read a province's
+    36,000 (250 ms at 1,000,000 members)."""
+    statement = sa.select(Unit.id, Unit.name, Unit.parent_id)
+    wanted = None if unit_ids is None else sorted(set(unit_ids))
+    if wanted is not None and len(wanted) <= PATHS_BY_ID:
+        if not wanted:
+            return {}
+        statement = statement.where(Unit.id.in_(ancestor_ids(sa.select(Unit.id).where(Unit.id.in_(wanted)))))
+    rows = db.session.execute(statement).all()
     parents = {row.id: (row.name, row.parent_id) for row in rows}
     paths: dict[int, str] = {}
 
@@ -72,8 +85,9 @@ def unit_paths() -> dict[int, str]:
             paths[unit_id] = f"{path(parent_id)}/{name}" if parent_id is not None else name
         return paths[unit_id]
 
-    for unit_id in parents:
-        path(unit_id)
+    for unit_id in parents if wanted is None else wanted:
+        if unit_id in parents:
+            path(unit_id)
     return paths
 
 
@@ -84,7 +98,7 @@ def units_in_scope(user) -> list[tuple[int, str]]:
     ids = db.session.scalars(
         limit_to_scope(sa.select(Unit.id).where(Unit.archived_at.is_(None)), Unit.id, user)
     ).all()
-    paths = unit_paths()
+    paths = unit_paths(ids)
     return sorted(((unit_id, paths[unit_id]) for unit_id in ids), key=lambda item: item[1])
 
 

@@ -270,13 +270,20 @@ def take_snapshot(plan: StudyPlan) -> int:
     )
 
 
-def rollup_to_children(unit_id: int) -> sa.Subquery:
-    """Every unit at or below ``unit_id`` with the direct child it rolls up to (itself for the unit)."""
+def rollup_to_children(unit_id: int) -> sa.FromClause:
+    """Every unit at or below ``unit_id`` with the direct child it rolls up to (itself for the unit):
+    columns ``unit_id`` and ``top``. Below the top unit, as values (like ``unit_scope``): PostgreSQL
+    cannot estimate a recursive query's rows, and hashed a whole plan's kept sums for one cell.
+    (SQLite plans the recursive query well, and does not take a VALUES list with column names.)"""
     children = sa.select(Unit.id.label("unit_id"), Unit.id.label("top")).where(Unit.parent_id == unit_id)
     tree = children.cte(recursive=True)
     tree = tree.union_all(sa.select(Unit.id, tree.c.top).where(Unit.parent_id == tree.c.unit_id))
     own = sa.select(sa.literal(unit_id).label("unit_id"), sa.literal(unit_id).label("top"))
-    return sa.union_all(sa.select(tree.c.unit_id, tree.c.top), own).subquery("rollup")
+    rollup = sa.union_all(sa.select(tree.c.unit_id, tree.c.top), own).subquery("rollup")
+    if whole_organisation(unit_id) or db.session.get_bind().dialect.name != "postgresql":
+        return rollup
+    pairs = db.session.execute(sa.select(rollup.c.unit_id, rollup.c.top)).tuples().all()
+    return sa.values(sa.column("unit_id", sa.Integer), sa.column("top", sa.Integer), name="rollup").data(pairs)
 
 
 @dataclass(frozen=True, kw_only=True)

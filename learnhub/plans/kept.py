@@ -209,14 +209,20 @@ class Statements:
     insert: sa.Executable
 
 
+def plan_shape(plan: StudyPlan, rushed_fraction: float | None = None) -> tuple[Any, ...]:
+    """What a statement built from ``member_progress`` and ``member_formalism`` for the plan depends
+    on: a statement kept under this key is the one those functions would build now."""
+    return (plan.id, plan.status, plan.closed_at, plan.include_exempted, tuple(plan.categories),
+            tuple(plan.audiences or ()), tuple(plan.criteria), plan.all_required, plan.opens_on, plan.due_on,
+            tuple(plan_course_ids(plan)), rushed_fraction, local_midnight(plan.opens_on), due_end(plan))
+
+
 def statements(plan: StudyPlan, rushed_fraction: float | None = None) -> Statements:
     """The plan's statements, built once per shape of the plan: building member_progress costs far
     more than running it for one member, and a graded attempt should cost a few milliseconds."""
     if rushed_fraction is None:
         rushed_fraction = formalism_thresholds()["rushed_fraction"]
-    key = (plan.id, plan.status, plan.closed_at, plan.include_exempted, tuple(plan.categories),
-           tuple(plan.audiences or ()), tuple(plan.criteria), plan.all_required, plan.opens_on, plan.due_on,
-           tuple(plan_course_ids(plan)), rushed_fraction, local_midnight(plan.opens_on), due_end(plan))
+    key = plan_shape(plan, rushed_fraction)
     found = _STATEMENTS.get(key)
     if found is None:
         members: sa.BindParameter[Any] = sa.bindparam("members", expanding=True)

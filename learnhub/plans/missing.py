@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress
-from learnhub.plans.kept import kept_progress
+from learnhub.db import kept_statement
+from learnhub.plans.kept import kept_progress, plan_shape
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.steps import Step, remaining_steps, step_columns
 
@@ -44,14 +45,21 @@ def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> li
     found: dict[int, Any] = {}
     # A page's few hundred: from their own raw rows. The download's tens of thousands: one pass over
     # the subtree costs less than dozens of chunks, each climbing from its members' units.
-    whole = len(listed) > STEPS_CHUNK
-    for progress in [member_progress(plan, within=unit.id)] if whole else progress_of_members(plan, listed, unit.id):
-        found |= {r.user_id: r for r in db.session.execute(
-            sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, *step_columns(progress))
-            .where(progress.c.completed_at.is_(None)))}
+    if len(listed) > STEPS_CHUNK:
+        found = {r.user_id: r for r in db.session.execute(_steps(member_progress(plan, within=unit.id)))}
+    elif listed:
+        statement = kept_statement(("missing_steps", *plan_shape(plan)), lambda: _steps(
+            member_progress(plan, members=sa.bindparam("members", expanding=True))))
+        found = {r.user_id: r for r in db.session.execute(statement, {"members": listed})}
     rows = [found[user_id] for user_id in listed if user_id in found]
     return [MissingMember(r.user_id, r.full_name, r.unit_id, r.lessons_done, r.lessons_total, r.passed_at is not None,
                           remaining_steps(plan, r)) for r in rows]
+
+
+def _steps(progress: sa.Subquery) -> sa.Select:
+    """The not-completed rows of ``progress`` with what each lacks (``learnhub.plans.steps``)."""
+    return (sa.select(progress.c.user_id, progress.c.full_name, progress.c.unit_id, *step_columns(progress))
+            .where(progress.c.completed_at.is_(None)))
 
 
 def progress_of_members(plan: StudyPlan, user_ids: Sequence[int], within: int | None = None) -> Iterator[sa.Subquery]:

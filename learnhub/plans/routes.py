@@ -221,7 +221,7 @@ def copy(plan_id: int):
 @roles_required(Role.committee)
 def print_plan(plan_id: int):
     plan = access.get_plan_or_404(plan_id, current_user)
-    paths = unit_paths()
+    paths = unit_paths([t.unit_id for t in plan.target_units] + [task.unit_id for task in plan.tasks])
     return render_template("plans/print.html", plan=plan, courses=plan_courses(plan),
                            issuer=db.session.get(User, plan.responsible_id) if plan.responsible_id else None,
                            targets=[paths[t.unit_id] for t in plan.target_units], paths=paths)
@@ -240,7 +240,8 @@ def dashboard(plan_id: int):
     unit = _chosen_unit(plan)
     figures = dashboard_figures(plan, unit)
     return render_template(
-        "plans/dashboard.html", plan=plan, unit=unit, figures=figures, paths=unit_paths(),
+        "plans/dashboard.html", plan=plan, unit=unit, figures=figures,
+        paths=unit_paths([m.unit_id for m in figures.missing] + [task.unit_id for task in plan.tasks]),
         courses=plan_courses(plan), unit_choices=units_in_scope(current_user),
         sort=request.args.get("sort", "name"),
     )

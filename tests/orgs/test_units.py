@@ -252,3 +252,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, tree, assignment) -> Non
     for url in protected_posts(tree, assignment.id):
         response = post(client, url, {"name": "Tổ 2", "kind": "cell"})
         assert response.status_code == 302 and response.headers["Location"].startswith("/login"), url
+
+
+def test_paths_of_a_few_units_are_those_of_the_whole_tree(app, tree, monkeypatch) -> None:
+    """A page naming a few units climbs from them; past PATHS_BY_ID it reads every unit: the same paths."""
+    from learnhub.orgs import services
+
+    with app.app_context():
+        everyone = services.unit_paths()
+        few = services.unit_paths([tree.a1.id, tree.b.id, tree.a1.id])
+        assert {tree.a1.id, tree.b.id} <= set(few) and few.items() <= everyone.items()
+        assert few[tree.a1.id].count("/") == 2  # the root, Chi bộ A, Tổ 1
+        assert services.unit_paths([]) == {}
+        monkeypatch.setattr(services, "PATHS_BY_ID", 1)
+        assert services.unit_paths([tree.a1.id, tree.b.id]) == everyone
