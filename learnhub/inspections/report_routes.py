@@ -25,7 +25,7 @@ from learnhub.inspections.team import propagandist_roster
 from learnhub.numbers import query_id, query_year
 from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
-from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.orgs.services import unit_filter_choices, unit_paths, units_in_scope
 from learnhub.plans.member_plans import local_today
 from learnhub.replica import reads_replica
 from learnhub.security import get_unit_in_scope_or_404, in_scope, roles_required
@@ -53,7 +53,7 @@ def _evaluation_page(unit: Unit, year: int, form: DecisionForm | None = None, st
     rows = evaluate_units(unit.id, year)
     return render_template("inspections/evaluation.html", unit=unit, year=year, rows=rows, form=form,
                            levels=list(Level), LEVELS=LEVELS, LEVEL_TAGS=LEVEL_TAGS,
-                           running=running_plans(unit.id, [year]), unit_choices=units_in_scope(current_user)), status
+                           running=running_plans(unit.id, [year]), unit_choices=unit_filter_choices(current_user, unit.id)), status
 
 
 @bp.post("/evaluation/decision")
@@ -99,7 +99,7 @@ def term():
     pooled = {u.unit_id: pool(cells[(u.unit_id, year)].pooled for year in years) for u in units}
     return render_template("inspections/term.html", unit=unit, start=start, years=years, units=units, cells=cells,
                            pooled=pooled, LEVELS=LEVELS, LEVEL_TAGS=LEVEL_TAGS,
-                           running=running_plans(unit.id, years), unit_choices=units_in_scope(current_user))
+                           running=running_plans(unit.id, years), unit_choices=unit_filter_choices(current_user, unit.id))
 
 
 @bp.get("/propagandists")

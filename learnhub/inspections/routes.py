@@ -19,7 +19,7 @@ from learnhub.inspections.forms import (
 )
 from learnhub.inspections.models import Conclusion
 from learnhub.numbers import query_id, query_page, query_year
-from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.orgs.services import unit_filter_choices, unit_paths, units_in_scope
 from learnhub.plans import access as plan_access
 from learnhub.plans.member_plans import local_today
 from learnhub.security import get_unit_in_scope_or_404, roles_required
@@ -45,8 +45,9 @@ def index():
     statement = services.visible_inspections(current_user, unit_id=unit_id, year=year,
                                              conclusion=Conclusion(conclusion) if conclusion else None)
     page = db.paginate(statement, page=query_page(), per_page=50, max_per_page=50)
-    return render_template("inspections/index.html", page=page, paths=unit_paths(), unit_id=unit_id, year=year,
-                           conclusion=conclusion, unit_choices=units_in_scope(current_user))
+    return render_template("inspections/index.html", page=page, paths=unit_paths(i.unit_id for i in page.items),
+                           unit_id=unit_id, year=year,
+                           conclusion=conclusion, unit_choices=unit_filter_choices(current_user, unit_id))
 
 
 def _prepare(form: InspectionForm) -> None:

@@ -93,13 +93,44 @@ def unit_paths(unit_ids: Iterable[int] | None = None) -> dict[int, str]:
 
 def units_in_scope(user) -> list[tuple[int, str]]:
     """(id, path) of the live units the user oversees, in path order, for choosing in forms."""
-    from learnhub.security import limit_to_scope
-
-    ids = db.session.scalars(
-        limit_to_scope(sa.select(Unit.id).where(Unit.archived_at.is_(None)), Unit.id, user)
-    ).all()
+    ids = unit_ids_in_scope(user)
     paths = unit_paths(ids)
     return sorted(((unit_id, paths[unit_id]) for unit_id in ids), key=lambda item: item[1])
+
+
+def unit_ids_in_scope(user) -> list[int]:
+    """The ids of the live units the user oversees."""
+    from learnhub.security import limit_to_scope
+
+    return list(db.session.scalars(
+        limit_to_scope(sa.select(Unit.id).where(Unit.archived_at.is_(None)), Unit.id, user)))
+
+
+FILTER_CHOICES = 300  # a report's unit list longer than this shows the neighbourhood of the chosen unit
+
+
+def unit_filter_choices(user, around: int | None = None) -> list[tuple[int, str]]:
+    """(id, path) to choose a report's unit from: every unit in the user's scope when they are at
+    most ``FILTER_CHOICES``; in a larger scope the top of the scope and the units just below it,
+    and the chosen unit ``around`` with the units above it and its children (the report's table of
+    sub-units links further down). A province's report pages listed all its 36,000 units: 4.4 MB."""
+    from learnhub.security import limit_to_scope
+
+    rows = db.session.execute(
+        limit_to_scope(sa.select(Unit.id, Unit.parent_id).where(Unit.archived_at.is_(None)), Unit.id, user)
+    ).tuples().all()
+    parent = dict(rows)
+    tops = {unit_id for unit_id, parent_id in rows if parent_id not in parent}
+    keep = set(parent) if len(rows) <= FILTER_CHOICES else tops | {
+        unit_id for unit_id, parent_id in rows if parent_id in tops}
+    if around in parent:
+        keep |= {unit_id for unit_id, parent_id in rows if parent_id == around}
+        node: int | None = around
+        while node in parent:
+            keep.add(node)
+            node = parent[node]
+    paths = unit_paths(keep)
+    return sorted(((unit_id, paths[unit_id]) for unit_id in keep), key=lambda item: item[1])
 
 
 class UnitChangeRefused(ValueError):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
 from learnhub.numbers import query_id
-from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.orgs.services import unit_filter_choices, unit_ids_in_scope, unit_paths
 from learnhub.plans import access, reflections
 from learnhub.plans.models import PlanStatus, Reflection, ReflectionStatus, StudyPlan
 from learnhub.plans.reflection_forms import ReflectionForm, ReviewForm
@@ -68,13 +68,14 @@ def queue(plan_id: int):
         warnings.setdefault(pair.first_id, []).append(pair)
         warnings.setdefault(pair.second_id, []).append(pair)
     return render_template("reflections/queue.html", plan=plan, unit=unit, groups=groups, pairs=pairs,
-                           warnings=warnings, paths=unit_paths(), unit_choices=units_in_scope(current_user),
+                           warnings=warnings, paths=unit_paths([*groups, *(u for p in pairs for u in (p.unit_id, p.first_unit_id))]),
+                           unit_choices=unit_filter_choices(current_user, unit.id),
                            scope_ids=_scope_ids(), threshold=reflections.COPY_THRESHOLD)
 
 
 def _scope_ids() -> set[int]:
     """The units whose reflections the viewer may open (a copy's other author may be outside them)."""
-    return {unit_id for unit_id, _path in units_in_scope(current_user)}
+    return set(unit_ids_in_scope(current_user))
 
 
 def _show(plan: StudyPlan, reflection: Reflection, author: User, form: ReviewForm) -> str:

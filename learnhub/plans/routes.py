@@ -20,7 +20,7 @@ from learnhub.forms import options, room_for
 from learnhub.numbers import query_id, query_year
 from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
-from learnhub.orgs.services import unit_paths, units_in_scope
+from learnhub.orgs.services import unit_filter_choices, unit_paths, units_in_scope
 from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report
 from learnhub.plans.missing import missing_members
@@ -242,7 +242,7 @@ def dashboard(plan_id: int):
     return render_template(
         "plans/dashboard.html", plan=plan, unit=unit, figures=figures,
         paths=unit_paths([m.unit_id for m in figures.missing] + [task.unit_id for task in plan.tasks]),
-        courses=plan_courses(plan), unit_choices=units_in_scope(current_user),
+        courses=plan_courses(plan), unit_choices=unit_filter_choices(current_user, unit.id),
         sort=request.args.get("sort", "name"),
     )
 
@@ -278,7 +278,7 @@ def overview():
     running = {r.plan.id for r in reports if not counts_on(r.plan, today)}
     pooled = pool(r.total for r in reports if r.plan.id not in running)  # the year counts what is due
     return render_template("plans/overview.html", unit=unit, year=year, reports=reports, names=names, grid=grid,
-                           pooled=pooled, running=running, unit_choices=units_in_scope(current_user))
+                           pooled=pooled, running=running, unit_choices=unit_filter_choices(current_user, unit.id))
 
 
 @bp.get("/<int:plan_id>/missing.<fmt>")

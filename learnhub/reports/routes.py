@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from learnhub.auth.models import Role
 from learnhub.forms import options
-from learnhub.numbers import query_date
-from learnhub.orgs.services import units_in_scope
+from learnhub.numbers import query_date, query_id
+from learnhub.orgs.services import unit_filter_choices
 from learnhub.reports import access
 from learnhub.reports.document import header, tables
 from learnhub.reports.docx_export import DOCX_TYPE, build_docx, docx_filename
@@ -30,7 +30,7 @@ def _chosen() -> tuple[YearReportForm, YearlyReport | None]:
     outside the viewer's scope answers 404."""
     as_of = query_date("as_of")
     form = YearReportForm(request.args)
-    choices = units_in_scope(current_user)
+    choices = unit_filter_choices(current_user, query_id("unit"))
     form.unit.choices = options(choices)
     if "unit" not in request.args:
         if not choices:

@@ -266,3 +266,25 @@ def test_paths_of_a_few_units_are_those_of_the_whole_tree(app, tree, monkeypatch
         assert services.unit_paths([]) == {}
         monkeypatch.setattr(services, "PATHS_BY_ID", 1)
         assert services.unit_paths([tree.a1.id, tree.b.id]) == everyone
+
+
+def test_a_large_scope_offers_the_neighbourhood_of_the_chosen_unit(app, tree, browser, make_unit, monkeypatch) -> None:
+    """Past FILTER_CHOICES units, a report's unit list holds the top, the units just below it, and
+    the chosen unit with those above it and its children: not every unit of a province."""
+    from learnhub.orgs import services
+
+    deep = make_unit("Tổ 1.1", parent=tree.a1)
+    client, admin = browser(Role.admin)
+    with app.app_context():
+        everyone = services.units_in_scope(admin)
+        assert services.unit_filter_choices(admin, tree.a1.id) == everyone  # 5 units: all of them
+        monkeypatch.setattr(services, "FILTER_CHOICES", 2)
+        near_b = {unit_id for unit_id, _path in services.unit_filter_choices(admin, tree.b.id)}
+        assert near_b == {tree.root.id, tree.a.id, tree.b.id}  # the top and the units below it
+        near_a1 = {unit_id for unit_id, _path in services.unit_filter_choices(admin, tree.a1.id)}
+        assert near_a1 == {tree.root.id, tree.a.id, tree.b.id, tree.a1.id, deep.id}
+        assert dict(services.unit_filter_choices(admin, tree.a1.id))[deep.id] == "Đảng bộ Xã/Chi bộ A/Tổ 1/Tổ 1.1"
+    html = client.get(f"/reports/year?unit={tree.a1.id}&year=2026").get_data(as_text=True)
+    offered = re.findall(r'<option (selected )?value="(\d+)">', html)
+    assert sorted(int(unit_id) for _selected, unit_id in offered) == sorted(near_a1)
+    assert ("selected ", str(tree.a1.id)) in offered
