@@ -231,6 +231,12 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def without_tokens(html: str) -> str:
+    """The page with its long random values (the CSRF token, hashed asset names) blanked: a test
+    that looks for a leaked number must not find it by chance inside one."""
+    return re.sub(r'"[A-Za-z0-9_\-./?=&]{20,}"', '""', html)
+
+
 def csrf_token(client: FlaskClient, url: str = "/login") -> str:
     """The CSRF token a page gives the browser (every page carries it in a meta tag)."""
     html = client.get(url, follow_redirects=True).get_data(as_text=True)

@@ -10,6 +10,7 @@ See docs/quizzes.md ("Kept figures").
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -174,7 +175,14 @@ def rebuild_quiz_figures(quiz_id: int | None = None) -> int:
 
 
 def _keyed(rows: Iterable[Any], width: int) -> dict[tuple, tuple]:
-    return {tuple(row[:width]): tuple(row[width:]) for row in rows}
+    return {tuple(row[:width]): tuple(_plain(value) for value in row[width:]) for row in rows}
+
+
+def _plain(value: Any) -> Any:
+    """A number as Python's own: PostgreSQL's SUM of integers is a Decimal."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _same(a: tuple, b: tuple) -> bool:
