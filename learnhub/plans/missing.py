@@ -10,10 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from learnhub.db import kept_statement
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress
-from learnhub.db import kept_statement
 from learnhub.plans.kept import kept_progress, plan_shape
 from learnhub.plans.models import StudyPlan
 from learnhub.plans.steps import Step, remaining_steps, step_columns
