@@ -29,7 +29,12 @@ full_page_writes = off
 max_connections = 40
 shared_buffers = 32MB
 wal_receiver_status_interval = 1s
+wal_retrieve_retry_interval = 200ms
+max_standby_streaming_delay = 5s
 """
+# The replica keeps its WAL on the primary through a slot: a replica stopped by a test can never
+# find the WAL it needs gone when it starts again.
+SLOT = "learnhub_test_replica"
 
 
 def postgres_bindir() -> Path | None:
@@ -103,15 +108,45 @@ class Pair:
         with engine.connect() as connection:
             return connection.execute(sa.text(statement)).scalar()
 
-    def wait_for_replica(self, *, replayed: bool = True, timeout: float = 20.0) -> None:
-        """Wait until the replica has received (and, if ``replayed``, replayed) all the primary wrote."""
+    def wait_for_replica(self, *, replayed: bool = True, timeout: float = 90.0) -> None:
+        """Wait until the replica has received (and, if ``replayed``, replayed) all the primary wrote.
+
+        The wait is long because it costs nothing when all is well (a few milliseconds) and a
+        loaded CI machine once needed more than 20 s after the replica was restarted; a timeout
+        says what both servers reported, so that the next failure can be read, not guessed."""
         lsn = self.sql(self.primary_port, "SELECT pg_current_wal_lsn()")
         function = "pg_last_wal_replay_lsn" if replayed else "pg_last_wal_receive_lsn"
         deadline = time.monotonic() + timeout
-        while not self.sql(self.replica_port, f"SELECT {function}() >= '{lsn}'::pg_lsn"):
+        while not self.sql(self.replica_port, f"SELECT coalesce({function}() >= '{lsn}'::pg_lsn, false)"):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the replica has not reached {lsn} within {timeout} s")
+                raise TimeoutError(f"the replica has not reached {lsn} within {timeout} s\n{self.state()}")
             time.sleep(0.02)
+
+    def state(self) -> str:
+        """What the primary says of its senders and the replica of its receiver, and the end of both logs."""
+        def rows(port: int, statement: str) -> str:
+            try:
+                engine = sa.create_engine(self.url(port), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+                with engine.connect() as connection:
+                    return repr([dict(row._mapping) for row in connection.execute(sa.text(statement))])
+            except sa.exc.SQLAlchemyError as error:
+                return f"({error.__class__.__name__}: {error})"
+
+        return "\n".join([
+            "primary's senders: " + rows(self.primary_port, "SELECT state, sent_lsn, replay_lsn FROM pg_stat_replication"),
+            "replica's receiver: " + rows(self.replica_port, "SELECT status, written_lsn, flushed_lsn FROM pg_stat_wal_receiver"),
+            "replica's backends: " + rows(self.replica_port, "SELECT backend_type, state, wait_event_type, wait_event"
+                                          " FROM pg_stat_activity"),
+            "replica's log:", self.log_tail("replica"), "primary's log:", self.log_tail("primary"),
+        ])
+
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        """The last lines a server logged (what a failed wait shows)."""
+        try:
+            return "\n".join((self.folder / f"{name}.log").read_text(errors="replace").splitlines()[-lines:])
+        except OSError as error:
+            return f"(no log: {error})"
 
 
 def start_pair() -> Pair:
@@ -134,7 +169,7 @@ def start_pair() -> Pair:
         with engine.connect() as connection:
             connection.execute(sa.text("CREATE DATABASE learnhub"))
         pair.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(pair.primary_port), "-U", "postgres",
-                 "-D", str(folder / "replica"), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync")
+                 "-D", str(folder / "replica"), "-R", "-C", "-S", SLOT, "-X", "stream", "--checkpoint=fast", "--no-sync")
         with open(folder / "replica" / "postgresql.conf", "a") as conf:
             conf.write(f"port = {pair.replica_port}\n")
         pair.start_replica()
