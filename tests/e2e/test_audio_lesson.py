@@ -2,8 +2,10 @@
 inserted from the toolbar, seen in the preview and by a member on their phone."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Page, expect
 
 from learnhub.resources import resource_dir
 from tests.e2e.conftest import PHONE, assert_accessible
@@ -12,10 +14,10 @@ from tests.e2e.test_plan import sign_in
 
 
 def test_an_audio_lesson_is_uploaded_inserted_published_and_played(
-    app: Flask, live_server: str, browser: Browser, town
+    app: Flask, live_server: str, open_page: Callable[..., Page], town
 ) -> None:
     recording = (resource_dir("courses") / "chi-thi-05-ct-tw/media/loi-day-neu-guong.mp3").read_bytes()
-    author = browser.new_page(viewport={"width": 1280, "height": 900})
+    author = open_page(viewport={"width": 1280, "height": 900})
     sign_in(author, live_server, "tuyentruyen")
     author.goto(live_server + "/authoring/new")
     author.get_by_label("Tên học phần").fill("Nghe lời dạy của Bác")
@@ -44,7 +46,7 @@ def test_an_audio_lesson_is_uploaded_inserted_published_and_played(
     author.get_by_role("button", name="Xuất bản bản nháp này").click()
     expect(author.get_by_text("Đã xuất bản: người học đã xem được nội dung này.")).to_be_visible()
 
-    member = browser.new_page(viewport=PHONE)
+    member = open_page(viewport=PHONE)
     sign_in(member, live_server, "an")
     member.goto(f"{live_server}/courses/{slug}/loi-day")
     player = member.locator("audio")

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from learnhub.courses.cli import courses_cli
 from tests.e2e.conftest import PHONE, assert_accessible
@@ -32,9 +33,9 @@ def add_lesson(page: Page, title: str, text: str) -> None:
 
 
 def test_a_module_written_in_the_browser_is_published_exported_and_studied(
-    app: Flask, live_server: str, browser: Browser, town, tmp_path: Path
+    app: Flask, live_server: str, open_page: Callable[..., Page], town, tmp_path: Path
 ) -> None:
-    author = browser.new_page(viewport={"width": 1280, "height": 900})
+    author = open_page(viewport={"width": 1280, "height": 900})
     sign_in(author, live_server, "tuyentruyen")
     author.get_by_role("link", name="Các học phần", exact=True).click()
     author.get_by_role("link", name="Học phần mới").click()
@@ -98,14 +99,14 @@ def test_a_module_written_in_the_browser_is_published_exported_and_studied(
     assert result.exit_code == 0, result.output
 
     # the author previews the draft on a phone
-    phone_author = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone_author = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(phone_author, live_server, "tuyentruyen")
     phone_author.goto(f"{live_server}/authoring/{slug}/view/boi-canh-ban-hanh")
     expect(phone_author.locator("article img")).to_be_visible()
     assert_accessible(phone_author)
 
     # a member of the cell studies it on a phone
-    member = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    member = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(member, live_server, "an")
     member.get_by_role("link", name="Học tập Chỉ thị 05 tại chi bộ").first.click()
     member.get_by_role("link", name="Bối cảnh ban hành").first.click()

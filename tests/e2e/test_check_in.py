@@ -4,10 +4,11 @@ data-testid, so the test holds before and after the interface strings are transl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from learnhub.conferences import attendance
 from learnhub.conferences.models import (
@@ -32,12 +33,12 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_role("button", name=re.compile("^(Sign in|Đăng nhập)$")).click()
 
 
-def test_a_member_checks_in_from_a_phone(app: Flask, live_server: str, browser: Browser, phone: Page, town) -> None:
+def test_a_member_checks_in_from_a_phone(app: Flask, live_server: str, open_page: Callable[..., Page], phone: Page, town) -> None:
     with app.app_context():
         set_setting("public_url", live_server)  # the address printed in the QR code
         conference_id = make_conference(town["a"].id, [town["a"].id])
 
-    organiser = browser.new_page(viewport={"width": 1200, "height": 900})
+    organiser = open_page(viewport={"width": 1200, "height": 900})
     organiser.goto(f"{live_server}/login")
     sign_in(organiser, "bithu1")
     organiser.goto(f"{live_server}/conferences/{conference_id}")
@@ -75,14 +76,14 @@ def test_a_member_checks_in_from_a_phone(app: Flask, live_server: str, browser: 
         assert rows == [(town["member_a"].id, AttendanceStatus.present, CheckInMethod.self_check_in)]
 
 
-def test_the_roster_marks_in_place_and_filters_as_you_type(app: Flask, live_server: str, browser: Browser,
+def test_the_roster_marks_in_place_and_filters_as_you_type(app: Flask, live_server: str, open_page: Callable[..., Page],
                                                            town) -> None:
     with app.app_context():
         conference_id = make_conference(town["a"].id, [town["a"].id])
         attendance.add_guest(db.session.get(Conference, conference_id), kind=GuestKind.civil_servant,
                              name="Ngô Văn Khách", organisation="Phòng Tư pháp")
         db.session.commit()
-    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(f"{live_server}/login")
     sign_in(page, "bithu1")
     page.goto(f"{live_server}/conferences/{conference_id}/roster")
@@ -106,14 +107,14 @@ def test_the_roster_marks_in_place_and_filters_as_you_type(app: Flask, live_serv
         assert db.session.scalars(sa.select(Attendance.status)).all() == [AttendanceStatus.excused]
 
 
-def test_the_projector_page_shows_the_qr_code_above_the_fold(app: Flask, live_server: str, browser: Browser,
+def test_the_projector_page_shows_the_qr_code_above_the_fold(app: Flask, live_server: str, open_page: Callable[..., Page],
                                                               town) -> None:
     with app.app_context():
         set_setting("public_url", live_server)
         conference_id = make_conference(town["a"].id, [town["a"].id], title="Hội nghị học tập, quán triệt và "
                                         "triển khai thực hiện Nghị quyết Đại hội Đảng bộ thị trấn lần thứ XXI")
 
-    projector = browser.new_page(viewport={"width": 1280, "height": 720})
+    projector = open_page(viewport={"width": 1280, "height": 720})
     projector.goto(f"{live_server}/login")
     sign_in(projector, "bithu1")
     projector.goto(f"{live_server}/conferences/{conference_id}/screen")

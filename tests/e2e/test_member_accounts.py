@@ -3,10 +3,11 @@ member from a slip signs in on a phone, is made to choose a password and reaches
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE, assert_accessible
@@ -21,9 +22,9 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 
 
 def test_import_print_slips_and_first_sign_in(
-    app: Flask, live_server: str, browser: Browser, town, tmp_path: Path
+    app: Flask, live_server: str, open_page: Callable[..., Page], town, tmp_path: Path
 ) -> None:
-    committee = browser.new_page(viewport={"width": 1200, "height": 900})
+    committee = open_page(viewport={"width": 1200, "height": 900})
     sign_in(committee, live_server, "capuy", PASSWORD)
     committee.goto(live_server + "/members/import/")
     expect(committee.get_by_role("heading", name="Nhập danh sách từ Excel")).to_be_visible()
@@ -59,8 +60,7 @@ def test_import_print_slips_and_first_sign_in(
     expect(committee.locator(".lh-header")).to_be_hidden()  # the print stylesheet keeps only the slips
     committee.close()
 
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    phone = context.new_page()
+    phone = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(phone, live_server, username, password)
     expect(phone.get_by_role("heading", name="Đổi mật khẩu")).to_be_visible()
     assert_accessible(phone)
@@ -70,4 +70,3 @@ def test_import_print_slips_and_first_sign_in(
     phone.get_by_role("button", name="Đổi mật khẩu").click()
     expect(phone.get_by_text("Đã đổi mật khẩu.")).to_be_visible()
     expect(phone.get_by_role("heading", name=re.compile("^Xin chào,"))).to_be_visible()
-    context.close()

@@ -4,9 +4,10 @@ tap targets at 44 px, and the quiz's sticky bar never covers the control that ha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from learnhub.orgs.models import UnitKind
 from tests.conftest import PASSWORD
@@ -18,8 +19,8 @@ SKIP = re.compile(r"logout|\.(xlsx|csv|docx|zip|json|pdf|png|svg|txt)(\?|$)|/sta
 LONG_UNIT = "Chi bộ Trường Trung học cơ sở Nguyễn Văn Trỗi và Trung tâm Giáo dục nghề nghiệp thị trấn"
 
 
-def small_phone(browser: Browser, live_server: str, username: str) -> Page:
-    page = browser.new_context(viewport=SMALL, is_mobile=True, has_touch=True, locale="vi-VN").new_page()
+def small_phone(open_page: Callable[..., Page], live_server: str, username: str) -> Page:
+    page = open_page(viewport=SMALL, is_mobile=True, has_touch=True, locale="vi-VN")
     page.goto(live_server + "/login")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
@@ -54,18 +55,18 @@ def walk(page: Page, live_server: str, limit: int) -> list[str]:
     return problems + [f"request failed: {f}" for f in failed]
 
 
-def test_no_page_scrolls_sideways_at_360_px(app: Flask, live_server: str, browser: Browser, town, make_quiz,
+def test_no_page_scrolls_sideways_at_360_px(app: Flask, live_server: str, open_page: Callable[..., Page], town, make_quiz,
                                               make_unit) -> None:
     make_quiz(count=4)
     make_unit(LONG_UNIT, UnitKind.cell, parent=town["root"])  # a long option in every unit <select>
     for username, limit in (("capuy", 60), ("an", 20)):
-        page = small_phone(browser, live_server, username)
+        page = small_phone(open_page, live_server, username)
         assert walk(page, live_server, limit) == [], username
         page.context.close()
 
 
-def test_the_header_folds_behind_a_menu_button_on_phones(live_server: str, browser: Browser, town) -> None:
-    page = small_phone(browser, live_server, "capuy")
+def test_the_header_folds_behind_a_menu_button_on_phones(live_server: str, open_page: Callable[..., Page], town) -> None:
+    page = small_phone(open_page, live_server, "capuy")
     header = page.locator("header.lh-header")
     assert header.bounding_box()["height"] < 80  # the brand and the button: one row, not half the screen
     conferences = page.get_by_role("link", name="Hội nghị", exact=True)
@@ -87,7 +88,7 @@ def test_the_header_folds_behind_a_menu_button_on_phones(live_server: str, brows
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Hội nghị", exact=True)).to_be_hidden()  # folded again on the next page
 
-    wide = browser.new_page(viewport={"width": 1280, "height": 800})
+    wide = open_page(viewport={"width": 1280, "height": 800})
     wide.goto(live_server + "/login")
     wide.get_by_label("Tên đăng nhập").fill("capuy")
     wide.get_by_label("Mật khẩu").fill(PASSWORD)
@@ -97,11 +98,11 @@ def test_the_header_folds_behind_a_menu_button_on_phones(live_server: str, brows
     wide.close()
 
 
-def test_the_quiz_bar_never_covers_the_focused_control(app: Flask, live_server: str, browser: Browser, make_quiz,
+def test_the_quiz_bar_never_covers_the_focused_control(app: Flask, live_server: str, open_page: Callable[..., Page], make_quiz,
                                                         make_user) -> None:
     make_quiz(count=8, time_limit=30)
     make_user(username="dangvien")
-    page = small_phone(browser, live_server, "dangvien")
+    page = small_phone(open_page, live_server, "dangvien")
     page.goto(live_server + "/courses/nghi-quyet-thu/quiz")
     page.get_by_role("button", name="Bắt đầu làm bài").click()
     expect(page.get_by_text("Câu 1/8")).to_be_visible()

@@ -1,8 +1,10 @@
 """A committee member creates a plan in the browser, a member completes it, and the rate moves."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE, assert_accessible
@@ -15,9 +17,9 @@ def sign_in(page, base: str, username: str) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_plan_created_member_completes_rate_moves(app: Flask, live_server: str, browser: Browser, town, make_course) -> None:
+def test_plan_created_member_completes_rate_moves(app: Flask, live_server: str, open_page: Callable[..., Page], town, make_course) -> None:
     make_course(lessons=2)
-    committee = browser.new_page(viewport={"width": 1200, "height": 900})
+    committee = open_page(viewport={"width": 1200, "height": 900})
     sign_in(committee, live_server, "capuy")
     committee.get_by_role("link", name="Kế hoạch học tập").first.click()
     committee.get_by_role("link", name="Kế hoạch mới").click()
@@ -34,7 +36,7 @@ def test_plan_created_member_completes_rate_moves(app: Flask, live_server: str, 
     expect(committee.get_by_text("0/7 người đã hoàn thành")).to_be_visible()
     assert_accessible(committee)
 
-    member = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    member = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(member, live_server, "an")
     member.goto(live_server + "/courses/nghi-quyet-thu/bai-1")
     member.get_by_role("button", name="Tôi đã học xong bài này").click()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from learnhub.courses.cli import courses_cli
 from learnhub.extensions import db
@@ -45,12 +46,12 @@ def add_question(page: Page, kind: str, stem: str, fill: dict[str, str], ticks: 
 
 
 def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
-    app: Flask, live_server: str, browser: Browser, town, tmp_path: Path
+    app: Flask, live_server: str, open_page: Callable[..., Page], town, tmp_path: Path
 ) -> None:
     with app.app_context():
         set_setting("authoring_review_required", True)
         db.session.commit()
-    author = browser.new_page(viewport={"width": 1280, "height": 900})
+    author = open_page(viewport={"width": 1280, "height": 900})
     sign_in(author, live_server, "tuyentruyen")
     author.goto(f"{live_server}/authoring/new")
     author.get_by_label("Tên học phần").fill("Học tập Nghị quyết về chuyển đổi số")
@@ -125,7 +126,7 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     # ask for review: the reviewers are told
     author.goto(module_url)
     author.get_by_role("button", name="Đề nghị duyệt").click()
-    reviewer = browser.new_page(viewport={"width": 1280, "height": 900})
+    reviewer = open_page(viewport={"width": 1280, "height": 900})
     sign_in(reviewer, live_server, "bithu1")
     reviewer.goto(f"{live_server}/notifications")
     reviewer.get_by_role("link", name="Vũ Minh Tâm đề nghị đồng chí duyệt", exact=False).first.click()
@@ -167,7 +168,7 @@ def test_a_module_with_a_quiz_written_by_forms_goes_through_review(
     assert any(name.endswith("media/bai-noi.mp3") for name in names)
     assert any(name.endswith("media/bai-noi.txt") for name in names)  # the transcript travels with it
 
-    phone = browser.new_page(viewport=PHONE)
+    phone = open_page(viewport=PHONE)
     sign_in(phone, live_server, "tuyentruyen")
     phone.goto(f"{live_server}/authoring/{slug}/questions")
     assert_accessible(phone)

@@ -2,9 +2,11 @@
 the reminder delivery log. Both pages pass axe."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from learnhub.extensions import db
 from learnhub.notify.models import ReminderPreference
@@ -15,7 +17,7 @@ from tests.e2e.test_member_accounts import sign_in
 from tests.plans.test_member_plans import make_plan
 
 
-def test_choosing_reminders_and_a_calendar_address(app: Flask, live_server: str, phone: Page, browser: Browser,
+def test_choosing_reminders_and_a_calendar_address(app: Flask, live_server: str, phone: Page, open_page: Callable[..., Page],
                                                     town, make_course, monkeypatch) -> None:
     make_course()
     make_plan(app, town, due_in=2)
@@ -37,7 +39,7 @@ def test_choosing_reminders_and_a_calendar_address(app: Flask, live_server: str,
 
     with app.app_context():
         send_due_reminders()
-    committee = browser.new_page(viewport={"width": 1200, "height": 900}, locale="vi-VN")
+    committee = open_page(viewport={"width": 1200, "height": 900}, locale="vi-VN")
     sign_in(committee, live_server, "capuy", PASSWORD)
     committee.goto(live_server + "/reminders/log?channel=in_app")
     expect(committee.get_by_role("cell", name="Nguyễn Văn An")).to_be_visible()
