@@ -76,7 +76,11 @@ def measure(url: str) -> None:
     from learnhub import create_app
     from learnhub.orgs.models import Unit
     from learnhub.plans.completion import unit_scope
-    from learnhub.quizzes.kept import quiz_figure_differences, rebuild_quiz_figures, refresh_quiz_units
+    from learnhub.quizzes.kept import (
+        quiz_figure_differences,
+        rebuild_quiz_figures,
+        refresh_quiz_units,
+    )
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():

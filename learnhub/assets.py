@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from stat import S_ISREG
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request, send_from_directory

@@ -27,7 +27,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, has_app_context, has_request_context, make_response, session
+from flask import (
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    make_response,
+    session,
+)
 from flask_sqlalchemy.session import Session as FlaskSession
 
 BIND = "replica"

@@ -23,7 +23,8 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "Type-checking learnhub/ with mypy ..." >&2
+echo "Linting with ruff and type-checking learnhub/ with mypy ..." >&2
+.venv/bin/python -m ruff check --quiet learnhub tests benchmarks >&2
 .venv/bin/python -m mypy >&2
 
 exec .venv/bin/python -m pytest -n auto "$@"

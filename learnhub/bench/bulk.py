@@ -59,8 +59,8 @@ def _copy(table: sa.Table, first: dict[str, Any], rows: Iterator[dict[str, Any]]
                 if c.name not in first and c.default is not None and c.server_default is None}
     columns = [table.c[name] for name in (*given, *defaults)]
     processors = [_processor(c, dialect) for c in columns]
-    constants = [p(v) if p else v for p, v in zip(processors[len(given):], defaults.values())]
-    plain = list(zip(given, processors))
+    constants = [p(v) if p else v for p, v in zip(processors[len(given):], defaults.values(), strict=True)]
+    plain = list(zip(given, processors, strict=False))
     names = ", ".join(f'"{c.name}"' for c in columns)
     written = 0
     raw = connection.connection.driver_connection

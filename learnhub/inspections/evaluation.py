@@ -37,8 +37,8 @@ from learnhub.inspections.levels import Proposal, propose_level
 from learnhub.inspections.models import Conclusion, Inspection, Level, LevelDecision
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import rollup_to_children
-from learnhub.plans.kept import kept_progress
 from learnhub.plans.formalism import formalism_signals
+from learnhub.plans.kept import kept_progress
 from learnhub.plans.models import PlanCourse, PlanStatus, PlanUnit, StudyPlan
 from learnhub.plans.window import inside, split_on
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt

@@ -25,7 +25,7 @@ from learnhub.inspections.team import propagandist_roster
 from learnhub.numbers import query_id, query_year
 from learnhub.orgs.access import get_chosen_unit_or_404
 from learnhub.orgs.models import Unit
-from learnhub.orgs.services import unit_filter_choices, unit_paths, units_in_scope
+from learnhub.orgs.services import unit_filter_choices, unit_paths
 from learnhub.plans.member_plans import local_today
 from learnhub.replica import reads_replica
 from learnhub.security import get_unit_in_scope_or_404, in_scope, roles_required

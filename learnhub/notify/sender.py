@@ -22,8 +22,8 @@ from learnhub.notify.channels import CHANNELS, Channel, DeliveryFailed, Message,
 from learnhub.notify.models import ChannelName, DeliveryStatus, ReminderDelivery, ReminderPreference
 from learnhub.notify.stop import stop_token
 from learnhub.phones import mobile_or_none
-from learnhub.plans.missing import progress_of_members
 from learnhub.plans.kept import kept_progress
+from learnhub.plans.missing import progress_of_members
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.steps import Step, describe, members_turn, remaining_steps, step_columns
 from learnhub.settings import get_setting, local_zone

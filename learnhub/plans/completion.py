@@ -38,7 +38,6 @@ from learnhub.security import subtree_ids, whole_organisation
 from learnhub.settings import local_midnight
 
 
-
 def _later(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
 

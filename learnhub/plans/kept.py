@@ -19,7 +19,14 @@ from learnhub.auth.models import Category, User
 from learnhub.courses.models import Lesson
 from learnhub.db import enum_column, kept_statement, lock_units
 from learnhub.extensions import Model, db
-from learnhub.plans.completion import Members, _lesson_count, due_end, member_filter, member_progress, unit_scope
+from learnhub.plans.completion import (
+    Members,
+    _lesson_count,
+    due_end,
+    member_filter,
+    member_progress,
+    unit_scope,
+)
 from learnhub.plans.formalism import member_formalism
 from learnhub.plans.models import PlanSnapshot, PlanStatus, ReflectionStatus, StudyPlan
 from learnhub.plans.modules import plan_course_ids

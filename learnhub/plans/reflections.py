@@ -21,10 +21,9 @@ from learnhub.db import utcnow
 from learnhub.extensions import db
 from learnhub.notifications import Notification
 from learnhub.plans import copies
-from learnhub.plans.access import may_review_reflection, on_roster
+from learnhub.plans.access import may_review_reflection
 from learnhub.plans.copies import words
 from learnhub.plans.models import (
-    Criterion,
     PlanStatus,
     Reflection,
     ReflectionBand,

@@ -23,10 +23,10 @@ from learnhub.orgs.models import Unit
 from learnhub.orgs.services import unit_filter_choices, unit_paths, units_in_scope
 from learnhub.plans import access, services
 from learnhub.plans.completion import completion_report
-from learnhub.plans.missing import missing_members
 from learnhub.plans.dashboard_figures import dashboard_figures
 from learnhub.plans.downloads import completion_sheet, missing_sheet
 from learnhub.plans.forms import BLANK_TASK_ROWS, PlanForm
+from learnhub.plans.missing import missing_members
 from learnhub.plans.models import Audience, Criterion, PlanStatus, StudyForm, StudyPlan
 from learnhub.plans.modules import plan_course_ids, plan_courses
 from learnhub.plans.window import counts_on

@@ -13,6 +13,7 @@ during a bulk load that commits as it goes, and rebuilds everything once at its 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +31,14 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import due_end
 from learnhub.plans.kept import PlanProgress, rebuild, refresh_members
-from learnhub.plans.models import PlanCourse, PlanSnapshot, PlanStatus, PlanUnit, Reflection, StudyPlan
+from learnhub.plans.models import (
+    PlanCourse,
+    PlanSnapshot,
+    PlanStatus,
+    PlanUnit,
+    Reflection,
+    StudyPlan,
+)
 from learnhub.quizzes.models import AttemptStatus, Quiz, QuizAttempt, QuizQuestion
 from learnhub.settings import Setting
 
@@ -253,7 +261,7 @@ def _apply(pending: Pending) -> None:
                                  (Quiz, Quiz.course_id, pending.quiz_members)):
         if not noted:
             continue
-        rows = db.session.execute(kept_statement(("kept_plans_of", model.__name__), lambda: _plans_of(model, column)),
+        rows = db.session.execute(kept_statement(("kept_plans_of", model.__name__), functools.partial(_plans_of, model, column)),
                                   {"ids": list(noted), "earliest": pending.earliest}).tuples()
         for row_id, plan_id in rows:
             by_plan.setdefault(plan_id, set()).update(noted[row_id])

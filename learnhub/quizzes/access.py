@@ -17,7 +17,13 @@ from learnhub.courses.models import Course
 from learnhub.extensions import db
 from learnhub.quizzes.models import Quiz, QuizAttempt, QuizQuestion
 from learnhub.security import authoring_unit_ids, first_or_404, get_or_404, scope_unit_ids
-from learnhub.study.access import COURSE_SLUG, VIEWER_UNIT, for_viewer, get_course_or_404, visible_to
+from learnhub.study.access import (
+    COURSE_SLUG,
+    VIEWER_UNIT,
+    for_viewer,
+    get_course_or_404,
+    visible_to,
+)
 
 
 def get_quiz_or_404(slug: str, user: User) -> Quiz:

@@ -61,7 +61,12 @@ def forget_answers_command(years: int | None, dry_run: bool, yes: bool, output: 
     import datetime as dt
     import json
 
-    from learnhub.partitions import answers_kept_years, answers_to_forget, forget_answers, last_forgotten_year
+    from learnhub.partitions import (
+        answers_kept_years,
+        answers_to_forget,
+        forget_answers,
+        last_forgotten_year,
+    )
 
     years = years or answers_kept_years()
     up_to = last_forgotten_year(dt.date.today(), years)

@@ -10,8 +10,8 @@ See docs/quizzes.md ("Kept figures").
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, cast
 
 import sqlalchemy as sa

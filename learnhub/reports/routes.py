@@ -11,13 +11,13 @@ from learnhub.auth.models import Role
 from learnhub.forms import options
 from learnhub.numbers import query_date, query_id
 from learnhub.orgs.services import unit_filter_choices
+from learnhub.replica import reads_replica
 from learnhub.reports import access
 from learnhub.reports.document import header, tables
 from learnhub.reports.docx_export import DOCX_TYPE, build_docx, docx_filename
 from learnhub.reports.forms import YearReportForm
 from learnhub.reports.sentences import summary
 from learnhub.reports.yearly import YearlyReport, as_json, yearly_report
-from learnhub.replica import reads_replica
 from learnhub.security import roles_required
 from learnhub.settings import local_today
 

@@ -19,7 +19,6 @@ from learnhub.db import kept_statement
 from learnhub.extensions import db
 from learnhub.security import ancestor_ids, authoring_unit_ids, first_or_404, scope_unit_ids
 
-
 S = TypeVar("S")
 VIEWER_UNIT = sa.bindparam("viewer_unit_id", type_=sa.Integer)
 COURSE_SLUG = sa.bindparam("course_slug", type_=sa.String)

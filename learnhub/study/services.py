@@ -11,7 +11,13 @@ from learnhub.auth.models import User
 from learnhub.courses.models import Course, Lesson, LessonProgress
 from learnhub.db import utcnow
 from learnhub.extensions import db
-from learnhub.study.access import VIEWER_UNIT, for_viewer, get_course_or_404, get_lesson_or_404, visible_to
+from learnhub.study.access import (
+    VIEWER_UNIT,
+    for_viewer,
+    get_course_or_404,
+    get_lesson_or_404,
+    visible_to,
+)
 
 # Their home is study/access.py; quizzes and authoring still import them from here.
 __all__ = ["get_course_or_404", "get_lesson_or_404", "visible_to"]

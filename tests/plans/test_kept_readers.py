@@ -58,8 +58,8 @@ def _figures(plan: StudyPlan, unit: Unit, *, reports: bool) -> dict[str, Any]:
     also the unit's yearly report and evaluation of the plan's year, and the plan's certificates)."""
     from learnhub.notify.sender import to_remind
     from learnhub.plans.completion import as_json, completion_report
-    from learnhub.plans.missing import missing_members
     from learnhub.plans.formalism import formalism_signals
+    from learnhub.plans.missing import missing_members
 
     figures = {
         "completion": as_json(completion_report(plan, unit)),

@@ -11,10 +11,10 @@ from flask_babel import force_locale
 from learnhub.auth.models import Category, Role
 from learnhub.extensions import db
 from learnhub.figures import Rate, percent, pool
-from learnhub.plans.upkeep import fill_missing
 from learnhub.plans.formalism import Signal
 from learnhub.plans.models import PlanStatus, StudyPlan
 from learnhub.plans.services import set_status
+from learnhub.plans.upkeep import fill_missing
 from learnhub.settings import local_midnight
 from tests.conftest import login
 from tests.plans import test_completion
