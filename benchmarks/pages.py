@@ -70,23 +70,26 @@ def measure(app: Flask, *, committee: str, secretary: str, password: str, plan_i
     clients = {who: _signed_in(app, who, password) for who in (committee, secretary)}
     figures: list[PageFigure] = []
     checks: dict[str, Any] = {}
+    # Requests are made outside any app context: a request inside one would share its ``g`` (the
+    # signed-in user among it) with every other request, and the secretary's page would be the admin's.
     with app.app_context():
         counter = QueryCounter(db.engine)
-        # Every visit computes the figures (from the rows kept per member: learnhub.plans.kept).
-        for name, unit_id, who in (("dashboard (root)", root_id, committee), ("dashboard (cell)", cell_id, secretary)):
-            url = f"/plans/{plan_id}?unit={unit_id}"
+    # Every visit computes the figures (from the rows kept per member: learnhub.plans.kept).
+    for name, unit_id, who in (("dashboard (root)", root_id, committee), ("dashboard (cell)", cell_id, secretary)):
+        url = f"/plans/{plan_id}?unit={unit_id}"
+        page_ms, queries, size = _page(clients[who], url, counter, repeat)
+        with app.app_context():
             params = reference_sql.plan_parameters(db.session, plan_id, unit_id)
-            page_ms, queries, size = _page(clients[who], url, counter, repeat)
             sql_ms = median_ms(lambda p=params: reference_sql.dashboard(db.session, p), repeat)
             figures.append(PageFigure(name, url, page_ms, sql_ms, queries, size))
             sql = reference_sql.dashboard(db.session, params)
             report = completion_report(db.session.get(StudyPlan, plan_id), db.session.get(Unit, unit_id))
             checks[name] = {"page": [report.total.required, report.total.completed, report.total.on_time],
                             "sql": [sql["required"], sql["completed"], sql["on_time"]]}
-            db.session.rollback()
 
-
-        url = f"/reports/year?unit={root_id}&year={year}"
+    url = f"/reports/year?unit={root_id}&year={year}"
+    page_ms, queries, size = _page(clients[committee], url, counter, repeat)
+    with app.app_context():
         plans = [(p.id, p.status) for p in plans_of_the_year(root_id, year)]
 
         def yearly_sql() -> None:
@@ -97,9 +100,7 @@ def measure(app: Flask, *, committee: str, secretary: str, password: str, plan_i
                     reference_sql.plan_totals(db.session, reference_sql.plan_parameters(db.session, plan, root_id))
             reference_sql.conference_totals(db.session, root_id, year)
 
-        page_ms, queries, size = _page(clients[committee], url, counter, repeat)
         figures.append(PageFigure("yearly report (root)", url, page_ms, median_ms(yearly_sql, repeat), queries, size))
-        db.session.rollback()
     return figures, checks
 
 
@@ -128,11 +129,12 @@ def member_statements(app: Flask, *, username: str, password: str, pages: dict[s
     client = _signed_in(app, username, password)
     counts: dict[str, int] = {}
     with app.app_context():
-        counter = QueryCounter(db.engine)
-        for name, url in pages.items():
-            assert client.get(url).status_code == 200, f"{url} as {username}"
-            counter.count = 0
-            client.get(url)
-            counts[name] = counter.count
-        sa.event.remove(db.engine, "before_cursor_execute", counter._seen)
+        engine = db.engine
+    counter = QueryCounter(engine)
+    for name, url in pages.items():  # outside any app context, as a worker serves them (see measure)
+        assert client.get(url).status_code == 200, f"{url} as {username}"
+        counter.count = 0
+        client.get(url)
+        counts[name] = counter.count
+    sa.event.remove(engine, "before_cursor_execute", counter._seen)
     return counts

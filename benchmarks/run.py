@@ -69,7 +69,7 @@ def prepare(app, sitters: int) -> dict[str, Any]:
     from learnhub.auth.models import Category, Role, User
     from learnhub.courses.models import Lesson
     from learnhub.extensions import db
-    from learnhub.orgs.models import Unit, UnitKind
+    from learnhub.orgs.models import Unit, UnitAssignment, UnitKind
     from learnhub.plans.models import PlanStatus, StudyPlan
     from learnhub.plans.modules import plan_courses
     from learnhub.text import fold, name_sort_key
@@ -94,6 +94,9 @@ def prepare(app, sitters: int) -> dict[str, Any]:
         db.session.add(User(username=SECRETARY, full_name="Bí thư chi bộ", search_name=fold("Bí thư chi bộ"),
                             sort_key=name_sort_key("Bí thư chi bộ"), category=Category.party_member,
                             role=Role.committee, unit_id=members[0].unit_id, password_hash=cheap))
+        db.session.flush()
+        secretary = db.session.scalar(sa.select(User.id).where(User.username == SECRETARY))
+        db.session.add(UnitAssignment(user_id=secretary, unit_id=members[0].unit_id))  # the cell is theirs
         db.session.commit()
         return {"plan": plan.id, "course": course.slug, "lesson": lesson.slug, "root": root.id,
                 "cell": members[0].unit_id, "usernames": [m.username for m in members],
