@@ -7,7 +7,7 @@ only; docs/architecture.md ("Who may see X?") lists them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -98,10 +98,52 @@ def scope_unit_ids(user: User) -> sa.Select[tuple[int]] | None:
 
 def in_scope(user: User, unit_id: int) -> bool:
     """Whether ``unit_id`` lies in the units ``user`` oversees (always, for admins)."""
-    scope = scope_unit_ids(user)
-    if scope is None:
-        return True
-    return db.session.scalar(sa.select(sa.literal(True)).where(sa.literal(unit_id).in_(scope))) is True
+    return unit_id in in_scope_among(user, [unit_id])
+
+
+def in_scope_among(user: User, unit_ids: Iterable[int]) -> set[int]:
+    """Those of ``unit_ids`` that lie in the units ``user`` oversees, in one query.
+
+    The same rule as scope_unit_ids, read upwards: a unit is in scope when one of the units at or
+    above it is assigned to the viewer (and, narrowed by a token, when the token's unit is one of
+    them). Climbing a unit's few ancestors costs the same in a province as in a town, where listing
+    a province secretary's scope to find one unit in it read 36,000 units on every page."""
+    wanted = set(unit_ids)
+    if not wanted or user.role not in (Role.admin, Role.committee):
+        return set()
+    root = narrowed_to(user)
+    if user.role == Role.admin and root is None:
+        return set(db.session.scalars(sa.select(Unit.id).where(Unit.id.in_(wanted))))
+    start = sa.select(Unit.id.label("origin"), Unit.id.label("id"), Unit.parent_id).where(Unit.id.in_(wanted))
+    up = start.cte(recursive=True)
+    up = up.union(sa.select(up.c.origin, Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
+    conditions = []
+    if root is not None:
+        conditions.append(sa.func.max(sa.case((up.c.id == root, 1), else_=0)) == 1)
+    if user.role == Role.committee:
+        assigned = sa.select(UnitAssignment.unit_id).where(UnitAssignment.user_id == user.id)
+        conditions.append(sa.func.max(sa.case((up.c.id.in_(assigned), 1), else_=0)) == 1)
+    return set(db.session.scalars(sa.select(up.c.origin).group_by(up.c.origin).having(sa.and_(*conditions))))
+
+
+def scope_tops(user: User) -> list[int]:
+    """The live units at the top of the viewer's scope: each is in scope, with everything below it,
+    and its parent is not. They are among the viewer's assigned units and the token's unit (for an
+    admin, the tree's roots), so they are found without listing the scope."""
+    root = narrowed_to(user)
+    if user.role == Role.admin and root is None:
+        return list(db.session.scalars(
+            sa.select(Unit.id).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None)).order_by(Unit.id)))
+    if user.role not in (Role.admin, Role.committee):
+        return []
+    candidates = {root} if root is not None else set()
+    if user.role == Role.committee:
+        candidates |= set(db.session.scalars(sa.select(UnitAssignment.unit_id).where(UnitAssignment.user_id == user.id)))
+    units = db.session.execute(sa.select(Unit.id, Unit.parent_id).where(
+        Unit.id.in_(candidates), Unit.archived_at.is_(None)).order_by(Unit.id)).tuples().all()
+    inside = in_scope_among(user, [unit_id for unit_id, _parent in units]
+                            + [parent_id for _unit, parent_id in units if parent_id is not None])
+    return [unit_id for unit_id, parent_id in units if unit_id in inside and parent_id not in inside]
 
 
 def limit_to_scope(statement: sa.Select[Any], unit_column: Any, user: User) -> sa.Select[Any]:

@@ -171,12 +171,13 @@ def cancel(conference_id: int):
 
 def _details(conference: Conference) -> dict:
     """What the conference page and the notice show."""
-    paths = unit_paths()
+    paths = unit_paths([conference.unit_id, *(link.unit_id for link in conference.invited_units)])
     presenters = db.session.scalars(
         sa.select(User).join(ConferencePresenter, ConferencePresenter.user_id == User.id)
         .where(ConferencePresenter.conference_id == conference.id).order_by(User.sort_key)).all()
-    plan = db.session.scalar(plan_access.visible_plans(current_user).where(StudyPlan.id == conference.plan_id)) \
-        if conference.plan_id else None
+    plan = db.session.get(StudyPlan, conference.plan_id) if conference.plan_id else None
+    if plan is not None and not plan_access.may_see_plan(current_user, plan):
+        plan = None
     return dict(conference=conference, paths=paths, presenters=presenters, plan=plan,
                 invited=sorted(paths[link.unit_id] for link in conference.invited_units),
                 agenda=render_markdown(conference.agenda) if conference.agenda.strip() else "")

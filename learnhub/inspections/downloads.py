@@ -5,7 +5,7 @@ downloads them, with the names the pages use for marks, signals, conclusions and
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from flask_babel import gettext as _
 
@@ -51,7 +51,7 @@ def evaluation_sheet(unit: Unit, year: int, rows: Sequence[UnitEvaluation]) -> S
         )
 
 
-def propagandists_sheet(team: Sequence[TeamMember], paths: dict[int, str]) -> Sheet:
+def propagandists_sheet(team: Sequence[TeamMember], paths: Mapping[int, str]) -> Sheet:
     """The presenters and propagandists with their training, conferences presented and answers."""
     with site_language():
         return Sheet(

@@ -1,7 +1,7 @@
 """Member lists as .xlsx and .csv (Vietnamese headers; re-importable), and QR codes for slips."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from flask import Response
 from flask_babel import force_locale
@@ -19,7 +19,7 @@ HEADERS = [
 ]
 
 
-def member_rows(members: Sequence[User], paths: dict[int, str]) -> list[list[object]]:
+def member_rows(members: Sequence[User], paths: Mapping[int, str]) -> list[list[object]]:
     """One row per member, values in Vietnamese whatever the viewer's language."""
     with force_locale("vi"):
         return [
@@ -32,7 +32,7 @@ def member_rows(members: Sequence[User], paths: dict[int, str]) -> list[list[obj
         ]
 
 
-def member_list_response(members: Sequence[User], paths: dict[int, str], fmt: str) -> Response:
+def member_list_response(members: Sequence[User], paths: Mapping[int, str], fmt: str) -> Response:
     """The download, audited: member lists carry personal data."""
     rows = member_rows(members, paths)
     audit.record("members.export", object_type="member_list", object_id=None,

@@ -54,7 +54,7 @@ def unattended_units(viewer: User) -> list[str]:
     ids = db.session.scalars(limit_to_scope(statement, Unit.id, viewer)).all()
     if not ids:
         return []
-    paths = unit_paths()
+    paths = unit_paths(ids)
     return sorted(paths[unit_id] for unit_id in ids)
 
 

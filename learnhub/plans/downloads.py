@@ -6,6 +6,7 @@ rates are numbers (``Percent``), shown as percentages by the spreadsheet.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 
 from flask import current_app
@@ -44,7 +45,7 @@ def completion_sheet(report: CompletionReport) -> Sheet:
     return sheet
 
 
-def missing_sheet(plan: StudyPlan, unit: Unit, members: list[MissingMember], paths: dict[int, str]) -> Sheet:
+def missing_sheet(plan: StudyPlan, unit: Unit, members: list[MissingMember], paths: Mapping[int, str]) -> Sheet:
     """The members not yet completed, per unit, with what each still has to do: the list a cell
     secretary takes to the next cell meeting."""
     with site_language():

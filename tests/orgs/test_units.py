@@ -268,6 +268,32 @@ def test_paths_of_a_few_units_are_those_of_the_whole_tree(app, tree, monkeypatch
         assert services.unit_paths([tree.a1.id, tree.b.id]) == everyone
 
 
+def test_every_units_paths_are_read_as_a_page_asks_for_them(app, tree, count_queries, monkeypatch) -> None:
+    """unit_paths() without ids, in a large tree, reads the units a page names, each once with the
+    units above it; going through it reads the whole tree once, and gives the same paths. In a small
+    tree the first path asked for reads them all."""
+    from learnhub.orgs import services
+
+    with app.app_context():
+        small = services.unit_paths()
+        with count_queries() as statements:
+            assert small[tree.a1.id] == small[tree.a1.id] and small.get(tree.b.id) and 999_999 not in small
+        assert len(statements) == 2  # how many units, then all of them
+        monkeypatch.setattr(services, "PATHS_BY_ID", 1)
+        whole = dict(services._paths(None, None))
+        paths = services.unit_paths()
+        with count_queries() as statements:
+            assert paths[tree.a1.id] == whole[tree.a1.id] and paths[tree.a1.id].count("/") == 2
+            assert paths[tree.a1.id] == whole[tree.a1.id]  # read once
+            assert paths[tree.a.id] == whole[tree.a.id]  # above it: read with it
+            assert 999_999 not in paths and paths.get(tree.b.id) == whole[tree.b.id]
+        assert len(statements) == 4  # how many units; Tổ 1 with its parents, the unknown id, Chi bộ B
+        with count_queries() as statements:
+            assert dict(paths) == whole and len(paths) == len(whole)
+            assert paths[tree.b.id] == whole[tree.b.id]
+        assert len(statements) == 1
+
+
 def test_a_large_scope_offers_the_neighbourhood_of_the_chosen_unit(app, tree, browser, make_unit, monkeypatch) -> None:
     """Past FILTER_CHOICES units, a report's unit list holds the top, the units just below it, and
     the chosen unit with those above it and its children: not every unit of a province."""
