@@ -12,8 +12,8 @@ from flask import Flask
 
 from learnhub.auth.models import Role, User
 from learnhub.extensions import db
-from learnhub.orgs.models import Unit, UnitKind
 from learnhub.orgs import services
+from learnhub.orgs.models import Unit, UnitKind
 from learnhub.security import in_scope, reach_of, scope_tops, scope_unit_ids
 
 # name -> parent name: a province, two districts, their communes and cells
