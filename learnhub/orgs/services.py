@@ -92,7 +92,7 @@ class UnitPaths(Mapping[int, str]):
     def __getitem__(self, unit_id: int) -> str:
         if unit_id not in self._known and not self._complete and isinstance(unit_id, int):
             if self._large is None:
-                self._large = db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) > PATHS_BY_ID
+                self._large = (db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) or 0) > PATHS_BY_ID
             if not self._large:
                 self._everything()  # a town's tree: one read, however many units the page names
             else:
