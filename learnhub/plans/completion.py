@@ -17,7 +17,7 @@ from flask import g, has_request_context
 from learnhub.auth.models import Category, MemberStatus, Role, User
 from learnhub.conferences.models import Attendance, AttendanceStatus, Conference
 from learnhub.courses.models import Lesson, LessonProgress
-from learnhub.db import rows_changed
+from learnhub.db import IdList, rows_changed
 from learnhub.extensions import db
 from learnhub.figures import Rate
 from learnhub.orgs.models import Unit
@@ -46,8 +46,15 @@ def _earlier(a, b):
     return sa.case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
 
 
-# Members: a few ids, or an expanding bind parameter (a statement built once, run for many members).
-Members = Sequence[int] | sa.BindParameter[Any]
+# Members: a few ids, or a list bound at execution (a statement built once, run for many members).
+Members = Sequence[int] | IdList
+
+
+def among(column: Any, members: Members) -> sa.ColumnElement[bool]:
+    """SQL: ``column`` is one of ``members``."""
+    if isinstance(members, IdList):
+        return members.holds(column)
+    return column == members[0] if len(members) == 1 else column.in_(members)
 
 
 def member_filter(units: list[int] | None = None,
@@ -56,10 +63,8 @@ def member_filter(units: list[int] | None = None,
     for (``members``), or those of ``units``, or none. The databases do not push the roster's
     conditions into a grouped subquery, so a cell's page would otherwise aggregate the whole province."""
     def only(column: Any) -> list[sa.ColumnElement[bool]]:
-        if isinstance(members, sa.BindParameter):
-            return [column.in_(members)]
         if members is not None:
-            return [column == members[0]] if len(members) == 1 else [column.in_(members)]
+            return [among(column, members)]
         if units is not None:
             return [column.in_(members_of(units))]
         return []
@@ -72,7 +77,7 @@ def on_plan_units(plan: StudyPlan, members: Members | None = None) -> sa.ColumnE
     target_units = sa.select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan.id)
     if members is None:
         return User.unit_id.in_(subtree_ids(target_units))
-    start = sa.select(User.unit_id).where(User.id.in_(members))
+    start = sa.select(User.unit_id).where(among(User.id, members))
     up = sa.select(Unit.id.label("origin"), Unit.id.label("id"), Unit.parent_id).where(Unit.id.in_(start)).cte(recursive=True)
     up = up.union(sa.select(up.c.origin, Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
     return User.unit_id.in_(sa.select(up.c.origin).where(up.c.id.in_(target_units)))
@@ -248,7 +253,7 @@ def _snapshot_progress(plan: StudyPlan, units: list[int] | None, members: Member
         .where(PlanSnapshot.plan_id == plan.id)
     )
     if members is not None:
-        statement = statement.where(PlanSnapshot.user_id.in_(members))
+        statement = statement.where(among(PlanSnapshot.user_id, members))
     if units is not None:
         statement = statement.where(PlanSnapshot.unit_id.in_(units))
     return statement.subquery("progress")

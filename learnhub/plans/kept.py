@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from learnhub.auth.models import Category, User
 from learnhub.courses.models import Lesson
-from learnhub.db import enum_column, kept_statement, lock_units
+from learnhub.db import IdList, enum_column, kept_statement, lock_units
 from learnhub.extensions import Model, db
 from learnhub.plans.completion import (
     Members,
@@ -232,11 +232,11 @@ def statements(plan: StudyPlan, rushed_fraction: float | None = None) -> Stateme
     key = plan_shape(plan, rushed_fraction)
     found = _STATEMENTS.get(key)
     if found is None:
-        members: sa.BindParameter[Any] = sa.bindparam("members", expanding=True)
+        members = IdList("members")
         some = computed(plan, members=members, rushed_fraction=rushed_fraction)
         table = cast(sa.Table, PlanProgress.__table__)  # Core statements: the ORM would take the parameters for rows
         found = Statements(full=computed(plan, rushed_fraction=rushed_fraction), some=some,
-                           delete=sa.delete(table).where(table.c.plan_id == plan.id, table.c.user_id.in_(members))
+                           delete=sa.delete(table).where(table.c.plan_id == plan.id, members.holds(table.c.user_id))
                            .returning(table.c.unit_id),
                            insert=sa.insert(table).from_select(COLUMNS, some).returning(table.c.unit_id))
         _STATEMENTS[key] = found

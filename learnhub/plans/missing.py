@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from learnhub.db import kept_statement
+from learnhub.db import IdList, kept_statement
 from learnhub.extensions import db
 from learnhub.orgs.models import Unit
 from learnhub.plans.completion import member_progress
@@ -49,7 +49,7 @@ def missing_members(plan: StudyPlan, unit: Unit, limit: int | None = None) -> li
         found = {r.user_id: r for r in db.session.execute(_steps(member_progress(plan, within=unit.id)))}
     elif listed:
         statement = kept_statement(("missing_steps", *plan_shape(plan)), lambda: _steps(
-            member_progress(plan, members=sa.bindparam("members", expanding=True))))
+            member_progress(plan, members=IdList("members"))))
         found = {r.user_id: r for r in db.session.execute(statement, {"members": listed})}
     rows = [found[user_id] for user_id in listed if user_id in found]
     return [MissingMember(r.user_id, r.full_name, r.unit_id, r.lessons_done, r.lessons_total, r.passed_at is not None,
