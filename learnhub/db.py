@@ -226,10 +226,6 @@ class in_ids(ColumnElement[bool]):
         self.column = column
         self.list_name = list_name
 
-    @property
-    def parts(self) -> tuple[sa.ColumnElement[Any], str]:
-        return self.column, self.list_name
-
     def self_group(self, against: Any = None) -> ColumnElement[Any]:
         return self  # already a comparison: SQLite is not to be given "(... IN ...) = 1"
 
@@ -247,14 +243,13 @@ class IdList:
 
 @compiles(in_ids)
 def _in_ids_expanding(element: in_ids, compiler: Any, **kw: Any) -> str:
-    column, name = element.parts
-    return compiler.process(column.in_(sa.bindparam(name, expanding=True)), **kw)
+    return compiler.process(element.column.in_(sa.bindparam(element.list_name, expanding=True)), **kw)
 
 
 @compiles(in_ids, "postgresql")
 def _in_ids_any(element: in_ids, compiler: Any, **kw: Any) -> str:
-    column, name = element.parts
-    return compiler.process(column == sa.any_(sa.bindparam(name, type_=ARRAY(sa.Integer))), **kw)
+    array = sa.bindparam(element.list_name, type_=ARRAY(sa.Integer))
+    return compiler.process(element.column == sa.any_(array), **kw)
 
 
 # pg_advisory_xact_lock(UNIT_LOCK, unit id): the kept figures of a unit (its quiz figures and its

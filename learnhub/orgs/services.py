@@ -157,7 +157,7 @@ def unit_filter_choices(user, around: int | None = None) -> list[tuple[int, str]
     sub-units links further down). A province's report pages listed all its 36,000 units (4.4 MB),
     then read them all to choose 30 (230 ms at 1,000,000 members): a large scope is never read
     whole, only its top (security.scope_tops) and the chosen unit's neighbourhood."""
-    from learnhub.security import in_scope, scope_tops
+    from learnhub.security import scope_tops
 
     live = sa.select(Unit.id).where(Unit.archived_at.is_(None))
     tops = set(scope_tops(user))
@@ -167,17 +167,17 @@ def unit_filter_choices(user, around: int | None = None) -> list[tuple[int, str]
         keep.update(level)
     if len(keep) > FILTER_CHOICES:
         keep = tops | set(db.session.scalars(live.where(Unit.parent_id.in_(tops))))
-        if around is not None and in_scope(user, around):
+        if around is not None:
             above = dict(db.session.execute(
                 sa.select(Unit.id, Unit.parent_id).where(Unit.archived_at.is_(None),
                                                          Unit.id.in_(ancestor_ids(sa.select(sa.literal(around)))))
             ).tuples().all())
-            node: int | None = around if around in above else None  # a live unit's parents are live
-            while node is not None:  # up to the top of the scope (a unit in scope lies below one)
-                keep.add(node)
-                node = None if node in tops else above.get(node)
-            if around in above:
-                keep |= set(db.session.scalars(live.where(Unit.parent_id == around)))
+            chain, node = [], around if around in above else None  # a live unit's parents are live
+            while node is not None and node not in tops:
+                chain.append(node)
+                node = above.get(node)
+            if node is not None:  # the climb met the top of the scope: the chosen unit is in it
+                keep |= {node, *chain, *db.session.scalars(live.where(Unit.parent_id == around))}
     paths = unit_paths(keep)
     return sorted(((unit_id, paths[unit_id]) for unit_id in keep), key=lambda item: item[1])
 

@@ -61,8 +61,10 @@ def may_see_plan(viewer: User, plan: StudyPlan) -> bool:
     if in_scope_among(viewer, [plan.unit_id, *targets]):
         return True
     tops = scope_tops(viewer)
+    if not (tops and targets):
+        return False
     above_tops = ancestor_ids(sa.select(Unit.id).where(Unit.id.in_(tops)))
-    return bool(tops and targets) and bool(db.session.scalar(
+    return bool(db.session.scalar(
         sa.select(sa.func.count()).select_from(Unit).where(Unit.id.in_(targets), Unit.id.in_(above_tops))))
 
 

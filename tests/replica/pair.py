@@ -102,11 +102,17 @@ class Pair:
     def start_replica(self) -> None:
         self.pg_ctl("replica", "start")
 
-    def sql(self, port: int, statement: str) -> object:
-        """One statement on a server's ``learnhub`` database, outside any transaction; its first value."""
+    def rows(self, port: int, statement: str) -> list[dict[str, object]]:
+        """One statement on a server's ``learnhub`` database, outside any transaction; its rows."""
         engine = sa.create_engine(self.url(port), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         with engine.connect() as connection:
-            return connection.execute(sa.text(statement)).scalar()
+            result = connection.execute(sa.text(statement))
+            return [dict(row._mapping) for row in result] if result.returns_rows else []
+
+    def sql(self, port: int, statement: str) -> object:
+        """One statement's first value (None when it returns no row)."""
+        found = self.rows(port, statement)
+        return next(iter(found[0].values())) if found else None
 
     def wait_for_replica(self, *, replayed: bool = True, timeout: float = 90.0) -> None:
         """Wait until the replica has received (and, if ``replayed``, replayed) all the primary wrote.
@@ -124,22 +130,19 @@ class Pair:
 
     def state(self) -> str:
         """What the primary says of its senders and the replica of its receiver, and the end of both logs."""
-        def rows(port: int, statement: str) -> str:
+        def shown(port: int, statement: str) -> str:
             try:
-                engine = sa.create_engine(self.url(port), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-                with engine.connect() as connection:
-                    return repr([dict(row._mapping) for row in connection.execute(sa.text(statement))])
+                return repr(self.rows(port, statement))
             except sa.exc.SQLAlchemyError as error:
                 return f"({error.__class__.__name__}: {error})"
 
         return "\n".join([
-            "primary's senders: " + rows(self.primary_port, "SELECT state, sent_lsn, replay_lsn FROM pg_stat_replication"),
-            "replica's receiver: " + rows(self.replica_port, "SELECT status, written_lsn, flushed_lsn FROM pg_stat_wal_receiver"),
-            "replica's backends: " + rows(self.replica_port, "SELECT backend_type, state, wait_event_type, wait_event"
+            "primary's senders: " + shown(self.primary_port, "SELECT state, sent_lsn, replay_lsn FROM pg_stat_replication"),
+            "replica's receiver: " + shown(self.replica_port, "SELECT status, written_lsn, flushed_lsn FROM pg_stat_wal_receiver"),
+            "replica's backends: " + shown(self.replica_port, "SELECT backend_type, state, wait_event_type, wait_event"
                                           " FROM pg_stat_activity"),
             "replica's log:", self.log_tail("replica"), "primary's log:", self.log_tail("primary"),
         ])
-
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         """The last lines a server logged (what a failed wait shows)."""
